@@ -1,0 +1,7 @@
+//! tirscript: a Python-free toolchain for classic TVMScript (TIR).
+//!
+//! Layers, each in its own module: `ir` (the TIR data model), `builder` (the frame-based IRBuilder),
+//! `analysis` (structural equality, verifier, block access regions), `syntax` (lexer and parser),
+//! and the CLI in `cli`, which only calls into these.
+
+pub mod cli;
