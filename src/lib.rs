@@ -5,3 +5,4 @@
 //! and the CLI in `cli`, which only calls into these.
 
 pub mod cli;
+pub mod ir;
