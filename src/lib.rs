@@ -4,5 +4,6 @@
 //! `analysis` (structural equality, verifier, block access regions), `syntax` (lexer and parser),
 //! and the CLI in `cli`, which only calls into these.
 
+pub mod arith;
 pub mod cli;
 pub mod ir;

@@ -15,6 +15,7 @@ pub mod module;
 pub mod op;
 pub mod stmt;
 pub mod var;
+pub mod visit;
 
 pub use attrs::{Annotations, AttrValue};
 pub use buffer::{
