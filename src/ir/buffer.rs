@@ -47,10 +47,13 @@ pub enum IterVarType {
 }
 
 /// An iteration variable: a var with a domain, a role and, for threads, a thread tag.
+///
+/// `dom` is `None` where TVM leaves it undefined: the IterVar of a `T.thread_binding` loop and an
+/// `T.env_thread` before its `T.launch_thread`.
 #[derive(Clone, Debug)]
 pub struct IterVar {
     pub var: Var,
-    pub dom: Range,
+    pub dom: Option<Range>,
     pub iter_type: IterVarType,
     pub thread_tag: String,
 }

@@ -37,8 +37,8 @@ pub fn expr_children<'a>(e: &'a PrimExpr, out: &mut Vec<&'a PrimExpr>) {
             out.extend(&combiner.identity_element);
             out.extend(source);
             out.extend(init);
-            for iv in axis {
-                out.extend([&iv.dom.min, &iv.dom.extent]);
+            for dom in axis.iter().filter_map(|iv| iv.dom.as_ref()) {
+                out.extend([&dom.min, &dom.extent]);
             }
             out.push(condition);
         }
@@ -134,8 +134,8 @@ fn block_parts<'a>(
     stmts: &mut Vec<&'a Stmt>,
     exprs: &mut Vec<&'a PrimExpr>,
 ) {
-    for iv in &block.iter_vars {
-        range_exprs(&iv.dom, exprs);
+    for dom in block.iter_vars.iter().filter_map(|iv| iv.dom.as_ref()) {
+        range_exprs(dom, exprs);
     }
     for r in block.reads.iter().chain(&block.writes) {
         region_exprs(r, exprs);
