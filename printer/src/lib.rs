@@ -1,3 +1,87 @@
 //! The Doc IR: a dialect-free description of Python-style source, and its renderer to text.
 //!
-//! Nothing in this crate knows about TIR; dialect crates build `Doc` trees and call the renderer.
+//! Nothing in this crate knows about TIR; dialect code builds doc trees and calls the renderer.
+//! The vocabulary and the output follow TVM v0.23's script printer (`doc.h` and the Python doc
+//! printer): rendering a doc tree gives, byte for byte, the text TVM's `DocToPythonScript` gives
+//! for the same tree.
+//!
+//! - [`ExprDoc`] ([`ExprKind`]): literals, identifiers, attribute access, index (with
+//!   [`SliceDoc`]s), calls with keyword arguments, unary/binary operations ([`UnaryOp`],
+//!   [`BinaryOp`]), conditional expressions, lambdas, tuples, lists, dicts. Shared handles:
+//!   cloning is cheap and source paths added to one clone are seen by all (as in TVM).
+//! - [`StmtDoc`] ([`StmtKind`]): blocks, assignments, if/while/for/with, expression statements,
+//!   assert, return, functions ([`FunctionDoc`], [`ArgDoc`]), classes ([`ClassDoc`]), comments
+//!   and doc strings; each with an optional comment (see [`stmt`] for where it goes).
+//! - [`SourcePath`]: where a doc came from in the source IR; [`RenderOptions::paths_to_underline`]
+//!   asks the renderer to underline the docs of given paths with `^` lines.
+//! - [`render`], [`render_stmts`], [`render_expr`]: text out. Parentheses are added exactly where
+//!   TVM adds them (see [`render`]'s module docs on precedence); the text never ends with a
+//!   newline.
+//!
+//! ```
+//! use tirscript_printer::{
+//!     render, ArgDoc, BinaryOp, ClassDoc, ExprDoc, FunctionDoc, RenderOptions, StmtDoc,
+//! };
+//!
+//! let t = ExprDoc::id("T");
+//! let a = ExprDoc::id("A");
+//! let i = ExprDoc::id("i");
+//! let body = StmtDoc::for_loop(
+//!     i.clone(),
+//!     t.attr("serial").call(vec![ExprDoc::int(128)]),
+//!     vec![StmtDoc::assign(
+//!         a.index_exprs(vec![i.clone()]),
+//!         Some(a.index_exprs(vec![i.clone()]).op(BinaryOp::Mul, ExprDoc::float(2.0))),
+//!         None,
+//!     )],
+//! );
+//! let function = FunctionDoc {
+//!     name: ExprDoc::id("main"),
+//!     args: vec![ArgDoc::new(
+//!         a.clone(),
+//!         Some(t.attr("Buffer").call(vec![
+//!             ExprDoc::tuple(vec![ExprDoc::int(128)]),
+//!             ExprDoc::str("float32"),
+//!         ])),
+//!         None,
+//!     )],
+//!     decorators: vec![t.attr("prim_func")],
+//!     return_type: None,
+//!     body: vec![body],
+//! };
+//! let module = StmtDoc::block(vec![
+//!     StmtDoc::comment_line("from tvm.script import tir as T"),
+//!     StmtDoc::comment_line(""),
+//!     StmtDoc::class(ClassDoc {
+//!         name: ExprDoc::id("Module"),
+//!         decorators: vec![ExprDoc::id("I").attr("ir_module")],
+//!         body: vec![function.into()],
+//!     }),
+//! ]);
+//! let text = render(&module, &RenderOptions::default()).unwrap();
+//! assert_eq!(
+//!     text,
+//!     "# from tvm.script import tir as T\n\
+//!      \n\
+//!      @I.ir_module\n\
+//!      class Module:\n    \
+//!          @T.prim_func\n    \
+//!          def main(A: T.Buffer((128,), \"float32\")):\n        \
+//!              for i in T.serial(128):\n            \
+//!                  A[i] = A[i] * 2.0"
+//! );
+//! ```
+
+pub mod expr;
+pub mod literal;
+pub mod ops;
+pub mod path;
+pub mod render;
+pub mod stmt;
+
+pub use expr::{ExprDoc, ExprKind, IndexItem, SliceDoc};
+pub use literal::Literal;
+pub use ops::{BinaryOp, Precedence, UnaryOp};
+pub use path::{PathKey, PathStep, SourcePath};
+pub use render::{RenderError, RenderOptions, render, render_expr, render_stmts};
+pub use stmt::{ArgDoc, ClassDoc, FunctionDoc, StmtDoc, StmtKind};
