@@ -6,4 +6,6 @@
 
 pub mod arith;
 pub mod cli;
+pub mod diagnostic;
+pub mod syntax;
 pub mod ir;

@@ -1,0 +1,102 @@
+//! Turns chumsky's errors into project [`Diagnostic`]s with readable messages.
+//!
+//! A parser error on a line that already has a lexical error is dropped: it is almost always a
+//! consequence of the lexical one (an unclosed string, a stray bracket), and one cause should give one
+//! message. The merged list is sorted by position.
+
+use chumsky::error::{Rich, RichPattern, RichReason};
+use chumsky::span::SimpleSpan;
+
+use super::token::Tok;
+use crate::diagnostic::Diagnostic;
+
+/// How many expected items a message lists before it says "or ...".
+const MAX_EXPECTED: usize = 6;
+
+/// Adds the parser's errors to the lexer's diagnostics, dropping consequential ones, then sorts.
+pub(crate) fn merge(
+    source: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+    errors: Vec<Rich<'_, Tok<'_>, SimpleSpan>>,
+) {
+    let line_of = |offset: usize| source[..offset.min(source.len())].matches('\n').count();
+    let lexical_lines: Vec<usize> = diagnostics.iter().map(|d| line_of(d.span.start)).collect();
+    for error in errors {
+        let diagnostic = convert(&error);
+        if !lexical_lines.contains(&line_of(diagnostic.span.start)) {
+            diagnostics.push(diagnostic);
+        }
+    }
+    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    diagnostics.dedup_by(|a, b| a.span == b.span && a.message == b.message);
+}
+
+fn convert(error: &Rich<'_, Tok<'_>, SimpleSpan>) -> Diagnostic {
+    let span = error.span().into_range();
+    match error.reason() {
+        RichReason::Custom(message) => Diagnostic::error(message.clone(), span),
+        RichReason::ExpectedFound { found, .. } => {
+            let expected = expected_list(error);
+            let found: Option<&Tok<'_>> = found.as_deref();
+            let (message, label, hint) = match found {
+                None => (
+                    "unexpected end of input".to_string(),
+                    expected,
+                    Some("the file ends in the middle of a statement".to_string()),
+                ),
+                Some(Tok::Indent) => (
+                    "unexpected indent".to_string(),
+                    "this line is indented more than the statements before it".to_string(),
+                    None,
+                ),
+                Some(Tok::Dedent) => (
+                    "unexpected end of block".to_string(),
+                    expected,
+                    None,
+                ),
+                Some(Tok::Newline) => ("unexpected end of line".to_string(), expected, None),
+                Some(Tok::Reserved(keyword)) => (
+                    format!("`{keyword}` is not supported in TVMScript"),
+                    "Python keyword outside the TVMScript subset".to_string(),
+                    (*keyword == "import" || *keyword == "from")
+                        .then(|| "TVMScript files contain no imports; `T` and `I` are predefined (TVM prints `# from tvm.script import tir as T` as a comment)".to_string()),
+                ),
+                Some(tok) => (format!("unexpected {tok}"), expected, None),
+            };
+            let mut diagnostic = Diagnostic::error(message, span).with_label(label);
+            if let Some(hint) = hint {
+                diagnostic = diagnostic.with_hint(hint);
+            }
+            diagnostic
+        }
+    }
+}
+
+/// "expected `)`, `,` or expression", or an empty string when nothing useful is known.
+fn expected_list(error: &Rich<'_, Tok<'_>, SimpleSpan>) -> String {
+    let mut items: Vec<String> = error
+        .expected()
+        .filter_map(|pattern| match pattern {
+            RichPattern::Token(tok) => Some(match &**tok {
+                Tok::Newline => "end of line".to_string(),
+                Tok::Indent => "an indented block".to_string(),
+                other => other.to_string(),
+            }),
+            RichPattern::Label(label) => Some(label.to_string()),
+            RichPattern::Identifier(name) => Some(format!("`{name}`")),
+            RichPattern::EndOfInput => Some("end of input".to_string()),
+            RichPattern::Any | RichPattern::SomethingElse => None,
+        })
+        .collect();
+    items.sort();
+    items.dedup();
+    match items.len() {
+        0 => String::new(),
+        1 => format!("expected {}", items[0]),
+        n if n <= MAX_EXPECTED => {
+            let last = items.pop().expect("length checked above");
+            format!("expected {} or {}", items.join(", "), last)
+        }
+        _ => format!("expected {}, or ...", items[..MAX_EXPECTED].join(", ")),
+    }
+}

@@ -1,0 +1,466 @@
+//! The expression grammar (chumsky), from atoms up to `lambda`.
+//!
+//! Precedence, loosest first: `lambda` < `x if c else y` < `or` < `and` < `not` < comparisons <
+//! `|` < `^` < `&` < shifts < `+ -` < `* / // % @` < unary `- + ~` < `**` < primary (atoms with
+//! `.attr`, calls and subscripts). `**` is right-associative and binds tighter than a unary operator on
+//! its left (`-2**2 == -(2**2)`) but not on its right (`2**-1 == 2**(-1)`).
+//!
+//! Only the arithmetic and bitwise levels use chumsky's Pratt parser; `not`, `and`, `or` and
+//! comparisons are parsed as flat repetitions, which gives Python's chain shapes directly and keeps
+//! their recursion out of the stack.
+
+use chumsky::input::ValueInput;
+use chumsky::pratt::{infix, left, prefix, right};
+use chumsky::prelude::*;
+
+use super::ast::*;
+use super::literal;
+use super::token::{Kw, Op, Tok};
+
+/// The parser's error and state configuration.
+pub(crate) type Extra<'src> = extra::Err<Rich<'src, Tok<'src>, SimpleSpan>>;
+
+/// Parsers shared with the statement grammar.
+#[derive(Clone)]
+pub(crate) struct ExprParsers<'src, I>
+where
+    I: ValueInput<'src, Token = Tok<'src>, Span = SimpleSpan>,
+{
+    /// A full expression (`test` in Python's grammar).
+    pub expr: Boxed<'src, 'src, I, Expr, Extra<'src>>,
+    /// An expression or `*expr`.
+    pub star_expr: Boxed<'src, 'src, I, Expr, Extra<'src>>,
+    /// A primary (atom with trailers) or `*primary`: what may be assigned to in `for` and `with`.
+    pub target: Boxed<'src, 'src, I, Expr, Extra<'src>>,
+    /// A call's argument list without the parentheses.
+    pub call_args: Boxed<'src, 'src, I, (Vec<Expr>, Vec<Keyword>), Extra<'src>>,
+    /// An identifier.
+    pub ident: Boxed<'src, 'src, I, Ident, Extra<'src>>,
+}
+
+/// A comma-separated list of `item`s that becomes a tuple when it contains a comma
+/// (`a`, `a,`, `a, b`).
+pub(crate) fn comma_list<'src, I>(
+    item: Boxed<'src, 'src, I, Expr, Extra<'src>>,
+) -> impl Parser<'src, I, Expr, Extra<'src>> + Clone + 'src
+where
+    I: ValueInput<'src, Token = Tok<'src>, Span = SimpleSpan>,
+{
+    let comma = just(Tok::Op(Op::Comma));
+    item.clone()
+        .then(
+            comma.clone()
+                .ignore_then(item.separated_by(comma.clone()).allow_trailing().collect::<Vec<_>>())
+                .or_not(),
+        )
+        .map_with(|(first, rest), e| match rest {
+            None => first,
+            Some(mut rest) => {
+                rest.insert(0, first);
+                Expr::new(ExprKind::Tuple(rest), span_range(e.span()))
+            }
+        })
+}
+
+fn op<'src, I>(o: Op) -> impl Parser<'src, I, Tok<'src>, Extra<'src>> + Clone
+where
+    I: ValueInput<'src, Token = Tok<'src>, Span = SimpleSpan>,
+{
+    just(Tok::Op(o))
+}
+
+fn kw<'src, I>(k: Kw) -> impl Parser<'src, I, Tok<'src>, Extra<'src>> + Clone
+where
+    I: ValueInput<'src, Token = Tok<'src>, Span = SimpleSpan>,
+{
+    just(Tok::Kw(k))
+}
+
+fn binary(op: BinOp, left: Expr, right: Expr) -> Expr {
+    let span = left.span.start..right.span.end;
+    Expr::new(
+        ExprKind::BinOp {
+            op,
+            left: Box::new(left),
+            right: Box::new(right),
+        },
+        span,
+    )
+}
+
+/// A trailer after an atom, with the end offset of its last token.
+enum Trailer {
+    Attr(Ident),
+    Call(Vec<Expr>, Vec<Keyword>, usize),
+    Index(Expr, usize),
+}
+
+/// Builds the expression parsers.
+pub(crate) fn expr_parsers<'src, I>() -> ExprParsers<'src, I>
+where
+    I: ValueInput<'src, Token = Tok<'src>, Span = SimpleSpan> + 'src,
+{
+    let mut expr = Recursive::<chumsky::recursive::Indirect<'src, 'src, I, Expr, Extra<'src>>>::declare();
+
+    let ident = select! { Tok::Name(n) = e => {
+        let span: SimpleSpan = e.span();
+        Ident { name: n.to_string(), span: span.into_range() }
+    } }
+        .labelled("name")
+        .boxed();
+
+    let star_expr = op(Op::Star)
+        .ignore_then(expr.clone())
+        .map_with(|inner, e| Expr::new(ExprKind::Starred(Box::new(inner)), span_range(e.span())))
+        .or(expr.clone())
+        .boxed();
+
+    let literal = select! {
+        Tok::Name(n) => ExprKind::Name(n.to_string()),
+        Tok::Int(text) => ExprKind::Int(literal::decode_int(text)),
+        Tok::Float(text) => ExprKind::Float(literal::decode_float(text)),
+        Tok::Kw(Kw::True) => ExprKind::Bool(true),
+        Tok::Kw(Kw::False) => ExprKind::Bool(false),
+        Tok::Kw(Kw::None) => ExprKind::None,
+        Tok::Op(Op::Ellipsis) => ExprKind::Ellipsis,
+    }
+    .map_with(|kind, e| Expr::new(kind, span_range(e.span())));
+
+    // Adjacent string literals concatenate, as in Python.
+    let strings = select! { Tok::Str(text) => text }
+        .repeated()
+        .at_least(1)
+        .collect::<Vec<&str>>()
+        .map(|texts| {
+            let mut acc = String::new();
+            for text in texts {
+                acc.push_str(&literal::decode_string(text));
+            }
+            acc
+        })
+        .map_with(|s, e| Expr::new(ExprKind::Str(s), span_range(e.span())));
+
+    let comma = op(Op::Comma);
+
+    // `()`, `(x)`, `(x,)`, `(x, y)`; a parenthesised expression keeps its own span.
+    let paren = star_expr
+        .clone()
+        .then(
+            comma.clone()
+                .ignore_then(star_expr.clone().separated_by(comma.clone()).allow_trailing().collect::<Vec<_>>())
+                .or_not(),
+        )
+        .or_not()
+        .delimited_by(op(Op::LParen), op(Op::RParen))
+        .map_with(|inner, e| match inner {
+            None => Expr::new(ExprKind::Tuple(Vec::new()), span_range(e.span())),
+            Some((first, None)) => first,
+            Some((first, Some(mut rest))) => {
+                rest.insert(0, first);
+                Expr::new(ExprKind::Tuple(rest), span_range(e.span()))
+            }
+        });
+
+    let list = star_expr
+        .clone()
+        .separated_by(comma.clone())
+        .allow_trailing()
+        .collect::<Vec<_>>()
+        .delimited_by(op(Op::LBracket), op(Op::RBracket))
+        .map_with(|items, e| Expr::new(ExprKind::List(items), span_range(e.span())));
+
+    let dict = expr
+        .clone()
+        .then_ignore(op(Op::Colon))
+        .then(expr.clone())
+        .separated_by(comma.clone())
+        .allow_trailing()
+        .collect::<Vec<_>>()
+        .delimited_by(op(Op::LBrace), op(Op::RBrace))
+        .map_with(|items, e| Expr::new(ExprKind::Dict(items), span_range(e.span())));
+
+    let atom = choice((literal, strings, paren, list, dict)).labelled("expression");
+
+    // Call arguments: `f(a, *b, k=v, **d)`.
+    enum Arg {
+        Positional(Expr),
+        Keyword(Keyword),
+    }
+    let keyword_arg = ident
+        .clone()
+        .then_ignore(op(Op::Assign))
+        .then(expr.clone())
+        .map_with(|(name, value), e| {
+            Arg::Keyword(Keyword {
+                name: Some(name),
+                value,
+                span: span_range(e.span()),
+            })
+        });
+    let double_star_arg = op(Op::DoubleStar).ignore_then(expr.clone()).map_with(|value, e| {
+        Arg::Keyword(Keyword {
+            name: None,
+            value,
+            span: span_range(e.span()),
+        })
+    });
+    let call_args = choice((keyword_arg, double_star_arg, star_expr.clone().map(Arg::Positional)))
+        .separated_by(comma.clone())
+        .allow_trailing()
+        .collect::<Vec<_>>()
+        .validate(|args, _, emitter| {
+            let mut positional = Vec::new();
+            let mut keywords: Vec<Keyword> = Vec::new();
+            for arg in args {
+                match arg {
+                    Arg::Positional(value) => {
+                        if let Some(last) = keywords.last() {
+                            let message = if last.name.is_some() {
+                                "positional argument follows keyword argument"
+                            } else {
+                                "positional argument follows keyword argument unpacking"
+                            };
+                            emitter.emit(Rich::custom(SimpleSpan::from(value.span.clone()), message));
+                        }
+                        positional.push(value)
+                    }
+                    Arg::Keyword(k) => keywords.push(k),
+                }
+            }
+            (positional, keywords)
+        })
+        .boxed();
+
+    // Subscripts: `A[i]`, `A[i, j]`, `A[0:16]`, `A[::2]`.
+    let slice = expr
+        .clone()
+        .or_not()
+        .then_ignore(op(Op::Colon))
+        .then(expr.clone().or_not())
+        .then(op(Op::Colon).ignore_then(expr.clone().or_not()).or_not())
+        .map_with(|((lower, upper), step), e| {
+            Expr::new(
+                ExprKind::Slice(Box::new(Slice {
+                    lower,
+                    upper,
+                    step: step.flatten(),
+                })),
+                span_range(e.span()),
+            )
+        });
+    let index_item = slice.or(star_expr.clone()).boxed();
+    let index = comma_list(index_item);
+
+    let trailer = choice((
+        op(Op::Dot).ignore_then(ident.clone()).map(Trailer::Attr),
+        call_args
+            .clone()
+            .delimited_by(op(Op::LParen), op(Op::RParen))
+            .map_with(|(args, keywords), e| Trailer::Call(args, keywords, e.span().end)),
+        index
+            .delimited_by(op(Op::LBracket), op(Op::RBracket))
+            .map_with(|index, e| Trailer::Index(index, e.span().end)),
+    ));
+
+    let primary = atom
+        .foldl(trailer.repeated(), |value, trailer| {
+            let start = value.span.start;
+            match trailer {
+                Trailer::Attr(attr) => {
+                    let end = attr.span.end;
+                    Expr::new(ExprKind::Attribute(Box::new(Attribute { value, attr })), start..end)
+                }
+                Trailer::Call(args, keywords, end) => Expr::new(
+                    ExprKind::Call(Box::new(Call {
+                        func: value,
+                        args,
+                        keywords,
+                    })),
+                    start..end,
+                ),
+                Trailer::Index(index, end) => {
+                    Expr::new(ExprKind::Subscript(Box::new(Subscript { value, index })), start..end)
+                }
+            }
+        })
+        .boxed();
+
+    let target = op(Op::Star)
+        .ignore_then(primary.clone())
+        .map_with(|inner, e| Expr::new(ExprKind::Starred(Box::new(inner)), span_range(e.span())))
+        .or(primary.clone())
+        .boxed();
+
+    let unary_op = select! {
+        Tok::Op(Op::Minus) => UnaryOp::Neg,
+        Tok::Op(Op::Plus) => UnaryOp::Pos,
+        Tok::Op(Op::Tilde) => UnaryOp::Invert,
+    };
+    let arith = primary.clone().pratt((
+        infix(right(8), op(Op::DoubleStar), |l, _, r, _| binary(BinOp::Pow, l, r)),
+        prefix(7, unary_op, |op, operand: Expr, e| {
+            let span: SimpleSpan = e.span();
+            Expr::new(
+                ExprKind::UnaryOp {
+                    op,
+                    operand: Box::new(operand),
+                },
+                span.into_range(),
+            )
+        }),
+        infix(
+            left(6),
+            select! {
+                Tok::Op(Op::Star) => BinOp::Mul,
+                Tok::Op(Op::Slash) => BinOp::Div,
+                Tok::Op(Op::DoubleSlash) => BinOp::FloorDiv,
+                Tok::Op(Op::Percent) => BinOp::Mod,
+                Tok::Op(Op::At) => BinOp::MatMul,
+            },
+            |l, op, r, _| binary(op, l, r),
+        ),
+        infix(
+            left(5),
+            select! { Tok::Op(Op::Plus) => BinOp::Add, Tok::Op(Op::Minus) => BinOp::Sub },
+            |l, op, r, _| binary(op, l, r),
+        ),
+        infix(
+            left(4),
+            select! { Tok::Op(Op::Shl) => BinOp::LShift, Tok::Op(Op::Shr) => BinOp::RShift },
+            |l, op, r, _| binary(op, l, r),
+        ),
+        infix(left(3), op(Op::Amp), |l, _, r, _| binary(BinOp::BitAnd, l, r)),
+        infix(left(2), op(Op::Caret), |l, _, r, _| binary(BinOp::BitXor, l, r)),
+        infix(left(1), op(Op::Pipe), |l, _, r, _| binary(BinOp::BitOr, l, r)),
+    ));
+
+    let cmp_op = choice((
+        select! {
+            Tok::Op(Op::EqEq) => CmpOp::Eq,
+            Tok::Op(Op::NotEq) => CmpOp::NotEq,
+            Tok::Op(Op::Lt) => CmpOp::Lt,
+            Tok::Op(Op::LtEq) => CmpOp::LtE,
+            Tok::Op(Op::Gt) => CmpOp::Gt,
+            Tok::Op(Op::GtEq) => CmpOp::GtE,
+            Tok::Kw(Kw::In) => CmpOp::In,
+        },
+        kw(Kw::Not).then(kw(Kw::In)).to(CmpOp::NotIn),
+        kw(Kw::Is)
+            .ignore_then(kw(Kw::Not).or_not())
+            .map(|not| if not.is_some() { CmpOp::IsNot } else { CmpOp::Is }),
+    ));
+    let comparison = arith
+        .clone()
+        .then(cmp_op.then(arith).repeated().collect::<Vec<_>>())
+        .map(|(left, ops)| {
+            if ops.is_empty() {
+                left
+            } else {
+                let span = left.span.start..ops.last().map_or(left.span.end, |(_, e)| e.span.end);
+                Expr::new(
+                    ExprKind::Compare {
+                        left: Box::new(left),
+                        ops,
+                    },
+                    span,
+                )
+            }
+        });
+
+    // `not not x`: the prefixes are collected first, then applied innermost-last.
+    let not_test = kw(Kw::Not)
+        .map_with(|_, e| {
+            let span: SimpleSpan = e.span();
+            span.start
+        })
+        .repeated()
+        .collect::<Vec<usize>>()
+        .then(comparison)
+        .map(|(nots, operand)| {
+            nots.into_iter().rev().fold(operand, |operand, start| {
+                let span = start..operand.span.end;
+                Expr::new(
+                    ExprKind::UnaryOp {
+                        op: UnaryOp::Not,
+                        operand: Box::new(operand),
+                    },
+                    span,
+                )
+            })
+        });
+
+    let bool_chain = |item, op_tok: Kw, op: BoolOp| {
+        item_chain(item, kw(op_tok)).map(move |(mut values, span): (Vec<Expr>, Span)| {
+            if values.len() == 1 {
+                values.pop().expect("length checked above")
+            } else {
+                Expr::new(ExprKind::BoolOp { op, values }, span)
+            }
+        })
+    };
+    let and_test = bool_chain(not_test.boxed(), Kw::And, BoolOp::And).boxed();
+    let or_test = bool_chain(and_test, Kw::Or, BoolOp::Or).boxed();
+
+    let ternary = or_test
+        .clone()
+        .then(
+            kw(Kw::If)
+                .ignore_then(or_test)
+                .then_ignore(kw(Kw::Else))
+                .then(expr.clone())
+                .or_not(),
+        )
+        .map(|(body, rest)| match rest {
+            None => body,
+            Some((test, orelse)) => {
+                let span = body.span.start..orelse.span.end;
+                Expr::new(ExprKind::IfExp(Box::new(IfExp { test, body, orelse })), span)
+            }
+        });
+
+    let lambda_param = ident
+        .clone()
+        .then(op(Op::Assign).ignore_then(expr.clone()).or_not())
+        .map_with(|(name, default), e| Param {
+            name,
+            annotation: None,
+            default,
+            span: span_range(e.span()),
+        });
+    let lambda = kw(Kw::Lambda)
+        .ignore_then(lambda_param.separated_by(comma.clone()).allow_trailing().collect::<Vec<_>>())
+        .then_ignore(op(Op::Colon))
+        .then(expr.clone())
+        .map_with(|(params, body), e| {
+            Expr::new(ExprKind::Lambda(Box::new(Lambda { params, body })), span_range(e.span()))
+        });
+
+    expr.define(lambda.or(ternary).labelled("expression"));
+
+    ExprParsers {
+        expr: expr.boxed(),
+        star_expr,
+        target,
+        call_args,
+        ident,
+    }
+}
+
+/// `item (sep item)*` returning the items and the span from the first to the last item.
+fn item_chain<'src, I>(
+    item: Boxed<'src, 'src, I, Expr, Extra<'src>>,
+    sep: impl Parser<'src, I, Tok<'src>, Extra<'src>> + Clone + 'src,
+) -> impl Parser<'src, I, (Vec<Expr>, Span), Extra<'src>> + Clone + 'src
+where
+    I: ValueInput<'src, Token = Tok<'src>, Span = SimpleSpan> + 'src,
+{
+    item.separated_by(sep)
+        .at_least(1)
+        .collect::<Vec<_>>()
+        .map_with(|values, e| (values, span_range(e.span())))
+}
+
+/// Converts a chumsky span to the byte range used in the tree.
+pub(crate) fn span_range(span: SimpleSpan) -> Span {
+    span.into_range()
+}

@@ -1,0 +1,84 @@
+//! Syntax: TVMScript text → spanned syntax tree ([`ast`]) plus diagnostics.
+//!
+//! The pipeline is [`lexer::lex`] (logos and a layout pass that makes `Newline`/`Indent`/`Dedent`),
+//! then the chumsky grammar in `stmt` and `expr`. Entry points: [`parse_module`] for files and
+//! [`parse_expr`] for fragments.
+//!
+//! Invariants: parsing never panics and never recurses deeper than [`lexer::MAX_NESTING`] levels
+//! (deeper input is refused by the lexer before the parser runs); every diagnostic has a byte span into
+//! the given source; when any error is reported, the returned tree (if any) lacks the statements that
+//! failed to parse and must not be evaluated.
+
+pub mod ast;
+mod errors;
+mod expr;
+pub mod lexer;
+pub mod literal;
+pub mod sexpr;
+mod stmt;
+pub mod token;
+
+use chumsky::prelude::*;
+
+use crate::diagnostic::Diagnostic;
+
+/// Parses a whole file. Returns the tree (absent only when the input is nested too deeply to parse
+/// safely) and every lexical and syntax error found, in source order.
+pub fn parse_module(source: &str) -> (Option<ast::Module>, Vec<Diagnostic>) {
+    let lexed = lexer::lex(source);
+    let mut diagnostics = lexed.diagnostics;
+    if lexed.too_deep {
+        return (None, diagnostics);
+    }
+    let eoi = SimpleSpan::from(source.len()..source.len());
+    let input = lexed.tokens.as_slice().map(eoi, |(tok, span)| (tok, span));
+    let (body, errors) = stmt::module_parser().parse(input).into_output_errors();
+    errors::merge(source, &mut diagnostics, errors);
+    let module = body.map(|body| ast::Module {
+        body,
+        comments: lexed.comments,
+    });
+    (module, diagnostics)
+}
+
+/// Parses one expression (e.g. `T.float32(1) + x`), ignoring surrounding whitespace and line breaks.
+/// Returns the expression, or every error found.
+pub fn parse_expr(source: &str) -> Result<ast::Expr, Vec<Diagnostic>> {
+    let lexed = lexer::lex(source);
+    let mut diagnostics = lexed.diagnostics;
+    if lexed.too_deep {
+        return Err(diagnostics);
+    }
+    // A fragment is a single logical line: layout tokens play no role in it.
+    let tokens: Vec<_> = lexed
+        .tokens
+        .into_iter()
+        .filter(|(tok, _)| {
+            !matches!(
+                tok,
+                token::Tok::Newline | token::Tok::Indent | token::Tok::Dedent
+            )
+        })
+        .collect();
+    let eoi = SimpleSpan::from(source.len()..source.len());
+    let input = tokens.as_slice().map(eoi, |(tok, span)| (tok, span));
+    let parser = expr::expr_parsers().expr.then_ignore(end());
+    let (parsed, errors) = parser.parse(input).into_output_errors();
+    errors::merge(source, &mut diagnostics, errors);
+    match parsed {
+        Some(expr) if diagnostics.is_empty() => Ok(expr),
+        _ => Err(diagnostics),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_small_module() {
+        let (module, diagnostics) = parse_module("x = 1\n");
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(module.unwrap().body.len(), 1);
+    }
+}
