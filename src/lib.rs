@@ -4,6 +4,7 @@
 //! `analysis` (structural equality, verifier, block access regions), `syntax` (lexer and parser),
 //! and the CLI in `cli`, which only calls into these.
 
+pub mod analysis;
 pub mod arith;
 pub mod cli;
 pub mod diagnostic;

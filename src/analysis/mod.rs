@@ -1,0 +1,8 @@
+//! Analyses over the TIR data model: paths naming nodes, structural equality and hashing, and the
+//! well-formedness verifier.
+
+pub mod block_access;
+pub mod path;
+pub mod structural_eq;
+mod structural_eq_nodes;
+pub mod structural_hash;

@@ -1,0 +1,449 @@
+//! Structural equality and hashing: equal under renaming, unequal with the expected path, and
+//! hashes consistent with equality on every pair.
+
+use std::sync::Arc;
+
+use tirscript::analysis::path::ObjectPath;
+use tirscript::analysis::structural_eq::{
+    EqualOptions, Mismatch, StructuralEq, assert_structural_equal, compare_structural,
+    structural_equal, structural_equal_with, structural_hash,
+};
+use tirscript::ir::{
+    Annotations, AttrValue, BinaryOp, Block, BlockRealize, Buffer, BufferNode, BufferRegion,
+    BufferType, DataType, For, ForKind, IRModule, IterVar, IterVarType, PrimExpr, PrimFunc, Range,
+    Stmt, StmtNode, Type, Var,
+};
+
+fn int(v: i64) -> PrimExpr {
+    PrimExpr::i32(v as i32)
+}
+
+fn v(var: &Var) -> PrimExpr {
+    PrimExpr::var(var)
+}
+
+fn add(a: PrimExpr, b: PrimExpr) -> PrimExpr {
+    PrimExpr::binary(BinaryOp::Add, a, b).expect("operands share a dtype")
+}
+
+fn buffer(name: &str, dtype: DataType, shape: Vec<PrimExpr>, scope: &str) -> Buffer {
+    Buffer::new(BufferNode {
+        name: name.into(),
+        data: Var::pointer(name, dtype, scope),
+        dtype,
+        shape,
+        strides: vec![],
+        elem_offset: int(0),
+        data_alignment: 64,
+        offset_factor: 1,
+        buffer_type: BufferType::Default,
+        axis_separators: vec![],
+    })
+}
+
+fn load(b: &Buffer, indices: Vec<PrimExpr>) -> PrimExpr {
+    PrimExpr::buffer_load(b, indices).expect("index count matches the rank")
+}
+
+fn serial(var: &Var, extent: i64, kind: ForKind, annotations: Annotations, body: Stmt) -> Stmt {
+    Stmt::from(For {
+        loop_var: var.clone(),
+        min: int(0),
+        extent: int(extent),
+        kind,
+        body,
+        thread_binding: None,
+        annotations,
+        step: None,
+    })
+}
+
+fn iter_var(var: &Var, extent: i64, iter_type: IterVarType) -> IterVar {
+    IterVar { var: var.clone(), dom: Some(Range::from_extent(int(extent))), iter_type, thread_tag: String::new() }
+}
+
+/// The knobs that make two otherwise identical reduction functions differ.
+#[derive(Clone)]
+struct Knobs {
+    /// A suffix for every name hint, so copies differ in names as well as identities.
+    suffix: &'static str,
+    dtype: DataType,
+    extent: i64,
+    outer_kind: ForKind,
+    outer_annotation: Option<(&'static str, AttrValue)>,
+    swap_bindings: bool,
+    block_name: &'static str,
+    reduce_kind: IterVarType,
+    scratch_scope: &'static str,
+}
+
+impl Default for Knobs {
+    fn default() -> Knobs {
+        Knobs {
+            suffix: "",
+            dtype: DataType::float32(),
+            extent: 16,
+            outer_kind: ForKind::Serial,
+            outer_annotation: None,
+            swap_bindings: false,
+            block_name: "sum",
+            reduce_kind: IterVarType::CommReduce,
+            scratch_scope: "local",
+        }
+    }
+}
+
+/// `B[i] = sum_k A[i, k]` written with a block, an init and a scratch buffer.
+fn row_sum(k: &Knobs) -> PrimFunc {
+    let name = |base: &str| format!("{base}{}", k.suffix);
+    let a = Var::new(name("a"), DataType::handle());
+    let b = Var::new(name("b"), DataType::handle());
+    let a_buf = buffer(&name("A"), k.dtype, vec![int(16), int(k.extent)], "");
+    let b_buf = buffer(&name("B"), k.dtype, vec![int(16)], "");
+    let scratch = buffer(&name("C"), k.dtype, vec![int(1)], k.scratch_scope);
+    let (i, kk) = (Var::new(name("i"), DataType::int32()), Var::new(name("k"), DataType::int32()));
+    let (vi, vk) = (Var::new(name("vi"), DataType::int32()), Var::new(name("vk"), DataType::int32()));
+    let zero = PrimExpr::float(0.0, k.dtype);
+    let update = Stmt::buffer_store(
+        &b_buf,
+        add(load(&b_buf, vec![v(&vi)]), load(&a_buf, vec![v(&vi), v(&vk)])),
+        vec![v(&vi)],
+    );
+    let block = Block {
+        iter_vars: vec![iter_var(&vi, 16, IterVarType::DataPar), iter_var(&vk, k.extent, k.reduce_kind)],
+        reads: vec![BufferRegion {
+            buffer: a_buf.clone(),
+            region: vec![Range::point(v(&vi)), Range::point(v(&vk))],
+        }],
+        writes: vec![BufferRegion { buffer: b_buf.clone(), region: vec![Range::point(v(&vi))] }],
+        name_hint: k.block_name.into(),
+        alloc_buffers: vec![scratch],
+        match_buffers: vec![],
+        annotations: Annotations::new(),
+        init: Some(Stmt::buffer_store(&b_buf, zero, vec![v(&vi)])),
+        body: update,
+    };
+    let bindings = if k.swap_bindings { vec![v(&kk), v(&i)] } else { vec![v(&i), v(&kk)] };
+    let realize = Stmt::from(BlockRealize {
+        iter_values: bindings,
+        predicate: PrimExpr::bool(true),
+        block: Arc::new(block),
+    });
+    let mut annotations = Annotations::new();
+    if let Some((key, value)) = &k.outer_annotation {
+        annotations.insert(*key, value.clone());
+    }
+    let inner = serial(&kk, k.extent, ForKind::Serial, Annotations::new(), realize);
+    let body = serial(&i, 16, k.outer_kind, annotations, inner);
+    PrimFunc {
+        params: vec![a.clone(), b.clone()],
+        buffer_map: vec![(a, a_buf), (b, b_buf)],
+        body,
+        ret_type: Type::void(),
+        attrs: Annotations::new(),
+    }
+}
+
+/// Asserts `a` and `b` are equal and hash equally.
+fn assert_equal<T: StructuralEq>(a: &T, b: &T) {
+    if let Err(m) = assert_structural_equal(a, b) {
+        panic!("expected equal, found {m}");
+    }
+    assert_eq!(structural_hash(a), structural_hash(b), "equal values must hash equally");
+}
+
+/// Asserts `a` and `b` differ at `path` (rendered) on both sides, and hash differently.
+fn assert_differ_at<T: StructuralEq>(a: &T, b: &T, path: &str) -> Mismatch {
+    let mismatch = assert_structural_equal(a, b).expect_err("expected a mismatch");
+    assert_eq!(mismatch.lhs_path.to_string(), path, "lhs path of {mismatch}");
+    assert_eq!(mismatch.rhs_path.to_string(), path, "rhs path of {mismatch}");
+    assert!(!structural_equal(a, b));
+    assert_ne!(structural_hash(a), structural_hash(b), "unequal values should hash differently");
+    mismatch
+}
+
+#[test]
+fn independently_built_copies_are_equal_under_renaming() {
+    let first = row_sum(&Knobs::default());
+    let second = row_sum(&Knobs { suffix: "_2", ..Knobs::default() });
+    assert_equal(&first, &second);
+    assert_equal(&first, &first);
+    assert_equal(&first.body, &first.body);
+}
+
+#[test]
+fn a_changed_buffer_dtype_is_found_in_the_buffer_map() {
+    let f = row_sum(&Knobs::default());
+    let g = row_sum(&Knobs { dtype: DataType::float(16), ..Knobs::default() });
+    let m = assert_differ_at(&f, &g, "buffer_map[a].data.type_annotation");
+    assert_eq!(m.lhs, "pointer to float32 in \"global\"");
+    assert_eq!(m.rhs, "pointer to float16 in \"global\"");
+}
+
+#[test]
+fn a_changed_shape_is_found_at_the_shape_value() {
+    let f = row_sum(&Knobs::default());
+    let g = row_sum(&Knobs { extent: 32, ..Knobs::default() });
+    let m = assert_differ_at(&f, &g, "buffer_map[a].shape[1].value");
+    assert_eq!((m.lhs.as_str(), m.rhs.as_str()), ("16", "32"));
+    assert_eq!(m.to_string(), "buffer_map[a].shape[1].value: lhs 16, rhs 32");
+}
+
+#[test]
+fn a_changed_loop_kind_is_found_at_the_kind() {
+    let f = row_sum(&Knobs::default());
+    let g = row_sum(&Knobs { outer_kind: ForKind::Parallel, ..Knobs::default() });
+    let m = assert_differ_at(&f, &g, "body.kind");
+    assert_eq!(m.to_string(), "body.kind: lhs serial, rhs parallel");
+}
+
+#[test]
+fn a_changed_or_missing_annotation_is_found_by_key() {
+    let unroll = |n| Some(("pragma_auto_unroll_max_step", AttrValue::Int(n)));
+    let f = row_sum(&Knobs { outer_annotation: unroll(16), ..Knobs::default() });
+    let g = row_sum(&Knobs { outer_annotation: unroll(32), ..Knobs::default() });
+    assert_differ_at(&f, &g, "body.annotations[\"pragma_auto_unroll_max_step\"]");
+    let bare = row_sum(&Knobs::default());
+    let m = assert_structural_equal(&f, &bare).expect_err("an annotation is missing");
+    assert_eq!(m.lhs_path.to_string(), "body.annotations[\"pragma_auto_unroll_max_step\"]");
+    assert_eq!(m.rhs_path.to_string(), "body.annotations[<missing entry \"pragma_auto_unroll_max_step\">]");
+    assert_ne!(structural_hash(&f), structural_hash(&bare));
+}
+
+#[test]
+fn annotations_compare_as_unordered_maps() {
+    let mut first = Annotations::new();
+    first.insert("x", AttrValue::Int(1));
+    first.insert("y", AttrValue::Str("s".into()));
+    let mut second = Annotations::new();
+    second.insert("y", AttrValue::Str("s".into()));
+    second.insert("x", AttrValue::Int(1));
+    let i = Var::new("i", DataType::int32());
+    let j = Var::new("j", DataType::int32());
+    let f = serial(&i, 4, ForKind::Serial, first, Stmt::evaluate(v(&i)));
+    let g = serial(&j, 4, ForKind::Serial, second, Stmt::evaluate(v(&j)));
+    assert_equal(&f, &g);
+}
+
+#[test]
+fn a_changed_binding_is_found_at_the_iter_value() {
+    let f = row_sum(&Knobs::default());
+    let g = row_sum(&Knobs { swap_bindings: true, ..Knobs::default() });
+    let m = assert_differ_at(&f, &g, "body.body.body.iter_values[0]");
+    assert_eq!(m.to_string(), "body.body.body.iter_values[0]: lhs var `i`, rhs var `k`");
+}
+
+#[test]
+fn a_changed_block_name_is_found_at_the_name_hint() {
+    let f = row_sum(&Knobs::default());
+    let g = row_sum(&Knobs { block_name: "total", ..Knobs::default() });
+    assert_differ_at(&f, &g, "body.body.body.block.name_hint");
+}
+
+#[test]
+fn a_changed_iter_var_kind_is_found_at_the_iter_type() {
+    let f = row_sum(&Knobs::default());
+    let g = row_sum(&Knobs { reduce_kind: IterVarType::DataPar, ..Knobs::default() });
+    let m = assert_differ_at(&f, &g, "body.body.body.block.iter_vars[1].iter_type");
+    assert_eq!((m.lhs.as_str(), m.rhs.as_str()), ("CommReduce", "DataPar"));
+}
+
+#[test]
+fn a_changed_buffer_scope_is_found_on_the_data_pointer() {
+    let f = row_sum(&Knobs::default());
+    let g = row_sum(&Knobs { scratch_scope: "shared", ..Knobs::default() });
+    assert_differ_at(&f, &g, "body.body.body.block.alloc_buffers[0].data.type_annotation");
+}
+
+#[test]
+fn empty_and_global_scopes_are_the_same_scope() {
+    let f = row_sum(&Knobs { scratch_scope: "", ..Knobs::default() });
+    let g = row_sum(&Knobs { scratch_scope: "global", ..Knobs::default() });
+    assert_equal(&f, &g);
+}
+
+/// A module whose `main` is `A[0] = 1; block { A[1] = x + <last> }` for a chosen last operand.
+fn module_with_block(use_second_param: bool) -> IRModule {
+    let (x, y) = (Var::new("x", DataType::int32()), Var::new("y", DataType::int32()));
+    let a = Var::new("a", DataType::handle());
+    let a_buf = buffer("A", DataType::int32(), vec![int(2)], "");
+    let last = if use_second_param { v(&y) } else { v(&x) };
+    let block = Block {
+        iter_vars: vec![],
+        reads: vec![],
+        writes: vec![],
+        name_hint: "update".into(),
+        alloc_buffers: vec![],
+        match_buffers: vec![],
+        annotations: Annotations::new(),
+        init: None,
+        body: Stmt::buffer_store(&a_buf, add(v(&x), last), vec![int(1)]),
+    };
+    let realize = Stmt::from(BlockRealize { iter_values: vec![], predicate: PrimExpr::bool(true), block: Arc::new(block) });
+    let body = Stmt::seq(vec![Stmt::buffer_store(&a_buf, int(1), vec![int(0)]), realize]);
+    let func = PrimFunc {
+        params: vec![a.clone(), x, y],
+        buffer_map: vec![(a, a_buf)],
+        body,
+        ret_type: Type::void(),
+        attrs: Annotations::new(),
+    };
+    let mut module = IRModule::new();
+    module.add("main", func).expect("one function named main");
+    module
+}
+
+#[test]
+fn module_paths_start_at_the_function_name() {
+    let f = module_with_block(false);
+    let g = module_with_block(true);
+    assert_equal(&f, &module_with_block(false));
+    let m = assert_differ_at(&f, &g, "functions[\"main\"].body.seq[1].block.body.value.b");
+    assert_eq!(m.to_string(), "functions[\"main\"].body.seq[1].block.body.value.b: lhs var `x`, rhs var `y`");
+}
+
+#[test]
+fn modules_match_functions_by_name() {
+    let f = module_with_block(false);
+    let mut g = module_with_block(false);
+    let (_, main) = f.lookup("main").expect("main exists");
+    g.add("helper", main.as_ref().clone()).expect("a second name");
+    let m = assert_structural_equal(&f, &g).expect_err("helper is missing on the left");
+    assert_eq!(m.lhs_path.to_string(), "functions[<missing entry \"helper\">]");
+    assert_eq!(m.rhs_path.to_string(), "functions[\"helper\"]");
+    assert_ne!(structural_hash(&f), structural_hash(&g));
+}
+
+#[test]
+fn params_are_paired_by_position() {
+    let (x, y) = (Var::new("x", DataType::int32()), Var::new("y", DataType::int32()));
+    let func = |body: PrimExpr, params: Vec<Var>| PrimFunc {
+        params,
+        buffer_map: vec![],
+        body: Stmt::evaluate(body),
+        ret_type: Type::void(),
+        attrs: Annotations::new(),
+    };
+    let f = func(add(v(&x), v(&y)), vec![x.clone(), y.clone()]);
+    let g = func(add(v(&y), v(&x)), vec![x.clone(), y.clone()]);
+    let m = assert_differ_at(&f, &g, "body.value.a");
+    assert_eq!((m.lhs.as_str(), m.rhs.as_str()), ("var `x`", "var `y`"));
+
+    let z = Var::new("z", DataType::int32());
+    let h = func(v(&x), vec![x.clone(), y.clone(), z]);
+    let k = func(v(&x), vec![x.clone(), y.clone()]);
+    let m = assert_structural_equal(&k, &h).expect_err("one param more");
+    assert_eq!(m.lhs_path.to_string(), "params[<missing element #2>]");
+    assert_eq!(m.rhs_path.to_string(), "params[2]");
+
+    let y_float = Var::new("y", DataType::float32());
+    let p = func(v(&x), vec![x.clone(), y.clone()]);
+    let q = func(v(&x), vec![x.clone(), y_float]);
+    assert_differ_at(&p, &q, "params[1].dtype");
+}
+
+#[test]
+fn free_vars_compare_by_identity_unless_mapped() {
+    let (x, y) = (Var::new("x", DataType::int32()), Var::new("y", DataType::int32()));
+    let square = |var: &Var| PrimExpr::binary(BinaryOp::Mul, v(var), v(var)).expect("int32");
+    assert!(structural_equal(&square(&x), &square(&x)));
+    assert!(!structural_equal(&square(&x), &square(&y)));
+    let mapped = EqualOptions { map_free_vars: true };
+    assert!(structural_equal_with(&square(&x), &square(&y), mapped));
+    // Mapping stays one to one: `x * y` does not match `x * x`.
+    let mixed = PrimExpr::binary(BinaryOp::Mul, v(&x), v(&y)).expect("int32");
+    let m = compare_structural(&square(&x), &mixed, mapped).expect_err("x cannot pair with both");
+    assert_eq!(m.lhs_path.to_string(), "b");
+    // The hash numbers free vars by first appearance, so it agrees with both settings.
+    assert_eq!(structural_hash(&square(&x)), structural_hash(&square(&y)));
+    assert_ne!(structural_hash(&square(&x)), structural_hash(&mixed));
+}
+
+#[test]
+fn let_bindings_are_definitions() {
+    let (vx, vy, vz) = (
+        Var::new("x", DataType::int32()),
+        Var::new("y", DataType::int32()),
+        Var::new("z", DataType::int32()),
+    );
+    let floordiv = |a: &Var| PrimExpr::binary(BinaryOp::FloorDiv, v(a), v(&vz)).expect("int32");
+    let first = PrimExpr::let_(&vx, int(1), floordiv(&vx)).expect("typed");
+    let second = PrimExpr::let_(&vy, int(1), floordiv(&vy)).expect("typed");
+    assert_equal(&first, &second);
+    let other_value = PrimExpr::let_(&vy, int(2), floordiv(&vy)).expect("typed");
+    assert_differ_at(&first, &other_value, "value.value");
+}
+
+#[test]
+fn sequences_of_different_length_report_the_missing_element() {
+    let a_buf = buffer("A", DataType::int32(), vec![int(4)], "");
+    let store = |i: i64| Stmt::buffer_store(&a_buf, int(i), vec![int(i)]);
+    let long = Stmt::seq(vec![store(0), store(1), store(2), store(3)]);
+    let short = Stmt::seq(vec![store(0), store(1), store(2)]);
+    let m = assert_structural_equal(&long, &short).expect_err("lengths differ");
+    assert_eq!(m.lhs_path.to_string(), "seq[3]");
+    assert_eq!(m.rhs_path.to_string(), "seq[<missing element #3>]");
+    let changed = Stmt::seq(vec![store(0), store(1), Stmt::buffer_store(&a_buf, int(7), vec![int(2)])]);
+    assert_differ_at(&short, &changed, "seq[2].value.value");
+}
+
+#[test]
+fn floats_compare_by_value() {
+    let nan = PrimExpr::f32(f64::NAN);
+    assert_equal(&nan, &PrimExpr::f32(f64::NAN));
+    assert_equal(&PrimExpr::f32(0.0), &PrimExpr::f32(-0.0));
+    assert_differ_at(&PrimExpr::f32(1.5), &PrimExpr::f32(2.5), "value");
+    assert_differ_at(&PrimExpr::f32(1.5), &PrimExpr::float(1.5, DataType::float(64)), "dtype");
+}
+
+#[test]
+fn different_node_kinds_are_reported_at_the_node() {
+    let x = Var::new("x", DataType::int32());
+    let sum = add(v(&x), int(1));
+    let diff = PrimExpr::binary(BinaryOp::Sub, v(&x), int(1)).expect("int32");
+    let m = assert_differ_at(&sum, &diff, "");
+    assert_eq!(m.to_string(), "<root>: lhs Add, rhs Sub");
+}
+
+#[test]
+fn mismatch_paths_are_usable_as_map_keys() {
+    let f = row_sum(&Knobs::default());
+    let g = row_sum(&Knobs { block_name: "other", ..Knobs::default() });
+    let m = assert_structural_equal(&f, &g).expect_err("names differ");
+    let mut underline = std::collections::HashMap::new();
+    underline.insert(m.lhs_path.clone(), "here");
+    let expected = ObjectPath::root().attr("body").attr("body").attr("body").attr("block").attr("name_hint");
+    assert_eq!(underline.get(&expected), Some(&"here"));
+}
+
+#[test]
+fn undeclared_buffers_are_paired_at_first_sight() {
+    let a = buffer("A", DataType::float32(), vec![int(8)], "");
+    let b = buffer("B", DataType::float32(), vec![int(8)], "");
+    let c = buffer("C", DataType::float32(), vec![int(9)], "");
+    assert_equal(&load(&a, vec![int(1)]), &load(&b, vec![int(1)]));
+    assert_differ_at(&load(&a, vec![int(1)]), &load(&c, vec![int(1)]), "buffer.shape[0].value");
+    // Once paired, a buffer cannot meet another one.
+    let twice_a = add(load(&a, vec![int(0)]), load(&a, vec![int(0)]));
+    let a_then_b = add(load(&a, vec![int(0)]), load(&b, vec![int(0)]));
+    assert_differ_at(&twice_a, &a_then_b, "b.buffer");
+}
+
+#[test]
+fn hashes_are_stable_and_spread() {
+    let f = row_sum(&Knobs::default());
+    assert_eq!(structural_hash(&f), structural_hash(&f));
+    let hashes: std::collections::HashSet<u64> = (1..40)
+        .map(|extent| structural_hash(&row_sum(&Knobs { extent, ..Knobs::default() })))
+        .collect();
+    assert_eq!(hashes.len(), 39);
+}
+
+#[test]
+fn no_op_bodies_differ_from_stores() {
+    let a_buf = buffer("A", DataType::int32(), vec![int(4)], "");
+    let store = Stmt::buffer_store(&a_buf, int(1), vec![int(0)]);
+    let m = assert_differ_at(&Stmt::no_op(), &store, "");
+    assert_eq!((m.lhs.as_str(), m.rhs.as_str()), ("Evaluate", "BufferStore"));
+    assert!(matches!(store.node(), StmtNode::BufferStore { .. }));
+}
