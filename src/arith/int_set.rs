@@ -71,9 +71,10 @@ impl IntSet {
                 if x.ptr_eq(y) || can_prove_equal(x, y) {
                     return Some(x.clone());
                 }
-                match (x.as_int(), y.as_int()) {
-                    (Some(p), Some(q)) => Some(if (p < q) == lower { x.clone() } else { y.clone() }),
-                    _ => {
+                let difference = ops::sub(x.clone(), y.clone()).ok().map(|d| simplify(&d));
+                match difference.as_ref().and_then(PrimExpr::as_int) {
+                    Some(d) => Some(if (d < 0) == lower { x.clone() } else { y.clone() }),
+                    None => {
                         let combined = if lower { ops::min(x.clone(), y.clone()) } else { ops::max(x.clone(), y.clone()) };
                         combined.ok()
                     }

@@ -12,6 +12,7 @@ pub mod dtype;
 pub mod error;
 pub mod expr;
 pub mod module;
+pub mod mutate;
 pub mod op;
 pub mod stmt;
 pub mod var;
