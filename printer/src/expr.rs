@@ -252,16 +252,31 @@ impl ExprDoc {
 
     /// `self(args)`
     pub fn call(&self, args: Vec<ExprDoc>) -> Self {
-        self.call_kw(args, Vec::new())
-    }
-
-    /// `self(args, key=value, ...)`
-    pub fn call_kw(&self, args: Vec<ExprDoc>, kwargs: Vec<(String, ExprDoc)>) -> Self {
         Self::new(ExprKind::Call {
             callee: self.clone(),
             args,
-            kwargs,
+            kwargs: Vec::new(),
         })
+    }
+
+    /// `self(args, key=value, ...)`; keys may be `&str` or `String`.
+    pub fn call_kw<K: Into<String>>(&self, args: Vec<ExprDoc>, kwargs: Vec<(K, ExprDoc)>) -> Self {
+        Self::new(ExprKind::Call {
+            callee: self.clone(),
+            args,
+            kwargs: kwargs
+                .into_iter()
+                .map(|(key, value)| (key.into(), value))
+                .collect(),
+        })
+    }
+
+    /// The identifier's name, if this doc is an identifier.
+    pub fn as_id(&self) -> Option<&str> {
+        match self.kind() {
+            ExprKind::Id(name) => Some(name),
+            _ => None,
+        }
     }
 
     /// A prefix operation.

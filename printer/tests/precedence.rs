@@ -319,3 +319,38 @@ fn conditional_and_lambda() {
         "lambda x: lambda x: x"
     );
 }
+
+#[test]
+fn mixed_groups() {
+    // LOWER on the left of `&`, then RIGHT-CONS does not matter: `|` is below `^`.
+    let xor = bin(BitXor, id("a"), bin(BitOr, id("b"), id("c")));
+    assert_eq!(show(bin(BitAnd, xor, id("c"))), "(a ^ (b | c)) & c");
+    // A comparison binds tighter than `not`, which binds tighter than `or`.
+    let negated = un(UnaryOp::Not, bin(Eq, id("a"), id("b")));
+    assert_eq!(
+        show(bin(Or, negated, bin(Lt, id("b"), id("c")))),
+        "not a == b or b < c"
+    );
+    // ITE: lambdas are below conditional precedence in every position.
+    let lambda = |name: &str| ExprDoc::lambda(vec![id(name)], id(name));
+    assert_eq!(
+        show(ExprDoc::if_then_else(lambda("a"), lambda("b"), lambda("c"))),
+        "(lambda b: b) if (lambda a: a) else (lambda c: c)"
+    );
+    // LOWER: a conditional under a comparison.
+    let choice = ExprDoc::if_then_else(id("b"), id("b"), id("b"));
+    assert_eq!(show(bin(Lt, id("a"), choice)), "a < (b if b else b)");
+    // Both operands of `+` at equal precedence: only the right one is parenthesised.
+    let left = bin(Add, id("a"), id("b"));
+    let right = bin(Add, id("b"), id("c"));
+    assert_eq!(show(bin(Add, left, right)), "a + b + (b + c)");
+    // Unary operands of `*` and `**`.
+    let product = bin(Mul, un(UnaryOp::Neg, id("a")), un(UnaryOp::Neg, id("b")));
+    assert_eq!(show(product), "-a * -b");
+    assert_eq!(show(un(UnaryOp::Invert, un(UnaryOp::Neg, id("b")))), "~-b");
+    // ATOM: a lambda as callee.
+    assert_eq!(
+        show(ExprDoc::lambda(vec![id("a")], id("a")).call(vec![id("b")])),
+        "(lambda a: a)(b)"
+    );
+}

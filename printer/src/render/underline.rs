@@ -50,10 +50,11 @@ pub(crate) fn merge_and_exempt(spans: &[Span], exempted: &[Span]) -> Vec<Span> {
 
 /// Printable width of `text[start..end]`.
 fn text_width(text: &[u8], start: usize, end: usize) -> usize {
+    let end = end.min(text.len());
     if start >= end {
         return 0;
     }
-    text[start..end.min(text.len())]
+    text[start..end]
         .iter()
         .filter(|&&byte| (0x20..=0x7E).contains(&byte))
         .count()
