@@ -85,3 +85,12 @@ pub use ops::{BinaryOp, Precedence, UnaryOp};
 pub use path::{PathKey, PathStep, SourcePath};
 pub use render::{RenderError, RenderOptions, render, render_expr, render_stmts};
 pub use stmt::{ArgDoc, ClassDoc, FunctionDoc, StmtDoc, StmtKind};
+
+// Docs and paths cross threads (files and functions can be printed in parallel).
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<ExprDoc>();
+    assert_send_sync::<StmtDoc>();
+    assert_send_sync::<SourcePath>();
+    assert_send_sync::<RenderOptions>();
+};

@@ -10,9 +10,12 @@
 //! separately from the same steps are equal.
 //!
 //! The steps are dialect-free: attribute names, array positions and map keys. A map key that is
-//! an object (TVM keys maps by `GlobalVar`, `Var`, ...) is given by the caller as an opaque
-//! [`PathKey::Object`] id of its choosing; only equality of ids matters.
+//! an object (TVM keys maps by `GlobalVar`, `Var`, ...) is given by the caller either by name
+//! ([`PathKey::Name`]) or as an opaque [`PathKey::Object`] id of its choosing; only equality
+//! matters. Attribute names are `Cow<'static, str>` so the usual static field names cost no
+//! allocation.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -20,7 +23,9 @@ use std::sync::Arc;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PathKey {
     /// A string key.
-    Str(Arc<str>),
+    Str(String),
+    /// An object key identified by its name (for example a buffer or global variable name).
+    Name(String),
     /// An integer key.
     Int(i64),
     /// An object key, identified by an id that the caller chooses (for example a stable node id).
@@ -31,13 +36,13 @@ pub enum PathKey {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PathStep {
     /// The attribute (field) with this name.
-    Attr(Arc<str>),
+    Attr(Cow<'static, str>),
     /// The element at this position of an array.
     ArrayItem(usize),
     /// The value at this key of a map.
     MapItem(PathKey),
     /// An attribute that the object does not have (used by structural comparison).
-    AttrMissing(Arc<str>),
+    AttrMissing(Cow<'static, str>),
     /// An array position past the end of the array (used by structural comparison).
     ArrayItemMissing(usize),
     /// A map key that the map does not have (used by structural comparison).
@@ -73,7 +78,7 @@ impl SourcePath {
     }
 
     /// This path extended by an attribute step.
-    pub fn attr(&self, name: impl Into<Arc<str>>) -> Self {
+    pub fn attr(&self, name: impl Into<Cow<'static, str>>) -> Self {
         self.step(PathStep::Attr(name.into()))
     }
 
@@ -88,7 +93,7 @@ impl SourcePath {
     }
 
     /// This path extended by a missing-attribute step.
-    pub fn attr_missing(&self, name: impl Into<Arc<str>>) -> Self {
+    pub fn attr_missing(&self, name: impl Into<Cow<'static, str>>) -> Self {
         self.step(PathStep::AttrMissing(name.into()))
     }
 
