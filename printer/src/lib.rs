@@ -14,9 +14,30 @@
 //!   and doc strings; each with an optional comment (see [`stmt`] for where it goes).
 //! - [`SourcePath`]: where a doc came from in the source IR; [`RenderOptions::paths_to_underline`]
 //!   asks the renderer to underline the docs of given paths with `^` lines.
-//! - [`render`], [`render_stmts`], [`render_expr`]: text out. Parentheses are added exactly where
-//!   TVM adds them (see [`render`]'s module docs on precedence); the text never ends with a
+//! - [`render()`], [`render_stmts`], [`render_expr`]: text out. Parentheses are added exactly where
+//!   TVM adds them (see [`ops`] for the rules); the text never ends with a
 //!   newline.
+//!
+//! For readers of TVM's printer sources, the correspondence is:
+//!
+//! | TVM (`doc.h`)                                   | here                                                   |
+//! |-------------------------------------------------|--------------------------------------------------------|
+//! | `LiteralDoc::None/Boolean/Int/Float/Str`        | [`ExprDoc::none`], [`bool`](ExprDoc::bool), [`int`](ExprDoc::int), [`float`](ExprDoc::float), [`str`](ExprDoc::str) |
+//! | `IdDoc(name)`                                   | [`ExprDoc::id`]                                        |
+//! | `e->Attr(n)`, `e[{...}]`, `e->Call(...)`        | [`ExprDoc::attr`], [`ExprDoc::index`], [`ExprDoc::call`] / [`ExprDoc::call_kw`] |
+//! | `OperationDoc(kind, operands)`                  | [`ExprDoc::unary`], [`ExprDoc::binary`], [`ExprDoc::if_then_else`] |
+//! | `LambdaDoc`, `TupleDoc`, `ListDoc`, `DictDoc`   | [`ExprDoc::lambda`], [`tuple`](ExprDoc::tuple), [`list`](ExprDoc::list), [`dict`](ExprDoc::dict) |
+//! | `SliceDoc`                                      | [`SliceDoc::new`] (an [`IndexItem`])                   |
+//! | `StmtBlockDoc`                                  | [`StmtDoc::block`]                                     |
+//! | `AssignDoc` (statement / function parameter)    | [`StmtDoc::assign`] / [`ArgDoc::new`]                  |
+//! | `IfDoc`, `WhileDoc`, `ForDoc`, `ScopeDoc`       | [`StmtDoc::if_else`], [`while_loop`](StmtDoc::while_loop), [`for_loop`](StmtDoc::for_loop), [`scope`](StmtDoc::scope) |
+//! | `ExprStmtDoc`, `AssertDoc`, `ReturnDoc`         | [`StmtDoc::expr`], [`assert`](StmtDoc::assert), [`return_value`](StmtDoc::return_value) |
+//! | `FunctionDoc`, `ClassDoc`                       | [`FunctionDoc`], [`ClassDoc`] (into [`StmtDoc`] with `.into()`) |
+//! | `CommentDoc`, `DocStringDoc`                    | [`StmtDoc::comment_line`], [`StmtDoc::doc_string`]     |
+//! | `doc->source_paths.push_back(p)`                | [`ExprDoc::add_source_path`]; `stmt.source_paths.push(p)` |
+//! | `stmt->comment = c`                             | `stmt.comment = Some(c)` or [`StmtDoc::with_comment`]  |
+//! | `AccessPath`                                    | [`SourcePath`]                                         |
+//! | `DocToPythonScript(doc, cfg)`                   | [`render()`]`(&doc, &options)`                           |
 //!
 //! ```
 //! use tirscript_printer::{

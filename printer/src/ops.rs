@@ -6,6 +6,19 @@
 //! as TVM's Python doc printer encodes it: lower numbers bind more loosely. Every atom (literal,
 //! identifier, attribute access, index, call, tuple, list, dict) has the highest precedence,
 //! [`Precedence::Atom`]; a lambda has the lowest.
+//!
+//! Parentheses (TVM's rules, applied by the renderer): a child is parenthesised when it binds
+//! more loosely than its position requires, and for some positions also when it binds equally:
+//! - binary operators other than `**`: left operand at the operator's precedence, right operand
+//!   strictly tighter (`a - b - c`, `a - (b - c)`, `a + (b + c)`; comparisons too: `a < b < c`
+//!   for a comparison on the left);
+//! - `**`: left operand strictly tighter (`(a ** b) ** c`, `(-a) ** b`), right operand at unary
+//!   precedence (`a ** b ** c`, `a ** -b`);
+//! - unary operators: the operand at the operator's precedence (`--a`, `-(a + b)`, `-a ** b`);
+//! - `x if c else y`: `x` at conditional precedence, `c` and `y` strictly tighter;
+//! - the object of attribute access, indexing and calls must be an atom (`(a + b).x`);
+//! - call arguments, indices, slice parts, container elements and lambda bodies are never
+//!   parenthesised. Literals are atoms, so a negative literal is never parenthesised (`-2 ** 2`).
 
 /// How tightly an expression binds; derived `Ord` follows declaration order (loosest first).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

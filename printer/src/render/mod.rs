@@ -6,7 +6,7 @@
 //! such as `pretty` would add nothing but cost.
 //!
 //! Invariants of the writer (they mirror TVM's `DocPrinter` and matter for underlining):
-//! - every newline written by [`Printer::newline`] records the start of the next line and marks
+//! - every newline written with indentation records the start of the next line and marks
 //!   the newline plus its indentation as "exempt" (never underlined); newlines written without
 //!   indentation (after a function, inside doc strings) do not start a recorded line, exactly as
 //!   in TVM, so a recorded "line" may contain several text lines;
