@@ -1,6 +1,7 @@
 //! Checks the Emacs mode: the tree-sitter queries inside `treesit-font-lock-rules` compile
-//! against the grammar and capture only standard `font-lock-*-face` faces, and the node types
-//! named by `parent-is` / `node-is` indent matchers exist in the grammar.
+//! against the grammar and capture only standard `font-lock-*-face` faces or fontifier
+//! functions defined in the mode file itself, and the node types named by `parent-is` /
+//! `node-is` indent matchers exist in the grammar.
 //!
 //! The queries are written as Emacs Lisp strings in the `.el` file; this module reads the
 //! string literals inside the `(treesit-font-lock-rules ...)` form with a small reader that
@@ -12,7 +13,6 @@ use std::path::Path;
 use libtest_mimic::{Failed, Trial};
 
 use crate::CaptureRule;
-use crate::capture_sets::EMACS_FACES;
 
 /// One lexical element of Emacs Lisp that matters here.
 #[derive(Debug, PartialEq)]
@@ -104,6 +104,17 @@ fn strings_in_forms(tokens: &[Token], head: &str) -> Vec<String> {
     found
 }
 
+/// The names of all functions the file defines with `(defun NAME ...)`.
+fn defined_functions(tokens: &[Token]) -> Vec<String> {
+    tokens
+        .windows(3)
+        .filter_map(|window| match window {
+            [Token::Open, Token::Atom(defun), Token::Atom(name)] if defun == "defun" => Some(name.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The string argument of every `(parent-is "X")` and `(node-is "X")` matcher.
 fn indent_matcher_node_types(tokens: &[Token]) -> Vec<String> {
     tokens
@@ -136,11 +147,11 @@ pub fn trials(mode_file: &Path) -> Vec<Trial> {
     trials.push(Trial::test(format!("{label} has font-lock queries"), move || {
         if count >= 5 { Ok(()) } else { Err(format!("{count_label}: only {count} font-lock queries found").into()) }
     }));
+    let functions = defined_functions(&tokens);
     for (index, query) in queries.into_iter().enumerate() {
         let name = format!("{label} font-lock query {}", index + 1);
-        trials.push(Trial::test(name.clone(), move || {
-            crate::check_query(&name, &query, CaptureRule::OneOf(EMACS_FACES))
-        }));
+        let rule = CaptureRule::EmacsFaceOrFunction(functions.clone());
+        trials.push(Trial::test(name.clone(), move || crate::check_query(&name, &query, &rule)));
     }
     let node_types = indent_matcher_node_types(&tokens);
     trials.push(Trial::test(format!("{label} indent rules name real node types"), move || {
