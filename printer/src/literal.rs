@@ -61,9 +61,8 @@ pub(crate) fn write_int(out: &mut String, value: i64) {
     if value < 0 {
         out.push('-');
     }
-    for &digit in &digits[position..] {
-        out.push(char::from(digit));
-    }
+    // The buffer holds only ASCII digits, so it is always valid UTF-8.
+    out.push_str(std::str::from_utf8(&digits[position..]).unwrap_or_default());
 }
 
 /// Appends a float in TVM's format (see the module docs).

@@ -103,6 +103,17 @@ pub fn render_expr(expr: &ExprDoc, options: &RenderOptions) -> String {
 /// A byte range `start..end` of the output.
 pub(crate) type Span = (usize, usize);
 
+/// Appends `count` spaces.
+pub(crate) fn push_spaces(out: &mut String, count: usize) {
+    const SPACES: &str = "                                                                ";
+    let mut remaining = count;
+    while remaining > 0 {
+        let chunk = remaining.min(SPACES.len());
+        out.push_str(&SPACES[..chunk]);
+        remaining -= chunk;
+    }
+}
+
 /// Underline bookkeeping for one requested path: the deepest matching depth seen so far and the
 /// spans of docs matching at that depth.
 struct UnderlineTarget<'a> {
@@ -162,9 +173,7 @@ impl<'a> Printer<'a> {
         if self.track {
             self.line_starts.push(self.out.len());
         }
-        for _ in 0..self.indent {
-            self.out.push(' ');
-        }
+        push_spaces(&mut self.out, self.indent);
         self.exempt((start, self.out.len()));
     }
 

@@ -12,7 +12,7 @@
 //! 4. With line numbers, each text line is prefixed by its number right-aligned in a column as
 //!    wide as the largest number plus one; underline lines are indented by that width.
 
-use super::{RenderOptions, Span};
+use super::{RenderOptions, Span, push_spaces};
 
 /// Gaps shorter than this many lines are printed instead of cut.
 const MIN_LINES_TO_CUT: usize = 2;
@@ -103,9 +103,7 @@ impl Decorator<'_> {
             let mut extra_caret = false;
             while current.0 < line_end {
                 if !printed_underline {
-                    for _ in 0..self.line_number_width {
-                        self.out.push(' ');
-                    }
+                    push_spaces(&mut self.out, self.line_number_width);
                     printed_underline = true;
                 }
                 let end_on_line = line_end.min(current.1);
@@ -114,9 +112,7 @@ impl Decorator<'_> {
                     spaces -= 1;
                     extra_caret = false;
                 }
-                for _ in 0..spaces {
-                    self.out.push(' ');
-                }
+                push_spaces(&mut self.out, spaces);
                 let mut carets = text_width(bytes, current.0, end_on_line);
                 if carets == 0 && !extra_caret {
                     carets = 1;
