@@ -59,7 +59,12 @@ fn serial(var: &Var, extent: i64, kind: ForKind, annotations: Annotations, body:
 }
 
 fn iter_var(var: &Var, extent: i64, iter_type: IterVarType) -> IterVar {
-    IterVar { var: var.clone(), dom: Some(Range::from_extent(int(extent))), iter_type, thread_tag: String::new() }
+    IterVar {
+        var: var.clone(),
+        dom: Some(Range::from_extent(int(extent))),
+        iter_type,
+        thread_tag: String::new(),
+    }
 }
 
 /// The knobs that make two otherwise identical reduction functions differ.
@@ -102,7 +107,8 @@ fn row_sum(k: &Knobs) -> PrimFunc {
     let b_buf = buffer(&name("B"), k.dtype, vec![int(16)], "");
     let scratch = buffer(&name("C"), k.dtype, vec![int(1)], k.scratch_scope);
     let (i, kk) = (Var::new(name("i"), DataType::int32()), Var::new(name("k"), DataType::int32()));
-    let (vi, vk) = (Var::new(name("vi"), DataType::int32()), Var::new(name("vk"), DataType::int32()));
+    let (vi, vk) =
+        (Var::new(name("vi"), DataType::int32()), Var::new(name("vk"), DataType::int32()));
     let zero = PrimExpr::float(0.0, k.dtype);
     let update = Stmt::buffer_store(
         &b_buf,
@@ -110,7 +116,10 @@ fn row_sum(k: &Knobs) -> PrimFunc {
         vec![v(&vi)],
     );
     let block = Block {
-        iter_vars: vec![iter_var(&vi, 16, IterVarType::DataPar), iter_var(&vk, k.extent, k.reduce_kind)],
+        iter_vars: vec![
+            iter_var(&vi, 16, IterVarType::DataPar),
+            iter_var(&vk, k.extent, k.reduce_kind),
+        ],
         reads: vec![BufferRegion {
             buffer: a_buf.clone(),
             region: vec![Range::point(v(&vi)), Range::point(v(&vk))],
@@ -206,7 +215,10 @@ fn a_changed_or_missing_annotation_is_found_by_key() {
     let bare = row_sum(&Knobs::default());
     let m = assert_structural_equal(&f, &bare).expect_err("an annotation is missing");
     assert_eq!(m.lhs_path.to_string(), "body.annotations[\"pragma_auto_unroll_max_step\"]");
-    assert_eq!(m.rhs_path.to_string(), "body.annotations[<missing entry \"pragma_auto_unroll_max_step\">]");
+    assert_eq!(
+        m.rhs_path.to_string(),
+        "body.annotations[<missing entry \"pragma_auto_unroll_max_step\">]"
+    );
     assert_ne!(structural_hash(&f), structural_hash(&bare));
 }
 
@@ -279,7 +291,11 @@ fn module_with_block(use_second_param: bool) -> IRModule {
         init: None,
         body: Stmt::buffer_store(&a_buf, add(v(&x), last), vec![int(1)]),
     };
-    let realize = Stmt::from(BlockRealize { iter_values: vec![], predicate: PrimExpr::bool(true), block: Arc::new(block) });
+    let realize = Stmt::from(BlockRealize {
+        iter_values: vec![],
+        predicate: PrimExpr::bool(true),
+        block: Arc::new(block),
+    });
     let body = Stmt::seq(vec![Stmt::buffer_store(&a_buf, int(1), vec![int(0)]), realize]);
     let func = PrimFunc {
         params: vec![a.clone(), x, y],
@@ -299,7 +315,10 @@ fn module_paths_start_at_the_function_name() {
     let g = module_with_block(true);
     assert_equal(&f, &module_with_block(false));
     let m = assert_differ_at(&f, &g, "functions[\"main\"].body.seq[1].block.body.value.b");
-    assert_eq!(m.to_string(), "functions[\"main\"].body.seq[1].block.body.value.b: lhs var `x`, rhs var `y`");
+    assert_eq!(
+        m.to_string(),
+        "functions[\"main\"].body.seq[1].block.body.value.b: lhs var `x`, rhs var `y`"
+    );
 }
 
 #[test]
@@ -383,7 +402,8 @@ fn sequences_of_different_length_report_the_missing_element() {
     let m = assert_structural_equal(&long, &short).expect_err("lengths differ");
     assert_eq!(m.lhs_path.to_string(), "seq[3]");
     assert_eq!(m.rhs_path.to_string(), "seq[<missing element #3>]");
-    let changed = Stmt::seq(vec![store(0), store(1), Stmt::buffer_store(&a_buf, int(7), vec![int(2)])]);
+    let changed =
+        Stmt::seq(vec![store(0), store(1), Stmt::buffer_store(&a_buf, int(7), vec![int(2)])]);
     assert_differ_at(&short, &changed, "seq[2].value.value");
 }
 
@@ -412,7 +432,8 @@ fn mismatch_paths_are_usable_as_map_keys() {
     let m = assert_structural_equal(&f, &g).expect_err("names differ");
     let mut underline = std::collections::HashMap::new();
     underline.insert(m.lhs_path.clone(), "here");
-    let expected = ObjectPath::root().attr("body").attr("body").attr("body").attr("block").attr("name_hint");
+    let expected =
+        ObjectPath::root().attr("body").attr("body").attr("body").attr("block").attr("name_hint");
     assert_eq!(underline.get(&expected), Some(&"here"));
 }
 

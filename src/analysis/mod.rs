@@ -2,7 +2,9 @@
 //! well-formedness verifier.
 
 pub mod block_access;
+mod eq_context;
 pub mod path;
 pub mod structural_eq;
-mod structural_eq_nodes;
+mod structural_eq_expr;
+mod structural_eq_stmt;
 pub mod structural_hash;

@@ -58,9 +58,6 @@ impl ObjectPath {
     pub fn steps(&self) -> &[PathStep] {
         &self.steps
     }
-    pub fn len(&self) -> usize {
-        self.steps.len()
-    }
     pub fn is_root(&self) -> bool {
         self.steps.is_empty()
     }
