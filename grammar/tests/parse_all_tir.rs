@@ -36,14 +36,28 @@ fn collect_tir_files(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()
 }
 
 fn check_file(root: &Path, path: &Path) -> Result<(), Failed> {
-    let relative = path.strip_prefix(root).unwrap_or(path).display().to_string();
-    let source = std::fs::read_to_string(path).map_err(|error| format!("{relative}: cannot read: {error}"))?;
-    let problems = tree_sitter_tvmscript::syntax_problems(&source).map_err(|error| format!("{relative}: {error}"))?;
+    let relative = path
+        .strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string();
+    let source = std::fs::read_to_string(path)
+        .map_err(|error| format!("{relative}: cannot read: {error}"))?;
+    let problems = tree_sitter_tvmscript::syntax_problems(&source)
+        .map_err(|error| format!("{relative}: {error}"))?;
     if problems.is_empty() {
         return Ok(());
     }
-    let listing: Vec<String> = problems.iter().map(|problem| format!("{relative}:{problem}")).collect();
-    Err(format!("{} syntax problem(s):\n{}", problems.len(), listing.join("\n")).into())
+    let listing: Vec<String> = problems
+        .iter()
+        .map(|problem| format!("{relative}:{problem}"))
+        .collect();
+    Err(format!(
+        "{} syntax problem(s):\n{}",
+        problems.len(),
+        listing.join("\n")
+    )
+    .into())
 }
 
 fn main() {
@@ -55,17 +69,30 @@ fn main() {
         Ok(()) => {
             let found = files.len();
             // The grammar's own samples are always present, so finding none means the walk broke.
-            trials.push(Trial::test("the walk finds the grammar's sample kernels", move || {
-                if found >= 2 { Ok(()) } else { Err(format!("only {found} .tir files found").into()) }
-            }));
+            trials.push(Trial::test(
+                "the walk finds the grammar's sample kernels",
+                move || {
+                    if found >= 2 {
+                        Ok(())
+                    } else {
+                        Err(format!("only {found} .tir files found").into())
+                    }
+                },
+            ));
         }
         Err(error) => {
             let message = format!("walking {} failed: {error}", root.display());
-            trials.push(Trial::test("walk the repository", move || Err(message.into())));
+            trials.push(Trial::test("walk the repository", move || {
+                Err(message.into())
+            }));
         }
     }
     for path in files {
-        let name = path.strip_prefix(&root).unwrap_or(&path).display().to_string();
+        let name = path
+            .strip_prefix(&root)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
         let root = root.clone();
         trials.push(Trial::test(name, move || check_file(&root, &path)));
     }

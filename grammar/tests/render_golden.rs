@@ -11,17 +11,27 @@ use tree_sitter_tvmscript::{HighlightFormat, render_highlighted};
 
 /// The rendered samples and the file extension of each format's golden.
 const SAMPLES: &[&str] = &["matmul", "features"];
-const FORMATS: &[(HighlightFormat, &str)] = &[(HighlightFormat::Ansi, "ansi"), (HighlightFormat::Html, "html")];
+const FORMATS: &[(HighlightFormat, &str)] = &[
+    (HighlightFormat::Ansi, "ansi"),
+    (HighlightFormat::Html, "html"),
+];
 
 fn check(sample: &Path, golden: &Path, format: HighlightFormat) -> Result<(), Failed> {
-    let source = std::fs::read_to_string(sample).map_err(|e| format!("cannot read {}: {e}", sample.display()))?;
-    let rendered = render_highlighted(&source, format).map_err(|e| format!("highlighting failed: {e}"))?;
+    let source = std::fs::read_to_string(sample)
+        .map_err(|e| format!("cannot read {}: {e}", sample.display()))?;
+    let rendered =
+        render_highlighted(&source, format).map_err(|e| format!("highlighting failed: {e}"))?;
     if std::env::var_os("UPDATE_GOLDEN").is_some_and(|value| value == "1") {
-        std::fs::write(golden, &rendered).map_err(|e| format!("cannot write {}: {e}", golden.display()))?;
+        std::fs::write(golden, &rendered)
+            .map_err(|e| format!("cannot write {}: {e}", golden.display()))?;
         return Ok(());
     }
-    let expected = std::fs::read_to_string(golden)
-        .map_err(|e| format!("cannot read {} (bless with UPDATE_GOLDEN=1): {e}", golden.display()))?;
+    let expected = std::fs::read_to_string(golden).map_err(|e| {
+        format!(
+            "cannot read {} (bless with UPDATE_GOLDEN=1): {e}",
+            golden.display()
+        )
+    })?;
     if expected == rendered {
         return Ok(());
     }
@@ -30,7 +40,12 @@ fn check(sample: &Path, golden: &Path, format: HighlightFormat) -> Result<(), Fa
         .header("golden", "rendered")
         .to_string();
     // ANSI escapes are shown visibly so the diff itself does not recolour the terminal.
-    Err(format!("{} differs from the rendering:\n{}", golden.display(), diff.replace('\x1b', "\\e")).into())
+    Err(format!(
+        "{} differs from the rendering:\n{}",
+        golden.display(),
+        diff.replace('\x1b', "\\e")
+    )
+    .into())
 }
 
 fn main() {
@@ -40,7 +55,9 @@ fn main() {
     for sample in SAMPLES {
         for &(format, extension) in FORMATS {
             let sample_path: PathBuf = test_dir.join("samples").join(format!("{sample}.tir"));
-            let golden_path: PathBuf = test_dir.join("golden").join(format!("{sample}.{extension}"));
+            let golden_path: PathBuf = test_dir
+                .join("golden")
+                .join(format!("{sample}.{extension}"));
             trials.push(Trial::test(format!("{sample}.{extension}"), move || {
                 check(&sample_path, &golden_path, format)
             }));

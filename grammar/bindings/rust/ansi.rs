@@ -43,7 +43,9 @@ pub(crate) fn render(source: &str, events: &[HighlightEvent]) -> String {
     for event in events {
         match event {
             HighlightEvent::HighlightStart(highlight) => {
-                let style = HIGHLIGHT_NAMES.get(highlight.0).and_then(|name| sgr_for(name));
+                let style = HIGHLIGHT_NAMES
+                    .get(highlight.0)
+                    .and_then(|name| sgr_for(name));
                 open.push(style);
             }
             HighlightEvent::HighlightEnd => {
@@ -80,7 +82,12 @@ pub(crate) fn render(source: &str, events: &[HighlightEvent]) -> String {
 mod tests {
     #[test]
     fn every_highlight_name_but_plain_identifiers_and_punctuation_has_a_colour() {
-        let uncoloured = ["variable", "variable.member", "punctuation.bracket", "punctuation.delimiter"];
+        let uncoloured = [
+            "variable",
+            "variable.member",
+            "punctuation.bracket",
+            "punctuation.delimiter",
+        ];
         for name in crate::HIGHLIGHT_NAMES {
             assert_eq!(
                 super::sgr_for(name).is_none(),
@@ -93,7 +100,8 @@ mod tests {
     #[test]
     fn stripping_the_escape_sequences_gives_back_the_source() {
         let source = "@T.prim_func\ndef f(x: T.int32) -> T.int32:\n    return x + 1  # done\n";
-        let rendered = crate::render_highlighted(source, crate::HighlightFormat::Ansi).expect("highlighting succeeds");
+        let rendered = crate::render_highlighted(source, crate::HighlightFormat::Ansi)
+            .expect("highlighting succeeds");
         let mut stripped = String::new();
         let mut chars = rendered.chars();
         while let Some(c) = chars.next() {
@@ -109,6 +117,9 @@ mod tests {
         }
         assert_eq!(stripped, source);
         // The comment is the last coloured text; the style is reset before the final newline.
-        assert!(rendered.ends_with(&format!("{}\n", super::RESET)), "{rendered:?}");
+        assert!(
+            rendered.ends_with(&format!("{}\n", super::RESET)),
+            "{rendered:?}"
+        );
     }
 }

@@ -21,7 +21,9 @@ mod highlight;
 mod html;
 mod problems;
 
-pub use highlight::{HIGHLIGHT_NAMES, HighlightError, HighlightFormat, highlight_configuration, render_highlighted};
+pub use highlight::{
+    HIGHLIGHT_NAMES, HighlightError, HighlightFormat, highlight_configuration, render_highlighted,
+};
 pub use problems::{SyntaxCheckError, SyntaxProblem, SyntaxProblemKind, syntax_problems};
 
 use tree_sitter_language::LanguageFn;

@@ -89,22 +89,31 @@ mod tests {
 
     #[test]
     fn a_valid_kernel_has_no_problems() {
-        let source = "@T.prim_func\ndef f(A: T.Buffer((4,), \"float32\")):\n    A[0] = T.float32(1)\n";
-        assert_eq!(syntax_problems(source).expect("the grammar loads"), Vec::new());
+        let source =
+            "@T.prim_func\ndef f(A: T.Buffer((4,), \"float32\")):\n    A[0] = T.float32(1)\n";
+        assert_eq!(
+            syntax_problems(source).expect("the grammar loads"),
+            Vec::new()
+        );
     }
 
     #[test]
     fn an_unclosed_call_is_reported_with_its_position() {
         let problems = syntax_problems("x = T.grid(1, 2\ny = 3\n").expect("the grammar loads");
         assert!(!problems.is_empty(), "an unclosed call must be reported");
-        assert_eq!(problems[0].start.row, 0, "the problem starts at the broken statement: {problems:?}");
+        assert_eq!(
+            problems[0].start.row, 0,
+            "the problem starts at the broken statement: {problems:?}"
+        );
     }
 
     #[test]
     fn stray_text_is_an_unexpected_problem() {
         let problems = syntax_problems("x = 1 2\n").expect("the grammar loads");
         assert!(
-            problems.iter().any(|p| p.kind == SyntaxProblemKind::Unexpected),
+            problems
+                .iter()
+                .any(|p| p.kind == SyntaxProblemKind::Unexpected),
             "`1 2` is not an expression: {problems:?}"
         );
     }

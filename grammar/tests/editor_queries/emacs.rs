@@ -83,7 +83,8 @@ fn tokenize(text: &str) -> Result<Vec<Token>, String> {
 fn strings_in_forms(tokens: &[Token], head: &str) -> Vec<String> {
     let mut found = Vec::new();
     for (index, token) in tokens.iter().enumerate() {
-        if *token != Token::Atom(head.to_string()) || index == 0 || tokens[index - 1] != Token::Open {
+        if *token != Token::Atom(head.to_string()) || index == 0 || tokens[index - 1] != Token::Open
+        {
             continue;
         }
         let mut depth = 1usize;
@@ -109,7 +110,9 @@ fn defined_functions(tokens: &[Token]) -> Vec<String> {
     tokens
         .windows(3)
         .filter_map(|window| match window {
-            [Token::Open, Token::Atom(defun), Token::Atom(name)] if defun == "defun" => Some(name.clone()),
+            [Token::Open, Token::Atom(defun), Token::Atom(name)] if defun == "defun" => {
+                Some(name.clone())
+            }
             _ => None,
         })
         .collect()
@@ -120,11 +123,12 @@ fn indent_matcher_node_types(tokens: &[Token]) -> Vec<String> {
     tokens
         .windows(4)
         .filter_map(|window| match window {
-            [Token::Open, Token::Atom(matcher), Token::Str(node_type), Token::Close]
-                if matcher == "parent-is" || matcher == "node-is" =>
-            {
-                Some(node_type.clone())
-            }
+            [
+                Token::Open,
+                Token::Atom(matcher),
+                Token::Str(node_type),
+                Token::Close,
+            ] if matcher == "parent-is" || matcher == "node-is" => Some(node_type.clone()),
             _ => None,
         })
         .collect()
@@ -133,7 +137,10 @@ fn indent_matcher_node_types(tokens: &[Token]) -> Vec<String> {
 /// One trial per font-lock query, one for the count, one for the indent matchers.
 pub fn trials(mode_file: &Path) -> Vec<Trial> {
     let label = "editors/emacs/tvmscript-ts-mode.el".to_string();
-    let tokens = match std::fs::read_to_string(mode_file).map_err(|e| e.to_string()).and_then(|text| tokenize(&text)) {
+    let tokens = match std::fs::read_to_string(mode_file)
+        .map_err(|e| e.to_string())
+        .and_then(|text| tokenize(&text))
+    {
         Ok(tokens) => tokens,
         Err(error) => {
             let message = format!("{label}: {error}");
@@ -144,19 +151,29 @@ pub fn trials(mode_file: &Path) -> Vec<Trial> {
     let mut trials = Vec::new();
     let count = queries.len();
     let count_label = label.clone();
-    trials.push(Trial::test(format!("{label} has font-lock queries"), move || {
-        if count >= 5 { Ok(()) } else { Err(format!("{count_label}: only {count} font-lock queries found").into()) }
-    }));
+    trials.push(Trial::test(
+        format!("{label} has font-lock queries"),
+        move || {
+            if count >= 5 {
+                Ok(())
+            } else {
+                Err(format!("{count_label}: only {count} font-lock queries found").into())
+            }
+        },
+    ));
     let functions = defined_functions(&tokens);
     for (index, query) in queries.into_iter().enumerate() {
         let name = format!("{label} font-lock query {}", index + 1);
         let rule = CaptureRule::EmacsFaceOrFunction(functions.clone());
-        trials.push(Trial::test(name.clone(), move || crate::check_query(&name, &query, &rule)));
+        trials.push(Trial::test(name.clone(), move || {
+            crate::check_query(&name, &query, &rule)
+        }));
     }
     let node_types = indent_matcher_node_types(&tokens);
-    trials.push(Trial::test(format!("{label} indent rules name real node types"), move || {
-        check_node_types(&label, &node_types)
-    }));
+    trials.push(Trial::test(
+        format!("{label} indent rules name real node types"),
+        move || check_node_types(&label, &node_types),
+    ));
     trials
 }
 
@@ -168,11 +185,18 @@ fn check_node_types(label: &str, node_types: &[String]) -> Result<(), Failed> {
     let unknown: Vec<&str> = node_types
         .iter()
         .map(|pattern| pattern.trim_start_matches('^').trim_end_matches('$'))
-        .filter(|kind| language.id_for_node_kind(kind, true) == 0 && language.id_for_node_kind(kind, false) == 0)
+        .filter(|kind| {
+            language.id_for_node_kind(kind, true) == 0
+                && language.id_for_node_kind(kind, false) == 0
+        })
         .collect();
     if unknown.is_empty() {
         Ok(())
     } else {
-        Err(format!("{label}: indent matchers name unknown node types: {}", unknown.join(", ")).into())
+        Err(format!(
+            "{label}: indent matchers name unknown node types: {}",
+            unknown.join(", ")
+        )
+        .into())
     }
 }

@@ -84,11 +84,20 @@ pub(crate) fn check_query(label: &str, source: &str, rule: &CaptureRule) -> Resu
     if query.pattern_count() == 0 {
         return Err(format!("{label}: has no patterns").into());
     }
-    let unknown: Vec<&str> = query.capture_names().iter().copied().filter(|name| !rule.allows(name)).collect();
+    let unknown: Vec<&str> = query
+        .capture_names()
+        .iter()
+        .copied()
+        .filter(|name| !rule.allows(name))
+        .collect();
     if unknown.is_empty() {
         Ok(())
     } else {
-        Err(format!("{label}: capture names outside the editor's documented set: @{}", unknown.join(", @")).into())
+        Err(format!(
+            "{label}: capture names outside the editor's documented set: @{}",
+            unknown.join(", @")
+        )
+        .into())
     }
 }
 
@@ -102,13 +111,21 @@ fn scm_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 }
 
 fn query_file_trial(root: &Path, editor: Editor, path: PathBuf) -> Trial {
-    let label = path.strip_prefix(root).unwrap_or(&path).display().to_string();
+    let label = path
+        .strip_prefix(root)
+        .unwrap_or(&path)
+        .display()
+        .to_string();
     Trial::test(label.clone(), move || {
-        let kind = path.file_stem().and_then(|stem| stem.to_str()).unwrap_or("");
-        let rule = editor
-            .rule_for(kind)
-            .ok_or_else(|| format!("{label}: no documented capture set for `{kind}` queries of this editor"))?;
-        let source = std::fs::read_to_string(&path).map_err(|error| format!("{label}: cannot read: {error}"))?;
+        let kind = path
+            .file_stem()
+            .and_then(|stem| stem.to_str())
+            .unwrap_or("");
+        let rule = editor.rule_for(kind).ok_or_else(|| {
+            format!("{label}: no documented capture set for `{kind}` queries of this editor")
+        })?;
+        let source = std::fs::read_to_string(&path)
+            .map_err(|error| format!("{label}: cannot read: {error}"))?;
         check_query(&label, &source, &rule)
     })
 }
@@ -119,21 +136,36 @@ fn main() {
     let root = grammar_dir.join("..");
     let query_dirs = [
         (Editor::Grammar, root.join("grammar/queries"), 4),
-        (Editor::Neovim, root.join("editors/neovim/queries/tvmscript"), 4),
-        (Editor::Helix, root.join("editors/helix/queries/tvmscript"), 3),
+        (
+            Editor::Neovim,
+            root.join("editors/neovim/queries/tvmscript"),
+            4,
+        ),
+        (
+            Editor::Helix,
+            root.join("editors/helix/queries/tvmscript"),
+            3,
+        ),
     ];
-    let mut trials = vec![Trial::test("the checker rejects unknown captures and broken queries", || {
-        let rule = CaptureRule::OneOf(NVIM_FOLDS);
-        if check_query("probe", "(block) @not.a.capture", &rule).is_ok() {
-            return Err("a capture outside the set was accepted".into());
-        }
-        if check_query("probe", "(no_such_node) @fold", &rule).is_ok() {
-            return Err("a query naming an unknown node type was accepted".into());
-        }
-        check_query("probe", "(block) @fold", &rule)
-    })];
+    let mut trials = vec![Trial::test(
+        "the checker rejects unknown captures and broken queries",
+        || {
+            let rule = CaptureRule::OneOf(NVIM_FOLDS);
+            if check_query("probe", "(block) @not.a.capture", &rule).is_ok() {
+                return Err("a capture outside the set was accepted".into());
+            }
+            if check_query("probe", "(no_such_node) @fold", &rule).is_ok() {
+                return Err("a query naming an unknown node type was accepted".into());
+            }
+            check_query("probe", "(block) @fold", &rule)
+        },
+    )];
     for (editor, dir, expected_at_least) in query_dirs {
-        let label = dir.strip_prefix(&root).unwrap_or(&dir).display().to_string();
+        let label = dir
+            .strip_prefix(&root)
+            .unwrap_or(&dir)
+            .display()
+            .to_string();
         match scm_files(&dir) {
             Ok(files) => {
                 let found = files.len();
@@ -144,7 +176,11 @@ fn main() {
                         Err(format!("{label}: {found} query files, expected at least {expected_at_least}").into())
                     }
                 }));
-                trials.extend(files.into_iter().map(|path| query_file_trial(&root, editor, path)));
+                trials.extend(
+                    files
+                        .into_iter()
+                        .map(|path| query_file_trial(&root, editor, path)),
+                );
             }
             Err(error) => {
                 let message = format!("{label}: cannot list: {error}");
@@ -152,6 +188,8 @@ fn main() {
             }
         }
     }
-    trials.extend(emacs::trials(&root.join("editors/emacs/tvmscript-ts-mode.el")));
+    trials.extend(emacs::trials(
+        &root.join("editors/emacs/tvmscript-ts-mode.el"),
+    ));
     libtest_mimic::run(&arguments, trials).exit();
 }
