@@ -125,9 +125,10 @@
      override start end)))
 
 (defun tvmscript-ts-mode--fontify-attribute (node override start end &rest _)
-  "Fontify attribute NODE when it is a member of `T' or `I' (or of `T.axis').
-Dtype names such as `T.float32' and capitalised names such as `T.Buffer' get the type face,
-every other member the builtin face."
+  "Fontify attribute NODE when it is a member of `T', `I' or `T.axis'.
+OVERRIDE, START and END are as for `treesit-fontify-with-override'.
+Dtype names such as `T.float32' and capitalised names such as
+`T.Buffer' get the type face, every other member the builtin face."
   (let* ((object (treesit-node-child-by-field-name node "object"))
          (member-node (treesit-node-child-by-field-name node "attribute"))
          (member-name (and member-node (treesit-node-text member-node t)))
@@ -245,7 +246,8 @@ every other member the builtin face."
 ;;;; Indentation
 
 (defun tvmscript-ts-mode--previous-code-line ()
-  "Return the text of the nearest non-blank, non-comment line before point's line, or nil."
+  "Return the nearest code line before point's line, or nil.
+Blank lines and comment-only lines are skipped."
   (save-excursion
     (let ((found nil))
       (while (and (not found) (zerop (forward-line -1)))
@@ -262,7 +264,8 @@ every other member the builtin face."
       (and line (string-match-p (rx ":" (* blank) (? "#" (* nonl)) eos) line)))))
 
 (defun tvmscript-ts-mode--after-block-end-p (_node _parent bol &rest _)
-  "Non-nil if the code line before BOL ends its block (return, pass, break, continue)."
+  "Non-nil if the code line before BOL ends its block.
+That is a `return', `pass', `break' or `continue' statement."
   (save-excursion
     (goto-char bol)
     (let ((line (tvmscript-ts-mode--previous-code-line)))
@@ -271,7 +274,7 @@ every other member the builtin face."
                            line)))))
 
 (defun tvmscript-ts-mode--previous-code-line-indent (_node _parent bol &rest _)
-  "Return the position of the first non-blank character of the code line before BOL."
+  "Return the indentation position of the code line before BOL."
   (save-excursion
     (goto-char bol)
     (let ((moved nil))

@@ -59,27 +59,40 @@ pub fn syntax_problems(source: &str) -> Result<Vec<SyntaxProblem>, SyntaxCheckEr
     Ok(problems)
 }
 
-fn collect_problems(node: tree_sitter::Node<'_>, problems: &mut Vec<SyntaxProblem>) {
-    let problem = |kind| SyntaxProblem {
-        kind,
-        start: node.start_position(),
-        end: node.end_position(),
-        byte_range: node.byte_range(),
-    };
-    if node.is_error() {
-        problems.push(problem(SyntaxProblemKind::Unexpected));
-        return;
-    }
-    if node.is_missing() {
-        problems.push(problem(SyntaxProblemKind::Missing(node.kind().to_string())));
-        return;
-    }
-    if !node.has_error() {
-        return;
-    }
-    let mut cursor = node.walk();
-    for child in node.children(&mut cursor) {
-        collect_problems(child, problems);
+/// Walks the tree with a cursor (no recursion, so deeply nested input cannot exhaust the
+/// stack), skipping subtrees without errors and never descending into an ERROR node.
+fn collect_problems(root: tree_sitter::Node<'_>, problems: &mut Vec<SyntaxProblem>) {
+    let mut cursor = root.walk();
+    loop {
+        let node = cursor.node();
+        let kind = if node.is_error() {
+            Some(SyntaxProblemKind::Unexpected)
+        } else if node.is_missing() {
+            Some(SyntaxProblemKind::Missing(node.kind().to_string()))
+        } else {
+            None
+        };
+        let descend = kind.is_none() && node.has_error();
+        if let Some(kind) = kind {
+            problems.push(SyntaxProblem {
+                kind,
+                start: node.start_position(),
+                end: node.end_position(),
+                byte_range: node.byte_range(),
+            });
+        }
+        if descend && cursor.goto_first_child() {
+            continue;
+        }
+        // Move to the next sibling, climbing up as long as there is none.
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+        }
     }
 }
 
@@ -105,6 +118,14 @@ mod tests {
             problems[0].start.row, 0,
             "the problem starts at the broken statement: {problems:?}"
         );
+    }
+
+    #[test]
+    fn deeply_nested_brackets_do_not_exhaust_the_stack() {
+        let depth = 20_000;
+        let source = format!("x = {}1{}\n", "(".repeat(depth), ")".repeat(depth - 1));
+        let problems = syntax_problems(&source).expect("the grammar loads");
+        assert!(!problems.is_empty(), "one closing bracket is missing");
     }
 
     #[test]
