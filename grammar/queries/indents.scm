@@ -2,7 +2,8 @@
 ; none). A line after a header ending in `:` is indented one level; `elif`/`else` line up with
 ; their `if`; an open bracket indents its continuation lines; closing brackets dedent.
 
-[
+; `indent.immediate` indents the line after a header even before its body exists.
+([
   (function_definition)
   (class_definition)
   (for_statement)
@@ -12,6 +13,12 @@
   (elif_clause)
   (else_clause)
 ] @indent.begin
+  (#set! indent.immediate 1))
+
+; A header being typed has no body yet and parses as an ERROR ending in `:`.
+((ERROR
+  ":" @indent.begin .)
+  (#set! indent.immediate 1))
 
 ((parameters) @indent.align
   (#set! indent.open_delimiter "(")
