@@ -240,7 +240,11 @@ module.exports = grammar({
     ),
 
     // `A: T.Buffer((128, 128), "float32")`.
-    typed_parameter: $ => seq(field('name', $.identifier), ':', field('type', $.type)),
+    typed_parameter: $ => seq(
+      field('name', choice($.identifier, $.list_splat_pattern, $.dictionary_splat_pattern)),
+      ':',
+      field('type', $.type),
+    ),
     default_parameter: $ => seq(field('name', $.identifier), '=', field('value', $.expression)),
     typed_default_parameter: $ => seq(
       field('name', $.identifier),
