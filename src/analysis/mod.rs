@@ -8,3 +8,6 @@ pub mod structural_eq;
 mod structural_eq_expr;
 mod structural_eq_stmt;
 pub mod structural_hash;
+pub mod verify;
+mod verify_expr;
+mod verify_stmt;

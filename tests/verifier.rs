@@ -1,0 +1,421 @@
+//! The verifier accepts well-formed IR and rejects each kind of ill-formed IR at the expected path.
+
+use std::sync::Arc;
+
+use tirscript::analysis::verify::{VerifyError, VerifyErrorKind, verify_func, verify_module};
+use tirscript::ir::{
+    Annotations, AttrValue, BinaryOp, Block, BlockRealize, Buffer, BufferNode, BufferRegion,
+    BufferType, DataType, For, ForKind, IRModule, IterVar, IterVarType, PrimExpr, PrimFunc, Range,
+    Stmt, StmtNode, Type, Var,
+};
+
+fn int(v: i64) -> PrimExpr {
+    PrimExpr::i32(v as i32)
+}
+
+fn v(var: &Var) -> PrimExpr {
+    PrimExpr::var(var)
+}
+
+fn i32_var(name: &str) -> Var {
+    Var::new(name, DataType::int32())
+}
+
+fn add(a: PrimExpr, b: PrimExpr) -> PrimExpr {
+    PrimExpr::binary(BinaryOp::Add, a, b).expect("operands share a dtype")
+}
+
+fn buffer(name: &str, dtype: DataType, shape: Vec<PrimExpr>) -> Buffer {
+    buffer_on(Var::pointer(name, dtype, ""), name, dtype, shape)
+}
+
+fn buffer_on(data: Var, name: &str, dtype: DataType, shape: Vec<PrimExpr>) -> Buffer {
+    Buffer::new(BufferNode {
+        name: name.into(),
+        data,
+        dtype,
+        shape,
+        strides: vec![],
+        elem_offset: int(0),
+        data_alignment: 64,
+        offset_factor: 1,
+        buffer_type: BufferType::Default,
+        axis_separators: vec![],
+    })
+}
+
+fn load(b: &Buffer, indices: Vec<PrimExpr>) -> PrimExpr {
+    PrimExpr::buffer_load(b, indices).expect("index count matches the rank")
+}
+
+fn loop_with(var: &Var, min: PrimExpr, extent: PrimExpr, body: Stmt) -> Stmt {
+    Stmt::from(For {
+        loop_var: var.clone(),
+        min,
+        extent,
+        kind: ForKind::Serial,
+        body,
+        thread_binding: None,
+        annotations: Annotations::new(),
+        step: None,
+    })
+}
+
+fn serial(var: &Var, extent: i64, body: Stmt) -> Stmt {
+    loop_with(var, int(0), int(extent), body)
+}
+
+fn iter_var(var: &Var, extent: i64, iter_type: IterVarType) -> IterVar {
+    IterVar {
+        var: var.clone(),
+        dom: Some(Range::from_extent(int(extent))),
+        iter_type,
+        thread_tag: String::new(),
+    }
+}
+
+fn realize(iter_values: Vec<PrimExpr>, iter_vars: Vec<IterVar>, name: &str, body: Stmt) -> Stmt {
+    let block = Block {
+        iter_vars,
+        reads: vec![],
+        writes: vec![],
+        name_hint: name.into(),
+        alloc_buffers: vec![],
+        match_buffers: vec![],
+        annotations: Annotations::new(),
+        init: None,
+        body,
+    };
+    Stmt::from(BlockRealize {
+        iter_values,
+        predicate: PrimExpr::bool(true),
+        block: Arc::new(block),
+    })
+}
+
+/// A function with one handle param per buffer, each bound to its buffer, and extra scalar params.
+fn func(buffers: &[&Buffer], scalars: &[&Var], body: Stmt) -> PrimFunc {
+    let handles: Vec<Var> =
+        buffers.iter().map(|b| Var::new(b.name().to_lowercase(), DataType::handle())).collect();
+    let buffer_map = handles.iter().cloned().zip(buffers.iter().map(|b| (*b).clone())).collect();
+    let params = handles.into_iter().chain(scalars.iter().map(|s| (*s).clone())).collect();
+    PrimFunc { params, buffer_map, body, ret_type: Type::void(), attrs: Annotations::new() }
+}
+
+/// Asserts exactly one error, of `kind`, at `path`; returns it for message checks.
+fn single_error(errors: Vec<VerifyError>, kind: VerifyErrorKind, path: &str) -> VerifyError {
+    let rendered: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    assert_eq!(errors.len(), 1, "expected one error, found {rendered:#?}");
+    let error = errors.into_iter().next().expect("one error");
+    assert_eq!(error.kind, kind, "{error}");
+    assert_eq!(error.path.to_string(), path, "{error}");
+    error
+}
+
+/// `B[i] = sum_k A[i, k]` over a symbolic row count `n` declared only by the buffer_map.
+fn row_sum() -> PrimFunc {
+    let n = i32_var("n");
+    let a = buffer("A", DataType::float32(), vec![v(&n), int(8)]);
+    let b = buffer("B", DataType::float32(), vec![v(&n)]);
+    let (i, k, vi, vk) = (i32_var("i"), i32_var("k"), i32_var("vi"), i32_var("vk"));
+    let update = Stmt::buffer_store(
+        &b,
+        add(load(&b, vec![v(&vi)]), load(&a, vec![v(&vi), v(&vk)])),
+        vec![v(&vi)],
+    );
+    let block = Block {
+        iter_vars: vec![
+            IterVar {
+                var: vi.clone(),
+                dom: Some(Range::from_extent(v(&n))),
+                iter_type: IterVarType::DataPar,
+                thread_tag: String::new(),
+            },
+            iter_var(&vk, 8, IterVarType::CommReduce),
+        ],
+        reads: vec![BufferRegion {
+            buffer: a.clone(),
+            region: vec![Range::point(v(&vi)), Range::point(v(&vk))],
+        }],
+        writes: vec![BufferRegion { buffer: b.clone(), region: vec![Range::point(v(&vi))] }],
+        name_hint: "sum".into(),
+        alloc_buffers: vec![buffer("scratch", DataType::float32(), vec![int(1)])],
+        match_buffers: vec![],
+        annotations: Annotations::new(),
+        init: Some(Stmt::buffer_store(&b, PrimExpr::f32(0.0), vec![v(&vi)])),
+        body: update,
+    };
+    let body = Stmt::from(BlockRealize {
+        iter_values: vec![v(&i), v(&k)],
+        predicate: PrimExpr::bool(true),
+        block: Arc::new(block),
+    });
+    let body = loop_with(&i, int(0), v(&n), serial(&k, 8, body));
+    func(&[&a, &b], &[], body)
+}
+
+#[test]
+fn well_formed_functions_and_modules_pass() {
+    assert_eq!(verify_func(&row_sum()), vec![]);
+
+    // A module where `main` calls `helper`.
+    let mut module = IRModule::new();
+    let x = i32_var("x");
+    let helper = PrimFunc {
+        params: vec![x.clone()],
+        buffer_map: vec![],
+        body: Stmt::evaluate(v(&x)),
+        ret_type: Type::void(),
+        attrs: Annotations::new(),
+    };
+    let helper_gv = module.add("helper", helper).expect("fresh name");
+    let call = PrimExpr::call_global(DataType::int32(), &helper_gv, vec![int(1)]).expect("call");
+    module.add("main", func(&[], &[], Stmt::evaluate(call))).expect("fresh name");
+    assert_eq!(verify_module(&module), vec![]);
+}
+
+#[test]
+fn a_var_used_before_its_definition_is_rejected() {
+    let x = i32_var("x");
+    let error = single_error(
+        verify_func(&func(&[], &[], Stmt::evaluate(v(&x)))),
+        VerifyErrorKind::UndefinedVar,
+        "body.value",
+    );
+    assert_eq!(error.to_string(), "body.value: variable `x` is used but never defined");
+
+    // A loop var used after its loop.
+    let i = i32_var("i");
+    let body = Stmt::seq(vec![serial(&i, 4, Stmt::evaluate(v(&i))), Stmt::evaluate(v(&i))]);
+    let error = single_error(
+        verify_func(&func(&[], &[], body)),
+        VerifyErrorKind::UndefinedVar,
+        "body.seq[1].value",
+    );
+    assert!(error.message.contains("outside the scope of its definition at body.seq[0].loop_var"));
+}
+
+#[test]
+fn a_var_defined_twice_is_rejected() {
+    let i = i32_var("i");
+    let nested = serial(&i, 4, serial(&i, 4, Stmt::evaluate(v(&i))));
+    single_error(
+        verify_func(&func(&[], &[], nested)),
+        VerifyErrorKind::MultipleDefinition,
+        "body.body.loop_var",
+    );
+    // Sibling loops sharing one var are also two definitions, as in TVM.
+    let siblings = Stmt::seq(vec![serial(&i, 4, Stmt::no_op()), serial(&i, 4, Stmt::no_op())]);
+    single_error(
+        verify_func(&func(&[], &[], siblings)),
+        VerifyErrorKind::MultipleDefinition,
+        "body.seq[1].loop_var",
+    );
+    // A let rebinding a param.
+    let x = i32_var("x");
+    let rebind =
+        Stmt::new(StmtNode::LetStmt { var: x.clone(), value: int(1), body: Stmt::no_op() });
+    single_error(
+        verify_func(&func(&[], &[&x], rebind)),
+        VerifyErrorKind::MultipleDefinition,
+        "body.var",
+    );
+}
+
+#[test]
+fn an_undeclared_buffer_is_rejected_and_an_allocated_one_accepted() {
+    let a = buffer("A", DataType::int32(), vec![int(4)]);
+    let stray = buffer("S", DataType::int32(), vec![int(4)]);
+    let store = Stmt::buffer_store(&stray, load(&a, vec![int(0)]), vec![int(1)]);
+    let error = single_error(
+        verify_func(&func(&[&a], &[], store)),
+        VerifyErrorKind::UndeclaredBuffer,
+        "body.buffer",
+    );
+    assert!(error.message.starts_with("buffer `S` is accessed but not declared"));
+
+    let loaded = Stmt::evaluate(load(&stray, vec![int(0)]));
+    single_error(
+        verify_func(&func(&[&a], &[], loaded)),
+        VerifyErrorKind::UndeclaredBuffer,
+        "body.value.buffer",
+    );
+
+    // A buffer over the data var of an enclosing Allocate needs no declaration.
+    let data = Var::pointer("S", DataType::int32(), "local");
+    let local = buffer_on(data.clone(), "S", DataType::int32(), vec![int(4)]);
+    let allocate = Stmt::new(StmtNode::Allocate {
+        buffer_var: data,
+        dtype: DataType::int32(),
+        extents: vec![int(4)],
+        condition: PrimExpr::bool(true),
+        body: Stmt::buffer_store(&local, int(1), vec![int(0)]),
+        annotations: Annotations::new(),
+    });
+    assert_eq!(verify_func(&func(&[], &[], allocate)), vec![]);
+}
+
+#[test]
+fn a_binding_count_mismatch_is_rejected() {
+    let a = buffer("A", DataType::int32(), vec![int(4), int(4)]);
+    let (i, vi, vj) = (i32_var("i"), i32_var("vi"), i32_var("vj"));
+    let store = Stmt::buffer_store(&a, int(0), vec![v(&vi), v(&vj)]);
+    let iter_vars =
+        vec![iter_var(&vi, 4, IterVarType::DataPar), iter_var(&vj, 4, IterVarType::DataPar)];
+    let body = serial(&i, 4, realize(vec![v(&i)], iter_vars, "init", store));
+    let error = single_error(
+        verify_func(&func(&[&a], &[], body)),
+        VerifyErrorKind::BindingCount,
+        "body.body.iter_values",
+    );
+    assert_eq!(error.message, "block \"init\" has 2 iter vars but 1 bindings");
+}
+
+#[test]
+fn a_loop_var_used_inside_a_block_is_rejected() {
+    let a = buffer("A", DataType::int32(), vec![int(4)]);
+    let (i, vi) = (i32_var("i"), i32_var("vi"));
+    let store = Stmt::buffer_store(&a, int(0), vec![v(&i)]);
+    let block = realize(vec![v(&i)], vec![iter_var(&vi, 4, IterVarType::DataPar)], "b", store);
+    single_error(
+        verify_func(&func(&[&a], &[], serial(&i, 4, block))),
+        VerifyErrorKind::LoopVarInBlock,
+        "body.body.block.body.indices[0]",
+    );
+}
+
+#[test]
+fn a_block_iter_var_of_a_loop_kind_is_rejected() {
+    let a = buffer("A", DataType::int32(), vec![int(4)]);
+    let (i, vi) = (i32_var("i"), i32_var("vi"));
+    let store = Stmt::buffer_store(&a, int(0), vec![v(&vi)]);
+    let block = realize(vec![v(&i)], vec![iter_var(&vi, 4, IterVarType::Vectorized)], "b", store);
+    single_error(
+        verify_func(&func(&[&a], &[], serial(&i, 4, block))),
+        VerifyErrorKind::IterVar,
+        "body.body.block.iter_vars[0].iter_type",
+    );
+}
+
+#[test]
+fn non_integer_or_mismatched_loop_bounds_are_rejected() {
+    let i = i32_var("i");
+    let float_extent = loop_with(&i, int(0), PrimExpr::f32(4.0), Stmt::no_op());
+    let error = single_error(
+        verify_func(&func(&[], &[], float_extent)),
+        VerifyErrorKind::LoopDtype,
+        "body.extent",
+    );
+    assert_eq!(error.message, "loop extent must be a scalar integer, not float32");
+
+    let wide_min = loop_with(&i, PrimExpr::i64(0), int(4), Stmt::no_op());
+    let error = single_error(
+        verify_func(&func(&[], &[], wide_min)),
+        VerifyErrorKind::LoopDtype,
+        "body.min",
+    );
+    assert_eq!(error.message, "loop min has dtype int64 but loop variable `i` has dtype int32");
+}
+
+#[test]
+fn a_wrong_index_count_is_rejected() {
+    let a = buffer("A", DataType::int32(), vec![int(4), int(4)]);
+    let store = Stmt::buffer_store(&a, int(0), vec![int(1)]);
+    let error = single_error(
+        verify_func(&func(&[&a], &[], store)),
+        VerifyErrorKind::IndexCount,
+        "body.indices",
+    );
+    assert_eq!(error.message, "buffer `A` has 2 dimensions but is accessed with 1 index");
+}
+
+#[test]
+fn a_store_of_the_wrong_dtype_is_rejected() {
+    let a = buffer("A", DataType::float32(), vec![int(4)]);
+    let half = PrimExpr::float(1.0, DataType::float(16));
+    let store = Stmt::buffer_store(&a, half, vec![int(0)]);
+    let error = single_error(
+        verify_func(&func(&[&a], &[], store)),
+        VerifyErrorKind::StoreDtype,
+        "body.value",
+    );
+    assert!(error.message.starts_with("stored value has dtype float16"));
+
+    // A vector store through a ramp index takes a vector of the buffer's dtype.
+    let ramp = PrimExpr::new(
+        DataType::int32().with_lanes(4),
+        tirscript::ir::Expr::Ramp { base: int(0), stride: int(1), lanes: int(4) },
+    )
+    .expect("ramp");
+    let scalar_store = Stmt::buffer_store(&a, PrimExpr::f32(1.0), vec![ramp.clone()]);
+    single_error(
+        verify_func(&func(&[&a], &[], scalar_store)),
+        VerifyErrorKind::StoreDtype,
+        "body.value",
+    );
+    let vector = PrimExpr::new(
+        DataType::float32().with_lanes(4),
+        tirscript::ir::Expr::Broadcast { value: PrimExpr::f32(1.0), lanes: int(4) },
+    )
+    .expect("broadcast");
+    let vector_store = Stmt::buffer_store(&a, vector, vec![ramp]);
+    assert_eq!(verify_func(&func(&[&a], &[], vector_store)), vec![]);
+}
+
+#[test]
+fn non_bool_conditions_are_rejected() {
+    let x = i32_var("x");
+    let branch = Stmt::new(StmtNode::IfThenElse {
+        condition: v(&x),
+        then_case: Stmt::no_op(),
+        else_case: None,
+    });
+    let error = single_error(
+        verify_func(&func(&[], &[&x], branch)),
+        VerifyErrorKind::NonBoolCondition,
+        "body.condition",
+    );
+    assert_eq!(error.message, "condition must be a scalar bool, not int32");
+}
+
+#[test]
+fn calls_to_missing_functions_are_rejected() {
+    let mut module = IRModule::new();
+    let ghost = tirscript::ir::GlobalVar::new("ghost");
+    let call = PrimExpr::call_global(DataType::int32(), &ghost, vec![]).expect("call");
+    module.add("main", func(&[], &[], Stmt::evaluate(call))).expect("fresh name");
+    single_error(
+        verify_module(&module),
+        VerifyErrorKind::UndefinedFunction,
+        "functions[\"main\"].body.value.op",
+    );
+}
+
+#[test]
+fn thread_vars_may_be_launched_again_in_one_function() {
+    let tx = Var::new("threadIdx.x", DataType::int32());
+    let thread = IterVar {
+        var: tx.clone(),
+        dom: Some(Range::from_extent(int(32))),
+        iter_type: IterVarType::ThreadIndex,
+        thread_tag: "threadIdx.x".into(),
+    };
+    let launch = || {
+        Stmt::new(StmtNode::AttrStmt {
+            node: AttrValue::IterVar(thread.clone()),
+            attr_key: "thread_extent".into(),
+            value: int(32),
+            body: Stmt::evaluate(v(&tx)),
+        })
+    };
+    assert_eq!(verify_func(&func(&[], &[], Stmt::seq(vec![launch(), launch()]))), vec![]);
+}
+
+#[test]
+fn every_error_is_reported_not_only_the_first() {
+    let (x, y) = (i32_var("x"), i32_var("y"));
+    let body = Stmt::seq(vec![Stmt::evaluate(v(&x)), Stmt::evaluate(v(&y))]);
+    let errors = verify_func(&func(&[], &[], body));
+    let paths: Vec<String> = errors.iter().map(|e| e.path.to_string()).collect();
+    assert_eq!(paths, ["body.seq[0].value", "body.seq[1].value"]);
+}
