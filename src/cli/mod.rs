@@ -3,7 +3,12 @@
 //! Every verb calls library functions of the other modules; no logic that a library user would need
 //! lives here.
 
+use std::path::Path;
+
 use clap::{Parser, Subcommand};
+
+#[cfg(feature = "highlight")]
+pub mod highlight;
 
 /// A Python-free toolchain for TVMScript, the text form of Apache TVM's tensor IR.
 #[derive(Debug, Parser)]
@@ -15,7 +20,11 @@ pub struct Cli {
 
 /// The verbs of the command line.
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Render a file with syntax highlighting (ANSI colours or HTML).
+    #[cfg(feature = "highlight")]
+    Highlight(highlight::HighlightArgs),
+}
 
 /// Runs the command line and returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
@@ -26,5 +35,22 @@ pub fn run(cli: Cli) -> i32 {
             let _ = Cli::command().print_help();
             0
         }
+        #[cfg(feature = "highlight")]
+        Some(Command::Highlight(args)) => highlight::run(&args),
     }
+}
+
+/// Reads a whole input file as UTF-8 text; the path `-` reads standard input.
+pub fn read_input(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let read = if path == Path::new("-") {
+        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
+    } else {
+        std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes)).map(|_| ())
+    };
+    read.map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!("{} is not valid UTF-8 (first bad byte at offset {})", path.display(), e.utf8_error().valid_up_to())
+    })
 }
