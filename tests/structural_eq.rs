@@ -468,3 +468,35 @@ fn no_op_bodies_differ_from_stores() {
     assert_eq!((m.lhs.as_str(), m.rhs.as_str()), ("Evaluate", "BufferStore"));
     assert!(matches!(store.node(), StmtNode::BufferStore { .. }));
 }
+
+#[test]
+fn hash_equality_agrees_with_structural_equality_on_every_pair() {
+    let unroll = Some(("pragma_unroll_explicit", AttrValue::Int(1)));
+    let variants: Vec<Knobs> = vec![
+        Knobs::default(),
+        Knobs { dtype: DataType::float(16), ..Knobs::default() },
+        Knobs { extent: 8, ..Knobs::default() },
+        Knobs { outer_kind: ForKind::Unrolled, ..Knobs::default() },
+        Knobs { outer_annotation: unroll, ..Knobs::default() },
+        Knobs { swap_bindings: true, ..Knobs::default() },
+        Knobs { block_name: "other", ..Knobs::default() },
+        Knobs { reduce_kind: IterVarType::Ordered, ..Knobs::default() },
+        Knobs { scratch_scope: "shared", ..Knobs::default() },
+    ];
+    // Each variant twice, the copy with other names and identities.
+    let built: Vec<(usize, PrimFunc)> = variants
+        .iter()
+        .enumerate()
+        .flat_map(|(index, k)| {
+            [(index, row_sum(k)), (index, row_sum(&Knobs { suffix: "_copy", ..k.clone() }))]
+        })
+        .collect();
+    let hashes: Vec<u64> = built.iter().map(|(_, f)| structural_hash(f)).collect();
+    for (x, (kx, fx)) in built.iter().enumerate() {
+        for (y, (ky, fy)) in built.iter().enumerate() {
+            let equal = structural_equal(fx, fy);
+            assert_eq!(equal, kx == ky, "variants {kx} and {ky}");
+            assert_eq!(hashes[x] == hashes[y], equal, "hash agreement for variants {kx} and {ky}");
+        }
+    }
+}
