@@ -419,3 +419,40 @@ fn every_error_is_reported_not_only_the_first() {
     let paths: Vec<String> = errors.iter().map(|e| e.path.to_string()).collect();
     assert_eq!(paths, ["body.seq[0].value", "body.seq[1].value"]);
 }
+
+#[test]
+fn buffer_realize_declares_a_buffer_and_may_realize_a_parameter() {
+    let a = buffer("A", DataType::float32(), vec![int(8)]);
+    let realize = |b: &Buffer| {
+        Stmt::new(StmtNode::BufferRealize {
+            buffer: b.clone(),
+            bounds: vec![Range::from_extent(int(8))],
+            condition: PrimExpr::bool(true),
+            body: Stmt::buffer_store(b, PrimExpr::f32(0.0), vec![int(0)]),
+        })
+    };
+    assert_eq!(verify_func(&func(&[&a], &[], realize(&a))), vec![]);
+    let fresh = buffer("R", DataType::float32(), vec![int(8)]);
+    assert_eq!(verify_func(&func(&[], &[], realize(&fresh))), vec![]);
+    // Outside the realize, the buffer is no longer declared.
+    let after = Stmt::seq(vec![
+        realize(&fresh),
+        Stmt::buffer_store(&fresh, PrimExpr::f32(1.0), vec![int(0)]),
+    ]);
+    single_error(
+        verify_func(&func(&[], &[], after)),
+        VerifyErrorKind::UndeclaredBuffer,
+        "body.seq[1].buffer",
+    );
+}
+
+#[test]
+fn a_nested_decl_buffer_of_a_declared_buffer_is_rejected() {
+    let a = buffer("A", DataType::float32(), vec![int(8)]);
+    let decl = Stmt::new(StmtNode::DeclBuffer { buffer: a.clone(), body: Stmt::no_op() });
+    single_error(
+        verify_func(&func(&[&a], &[], decl)),
+        VerifyErrorKind::RedeclaredBuffer,
+        "body.buffer",
+    );
+}

@@ -136,7 +136,9 @@ impl Verifier<'_> {
                 let (defined, declared) = self.field("buffer", |v| {
                     let defined = v.field("data", |v| v.define_if_undefined(buffer.data()));
                     v.buffer_field_uses(buffer);
-                    (defined, v.declare_buffer(buffer))
+                    // Realizing a buffer that is already declared (a parameter, say) is fine.
+                    let declared = !v.buffers.contains(&buffer.id()) && v.declare_buffer(buffer);
+                    (defined, declared)
                 });
                 self.field("body", |v| v.stmt(body));
                 if declared {
