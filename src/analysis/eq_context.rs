@@ -24,6 +24,14 @@ impl Pairing {
         self.left_to_right.insert(left, right);
         self.right_to_left.insert(right, left);
     }
+
+    fn state(&self, left: u64, right: u64) -> PairState {
+        match (self.left_to_right.get(&left), self.right_to_left.get(&right)) {
+            (Some(&r), _) if r == right => PairState::Paired,
+            (None, None) => PairState::Unpaired,
+            _ => PairState::Conflict,
+        }
+    }
 }
 
 /// What a pairing lookup found for a (left, right) pair of identities.
@@ -34,16 +42,6 @@ enum PairState {
     Unpaired,
     /// At least one side is paired with something else.
     Conflict,
-}
-
-impl Pairing {
-    fn state(&self, left: u64, right: u64) -> PairState {
-        match (self.left_to_right.get(&left), self.right_to_left.get(&right)) {
-            (Some(&r), _) if r == right => PairState::Paired,
-            (None, None) => PairState::Unpaired,
-            _ => PairState::Conflict,
-        }
-    }
 }
 
 /// The state of one structural comparison: the pairings made so far and the current path.

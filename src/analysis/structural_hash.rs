@@ -17,7 +17,7 @@ use super::structural_eq::StructuralEq;
 use super::structural_eq_expr::expr_kind;
 use crate::ir::{
     Annotations, AttrValue, Buffer, BufferRegion, Callee, CommReducer, DataType, Expr, IterVar,
-    PrimExpr, Range, Stmt, Type, Var,
+    Lanes, PrimExpr, Range, Stmt, Type, Var,
 };
 
 /// The structural hash of `value`.
@@ -84,7 +84,12 @@ impl HashContext {
     }
 
     fn dtype(&mut self, dtype: DataType) {
-        self.str(&dtype.to_string());
+        self.mix(dtype.code as u64);
+        self.mix(u64::from(dtype.bits));
+        match dtype.lanes {
+            Lanes::Fixed(n) => self.mix(u64::from(n)),
+            Lanes::Scalable(n) => self.mix(0x1_0000 | u64::from(n)),
+        }
     }
 
     fn ty(&mut self, ty: &Type) {
