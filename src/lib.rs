@@ -6,13 +6,8 @@
 
 pub mod analysis;
 pub mod arith;
-pub mod builder;
 pub mod cli;
 pub mod diagnostic;
-pub mod eval;
 pub mod syntax;
-pub mod interp;
 pub mod ir;
 pub mod print;
-pub mod json;
-pub mod transform;
