@@ -6,6 +6,7 @@
 
 pub mod analysis;
 pub mod arith;
+pub mod builder;
 pub mod cli;
 pub mod diagnostic;
 pub mod syntax;
