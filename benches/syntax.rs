@@ -51,7 +51,9 @@ fn function(out: &mut String, n: usize) {
 
 /// A module of [`FUNCTIONS`] functions, about 0.5 MB.
 fn generate() -> String {
-    let mut out = String::from("# from tvm.script import ir as I\n# from tvm.script import tir as T\n\n@I.ir_module\nclass Module:\n");
+    let mut out = String::from(
+        "# from tvm.script import ir as I\n# from tvm.script import tir as T\n\n@I.ir_module\nclass Module:\n",
+    );
     for n in 0..FUNCTIONS {
         function(&mut out, n);
     }
@@ -61,14 +63,19 @@ fn generate() -> String {
 fn bench(c: &mut Criterion) {
     let source = generate();
     let (module, diagnostics) = parse_module(&source);
-    assert!(diagnostics.is_empty(), "generated module must parse: {diagnostics:?}");
+    assert!(
+        diagnostics.is_empty(),
+        "generated module must parse: {diagnostics:?}"
+    );
     assert!(module.is_some());
 
     let mut group = c.benchmark_group("syntax");
     group.throughput(Throughput::Bytes(source.len() as u64));
     group.sample_size(20);
     group.bench_function("lex", |b| b.iter(|| lexer::lex(black_box(&source))));
-    group.bench_function("parse_module", |b| b.iter(|| parse_module(black_box(&source))));
+    group.bench_function("parse_module", |b| {
+        b.iter(|| parse_module(black_box(&source)))
+    });
     group.finish();
 }
 

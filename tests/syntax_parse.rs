@@ -14,7 +14,8 @@ fn check(path: &Path) -> Result<(), Failed> {
     let source = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let (module, diagnostics) = parse_module(&source);
     if !diagnostics.is_empty() {
-        let file = tirscript::diagnostic::SourceFile::new(path.display().to_string(), source.clone());
+        let file =
+            tirscript::diagnostic::SourceFile::new(path.display().to_string(), source.clone());
         let rendered: Vec<String> = diagnostics.iter().map(|d| d.render(&file, false)).collect();
         return Err(rendered.join("\n").into());
     }
@@ -27,7 +28,11 @@ fn main() {
     let trials = syntax_golden::files("tests/syntax/ok")
         .into_iter()
         .map(|path| {
-            let name = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+            let name = path
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
             Trial::test(name, move || check(&path))
         })
         .collect();

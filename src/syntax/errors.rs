@@ -2,13 +2,46 @@
 //!
 //! A parser error on a line that already has a lexical error is dropped: it is almost always a
 //! consequence of the lexical one (an unclosed string, a stray bracket), and one cause should give one
-//! message. The merged list is sorted by position.
+//! message; so is every parser error after an unclosed bracket or triple-quoted string. The merged
+//! list is sorted by position.
 
 use chumsky::error::{Rich, RichPattern, RichReason};
 use chumsky::span::SimpleSpan;
 
-use super::token::Tok;
+use super::token::{Kw, Tok};
 use crate::diagnostic::Diagnostic;
+
+/// Operators and trailers, as [`Tok`]'s `Display` names them, grouped as "an operator" in messages.
+const OPERATORS: &[&str] = &[
+    "`+`",
+    "`-`",
+    "`*`",
+    "`/`",
+    "`//`",
+    "`%`",
+    "`**`",
+    "`@`",
+    "`<<`",
+    "`>>`",
+    "`&`",
+    "`|`",
+    "`^`",
+    "`==`",
+    "`!=`",
+    "`<`",
+    "`<=`",
+    "`>`",
+    "`>=`",
+    "`.`",
+    "`(`",
+    "`[`",
+    "keyword `if`",
+    "keyword `and`",
+    "keyword `or`",
+    "keyword `in`",
+    "keyword `not`",
+    "keyword `is`",
+];
 
 /// How many expected items a message lists before it says "or ...".
 const MAX_EXPECTED: usize = 6;
@@ -17,13 +50,14 @@ const MAX_EXPECTED: usize = 6;
 pub(crate) fn merge(
     source: &str,
     diagnostics: &mut Vec<Diagnostic>,
-    errors: Vec<Rich<'_, Tok<'_>, SimpleSpan>>,
+    errors: Vec<Diagnostic>,
+    poisoned_from: Option<usize>,
 ) {
     let line_of = |offset: usize| source[..offset.min(source.len())].matches('\n').count();
     let lexical_lines: Vec<usize> = diagnostics.iter().map(|d| line_of(d.span.start)).collect();
-    for error in errors {
-        let diagnostic = convert(&error);
-        if !lexical_lines.contains(&line_of(diagnostic.span.start)) {
+    for diagnostic in errors {
+        let poisoned = poisoned_from.is_some_and(|from| diagnostic.span.start >= from);
+        if !poisoned && !lexical_lines.contains(&line_of(diagnostic.span.start)) {
             diagnostics.push(diagnostic);
         }
     }
@@ -31,10 +65,15 @@ pub(crate) fn merge(
     diagnostics.dedup_by(|a, b| a.span == b.span && a.message == b.message);
 }
 
-fn convert(error: &Rich<'_, Tok<'_>, SimpleSpan>) -> Diagnostic {
+/// The diagnostic for one chumsky error.
+pub(crate) fn convert(error: &Rich<'_, Tok<'_>, SimpleSpan>) -> Diagnostic {
     let span = error.span().into_range();
     match error.reason() {
-        RichReason::Custom(message) => Diagnostic::error(message.clone(), span),
+        RichReason::Custom(text) => {
+            // See `SyntaxError::custom`: the label follows the message after a line break.
+            let (message, label) = text.split_once('\n').unwrap_or((text.as_str(), ""));
+            Diagnostic::error(message, span).with_label(label)
+        }
         RichReason::ExpectedFound { found, .. } => {
             let expected = expected_list(error);
             let found: Option<&Tok<'_>> = found.as_deref();
@@ -61,6 +100,14 @@ fn convert(error: &Rich<'_, Tok<'_>, SimpleSpan>) -> Diagnostic {
                     (*keyword == "import" || *keyword == "from")
                         .then(|| "TVMScript files contain no imports; `T` and `I` are predefined (TVM prints `# from tvm.script import tir as T` as a comment)".to_string()),
                 ),
+                Some(Tok::Kw(keyword @ (Kw::Else | Kw::Elif))) => (
+                    format!("unexpected keyword `{}`", keyword.as_str()),
+                    expected,
+                    Some(format!(
+                        "`{}` must follow the block of an `if` or `elif` at the same indentation",
+                        keyword.as_str()
+                    )),
+                ),
                 Some(tok) => (format!("unexpected {tok}"), expected, None),
             };
             let mut diagnostic = Diagnostic::error(message, span).with_label(label);
@@ -80,6 +127,7 @@ fn expected_list(error: &Rich<'_, Tok<'_>, SimpleSpan>) -> String {
             RichPattern::Token(tok) => Some(match &**tok {
                 Tok::Newline => "end of line".to_string(),
                 Tok::Indent => "an indented block".to_string(),
+                Tok::Dedent => "end of block".to_string(),
                 other => other.to_string(),
             }),
             RichPattern::Label(label) => Some(label.to_string()),
@@ -90,6 +138,12 @@ fn expected_list(error: &Rich<'_, Tok<'_>, SimpleSpan>) -> String {
         .collect();
     items.sort();
     items.dedup();
+    // After a complete operand every binary operator and trailer is possible; name them as a group.
+    let is_operator = |item: &String| OPERATORS.contains(&item.as_str());
+    if items.iter().filter(|item| is_operator(item)).count() >= 3 {
+        items.retain(|item| !is_operator(item));
+        items.push("an operator".to_string());
+    }
     match items.len() {
         0 => String::new(),
         1 => format!("expected {}", items[0]),

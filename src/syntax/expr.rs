@@ -17,40 +17,70 @@ use super::ast::*;
 use super::literal;
 use super::token::{Kw, Op, Tok};
 
-/// The parser's error and state configuration.
-pub(crate) type Extra<'src> = extra::Err<Rich<'src, Tok<'src>, SimpleSpan>>;
+/// The error type the grammar is generic over: [`EmptyErr`] for the fast first pass (valid input is
+/// the common case, and building rich errors for every failed alternative costs most of the parse
+/// time), [`Rich`] for the second pass that runs only when the first one failed.
+pub(crate) trait SyntaxError<'src, I: Input<'src>>:
+    chumsky::error::Error<'src, I> + chumsky::label::LabelError<'src, I, &'static str> + 'src
+{
+    /// An error with a custom message and the label shown at its span (invalid assignment target,
+    /// argument order...).
+    fn custom(span: SimpleSpan, message: &str, label: &str) -> Self;
+}
+
+impl<'src, I: Input<'src>> SyntaxError<'src, I> for EmptyErr {
+    fn custom(_: SimpleSpan, _: &str, _: &str) -> Self {
+        EmptyErr::default()
+    }
+}
+
+impl<'src, I> SyntaxError<'src, I> for Rich<'src, Tok<'src>, SimpleSpan>
+where
+    I: Input<'src, Token = Tok<'src>, Span = SimpleSpan>,
+{
+    /// The label travels in the message after a line break; [`super::errors::convert`] splits it off.
+    fn custom(span: SimpleSpan, message: &str, label: &str) -> Self {
+        Rich::custom(span, format!("{message}\n{label}"))
+    }
+}
 
 /// Parsers shared with the statement grammar.
 #[derive(Clone)]
-pub(crate) struct ExprParsers<'src, I>
+pub(crate) struct ExprParsers<'src, I, Er>
 where
     I: ValueInput<'src, Token = Tok<'src>, Span = SimpleSpan>,
+    Er: SyntaxError<'src, I>,
 {
     /// A full expression (`test` in Python's grammar).
-    pub expr: Boxed<'src, 'src, I, Expr, Extra<'src>>,
+    pub expr: Boxed<'src, 'src, I, Expr, extra::Err<Er>>,
     /// An expression or `*expr`.
-    pub star_expr: Boxed<'src, 'src, I, Expr, Extra<'src>>,
+    pub star_expr: Boxed<'src, 'src, I, Expr, extra::Err<Er>>,
     /// A primary (atom with trailers) or `*primary`: what may be assigned to in `for` and `with`.
-    pub target: Boxed<'src, 'src, I, Expr, Extra<'src>>,
+    pub target: Boxed<'src, 'src, I, Expr, extra::Err<Er>>,
     /// A call's argument list without the parentheses.
-    pub call_args: Boxed<'src, 'src, I, (Vec<Expr>, Vec<Keyword>), Extra<'src>>,
+    pub call_args: Boxed<'src, 'src, I, (Vec<Expr>, Vec<Keyword>), extra::Err<Er>>,
     /// An identifier.
-    pub ident: Boxed<'src, 'src, I, Ident, Extra<'src>>,
+    pub ident: Boxed<'src, 'src, I, Ident, extra::Err<Er>>,
 }
 
 /// A comma-separated list of `item`s that becomes a tuple when it contains a comma
 /// (`a`, `a,`, `a, b`).
-pub(crate) fn comma_list<'src, I>(
-    item: Boxed<'src, 'src, I, Expr, Extra<'src>>,
-) -> impl Parser<'src, I, Expr, Extra<'src>> + Clone + 'src
+pub(crate) fn comma_list<'src, I, Er>(
+    item: Boxed<'src, 'src, I, Expr, extra::Err<Er>>,
+) -> impl Parser<'src, I, Expr, extra::Err<Er>> + Clone + 'src
 where
     I: ValueInput<'src, Token = Tok<'src>, Span = SimpleSpan>,
+    Er: SyntaxError<'src, I>,
 {
     let comma = just(Tok::Op(Op::Comma));
     item.clone()
         .then(
-            comma.clone()
-                .ignore_then(item.separated_by(comma.clone()).allow_trailing().collect::<Vec<_>>())
+            comma
+                .ignore_then(
+                    item.separated_by(comma)
+                        .allow_trailing()
+                        .collect::<Vec<_>>(),
+                )
                 .or_not(),
         )
         .map_with(|(first, rest), e| match rest {
@@ -62,16 +92,18 @@ where
         })
 }
 
-fn op<'src, I>(o: Op) -> impl Parser<'src, I, Tok<'src>, Extra<'src>> + Clone
+fn op<'src, I, Er>(o: Op) -> impl Parser<'src, I, Tok<'src>, extra::Err<Er>> + Clone
 where
     I: ValueInput<'src, Token = Tok<'src>, Span = SimpleSpan>,
+    Er: SyntaxError<'src, I>,
 {
     just(Tok::Op(o))
 }
 
-fn kw<'src, I>(k: Kw) -> impl Parser<'src, I, Tok<'src>, Extra<'src>> + Clone
+fn kw<'src, I, Er>(k: Kw) -> impl Parser<'src, I, Tok<'src>, extra::Err<Er>> + Clone
 where
     I: ValueInput<'src, Token = Tok<'src>, Span = SimpleSpan>,
+    Er: SyntaxError<'src, I>,
 {
     just(Tok::Kw(k))
 }
@@ -96,18 +128,20 @@ enum Trailer {
 }
 
 /// Builds the expression parsers.
-pub(crate) fn expr_parsers<'src, I>() -> ExprParsers<'src, I>
+pub(crate) fn expr_parsers<'src, I, Er>() -> ExprParsers<'src, I, Er>
 where
     I: ValueInput<'src, Token = Tok<'src>, Span = SimpleSpan> + 'src,
+    Er: SyntaxError<'src, I>,
 {
-    let mut expr = Recursive::<chumsky::recursive::Indirect<'src, 'src, I, Expr, Extra<'src>>>::declare();
+    let mut expr =
+        Recursive::<chumsky::recursive::Indirect<'src, 'src, I, Expr, extra::Err<Er>>>::declare();
 
     let ident = select! { Tok::Name(n) = e => {
         let span: SimpleSpan = e.span();
         Ident { name: n.to_string(), span: span.into_range() }
     } }
-        .labelled("name")
-        .boxed();
+    .labelled("name")
+    .boxed();
 
     let star_expr = op(Op::Star)
         .ignore_then(expr.clone())
@@ -146,8 +180,15 @@ where
     let paren = star_expr
         .clone()
         .then(
-            comma.clone()
-                .ignore_then(star_expr.clone().separated_by(comma.clone()).allow_trailing().collect::<Vec<_>>())
+            comma
+                .clone()
+                .ignore_then(
+                    star_expr
+                        .clone()
+                        .separated_by(comma.clone())
+                        .allow_trailing()
+                        .collect::<Vec<_>>(),
+                )
                 .or_not(),
         )
         .or_not()
@@ -197,39 +238,49 @@ where
                 span: span_range(e.span()),
             })
         });
-    let double_star_arg = op(Op::DoubleStar).ignore_then(expr.clone()).map_with(|value, e| {
-        Arg::Keyword(Keyword {
-            name: None,
-            value,
-            span: span_range(e.span()),
-        })
-    });
-    let call_args = choice((keyword_arg, double_star_arg, star_expr.clone().map(Arg::Positional)))
-        .separated_by(comma.clone())
-        .allow_trailing()
-        .collect::<Vec<_>>()
-        .validate(|args, _, emitter| {
-            let mut positional = Vec::new();
-            let mut keywords: Vec<Keyword> = Vec::new();
-            for arg in args {
-                match arg {
-                    Arg::Positional(value) => {
-                        if let Some(last) = keywords.last() {
-                            let message = if last.name.is_some() {
-                                "positional argument follows keyword argument"
-                            } else {
-                                "positional argument follows keyword argument unpacking"
-                            };
-                            emitter.emit(Rich::custom(SimpleSpan::from(value.span.clone()), message));
-                        }
-                        positional.push(value)
+    let double_star_arg = op(Op::DoubleStar)
+        .ignore_then(expr.clone())
+        .map_with(|value, e| {
+            Arg::Keyword(Keyword {
+                name: None,
+                value,
+                span: span_range(e.span()),
+            })
+        });
+    let call_args = choice((
+        keyword_arg,
+        double_star_arg,
+        star_expr.clone().map(Arg::Positional),
+    ))
+    .separated_by(comma.clone())
+    .allow_trailing()
+    .collect::<Vec<_>>()
+    .validate(|args, _, emitter| {
+        let mut positional = Vec::new();
+        let mut keywords: Vec<Keyword> = Vec::new();
+        for arg in args {
+            match arg {
+                Arg::Positional(value) => {
+                    if let Some(last) = keywords.last() {
+                        let message = if last.name.is_some() {
+                            "positional argument follows keyword argument"
+                        } else {
+                            "positional argument follows keyword argument unpacking"
+                        };
+                        emitter.emit(Er::custom(
+                            SimpleSpan::from(value.span.clone()),
+                            message,
+                            "this positional argument",
+                        ));
                     }
-                    Arg::Keyword(k) => keywords.push(k),
+                    positional.push(value)
                 }
+                Arg::Keyword(k) => keywords.push(k),
             }
-            (positional, keywords)
-        })
-        .boxed();
+        }
+        (positional, keywords)
+    })
+    .boxed();
 
     // Subscripts: `A[i]`, `A[i, j]`, `A[0:16]`, `A[::2]`.
     let slice = expr
@@ -268,7 +319,10 @@ where
             match trailer {
                 Trailer::Attr(attr) => {
                     let end = attr.span.end;
-                    Expr::new(ExprKind::Attribute(Box::new(Attribute { value, attr })), start..end)
+                    Expr::new(
+                        ExprKind::Attribute(Box::new(Attribute { value, attr })),
+                        start..end,
+                    )
                 }
                 Trailer::Call(args, keywords, end) => Expr::new(
                     ExprKind::Call(Box::new(Call {
@@ -278,9 +332,10 @@ where
                     })),
                     start..end,
                 ),
-                Trailer::Index(index, end) => {
-                    Expr::new(ExprKind::Subscript(Box::new(Subscript { value, index })), start..end)
-                }
+                Trailer::Index(index, end) => Expr::new(
+                    ExprKind::Subscript(Box::new(Subscript { value, index })),
+                    start..end,
+                ),
             }
         })
         .boxed();
@@ -297,7 +352,9 @@ where
         Tok::Op(Op::Tilde) => UnaryOp::Invert,
     };
     let arith = primary.clone().pratt((
-        infix(right(8), op(Op::DoubleStar), |l, _, r, _| binary(BinOp::Pow, l, r)),
+        infix(right(8), op(Op::DoubleStar), |l, _, r, _| {
+            binary(BinOp::Pow, l, r)
+        }),
         prefix(7, unary_op, |op, operand: Expr, e| {
             let span: SimpleSpan = e.span();
             Expr::new(
@@ -329,9 +386,15 @@ where
             select! { Tok::Op(Op::Shl) => BinOp::LShift, Tok::Op(Op::Shr) => BinOp::RShift },
             |l, op, r, _| binary(op, l, r),
         ),
-        infix(left(3), op(Op::Amp), |l, _, r, _| binary(BinOp::BitAnd, l, r)),
-        infix(left(2), op(Op::Caret), |l, _, r, _| binary(BinOp::BitXor, l, r)),
-        infix(left(1), op(Op::Pipe), |l, _, r, _| binary(BinOp::BitOr, l, r)),
+        infix(left(3), op(Op::Amp), |l, _, r, _| {
+            binary(BinOp::BitAnd, l, r)
+        }),
+        infix(left(2), op(Op::Caret), |l, _, r, _| {
+            binary(BinOp::BitXor, l, r)
+        }),
+        infix(left(1), op(Op::Pipe), |l, _, r, _| {
+            binary(BinOp::BitOr, l, r)
+        }),
     ));
 
     let cmp_op = choice((
@@ -345,9 +408,13 @@ where
             Tok::Kw(Kw::In) => CmpOp::In,
         },
         kw(Kw::Not).then(kw(Kw::In)).to(CmpOp::NotIn),
-        kw(Kw::Is)
-            .ignore_then(kw(Kw::Not).or_not())
-            .map(|not| if not.is_some() { CmpOp::IsNot } else { CmpOp::Is }),
+        kw(Kw::Is).ignore_then(kw(Kw::Not).or_not()).map(|not| {
+            if not.is_some() {
+                CmpOp::IsNot
+            } else {
+                CmpOp::Is
+            }
+        }),
     ));
     let comparison = arith
         .clone()
@@ -414,7 +481,10 @@ where
             None => body,
             Some((test, orelse)) => {
                 let span = body.span.start..orelse.span.end;
-                Expr::new(ExprKind::IfExp(Box::new(IfExp { test, body, orelse })), span)
+                Expr::new(
+                    ExprKind::IfExp(Box::new(IfExp { test, body, orelse })),
+                    span,
+                )
             }
         });
 
@@ -428,11 +498,19 @@ where
             span: span_range(e.span()),
         });
     let lambda = kw(Kw::Lambda)
-        .ignore_then(lambda_param.separated_by(comma.clone()).allow_trailing().collect::<Vec<_>>())
+        .ignore_then(
+            lambda_param
+                .separated_by(comma.clone())
+                .allow_trailing()
+                .collect::<Vec<_>>(),
+        )
         .then_ignore(op(Op::Colon))
         .then(expr.clone())
         .map_with(|(params, body), e| {
-            Expr::new(ExprKind::Lambda(Box::new(Lambda { params, body })), span_range(e.span()))
+            Expr::new(
+                ExprKind::Lambda(Box::new(Lambda { params, body })),
+                span_range(e.span()),
+            )
         });
 
     expr.define(lambda.or(ternary).labelled("expression"));
@@ -447,12 +525,13 @@ where
 }
 
 /// `item (sep item)*` returning the items and the span from the first to the last item.
-fn item_chain<'src, I>(
-    item: Boxed<'src, 'src, I, Expr, Extra<'src>>,
-    sep: impl Parser<'src, I, Tok<'src>, Extra<'src>> + Clone + 'src,
-) -> impl Parser<'src, I, (Vec<Expr>, Span), Extra<'src>> + Clone + 'src
+fn item_chain<'src, I, Er>(
+    item: Boxed<'src, 'src, I, Expr, extra::Err<Er>>,
+    sep: impl Parser<'src, I, Tok<'src>, extra::Err<Er>> + Clone + 'src,
+) -> impl Parser<'src, I, (Vec<Expr>, Span), extra::Err<Er>> + Clone + 'src
 where
     I: ValueInput<'src, Token = Tok<'src>, Span = SimpleSpan> + 'src,
+    Er: SyntaxError<'src, I>,
 {
     item.separated_by(sep)
         .at_least(1)

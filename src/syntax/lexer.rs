@@ -43,6 +43,9 @@ pub struct Lexed<'src> {
     pub diagnostics: Vec<Diagnostic>,
     /// True when [`MAX_NESTING`] was exceeded; the parser must not run then.
     pub too_deep: bool,
+    /// Byte offset after which syntax errors are probably consequences of a lexical error (an
+    /// unclosed bracket or triple-quoted string swallows the rest of the file).
+    pub poisoned_from: Option<usize>,
 }
 
 /// An indentation measured two ways (tabs to multiples of 8, tabs as one column).
@@ -74,6 +77,8 @@ struct Layout<'src> {
     /// `indents.len() - 1 + brackets.len() + line_chain + every bracket's chain`.
     nesting: usize,
     at_line_start: bool,
+    /// Start offsets of single-line strings that reach the end of their line.
+    unterminated_strings: Vec<usize>,
 }
 
 impl<'src> Layout<'src> {
@@ -89,6 +94,7 @@ impl<'src> Layout<'src> {
             line_chain: 0,
             nesting: 0,
             at_line_start: true,
+            unterminated_strings: Vec::new(),
         }
     }
 
@@ -154,12 +160,14 @@ impl<'src> Layout<'src> {
         let diagnostic = match error {
             RawError::UnterminatedString => {
                 self.token(Tok::Str(text), span.clone());
+                self.unterminated_strings.push(span.start);
                 Diagnostic::error("unterminated string literal", span)
                     .with_label("this string is not closed before the end of the line")
                     .with_hint("close it with the same quote it starts with, or use a triple-quoted string for several lines")
             }
             RawError::UnterminatedTripleString => {
                 self.token(Tok::Str(text), span.clone());
+                self.poison(span.start);
                 let start = span.start..(span.start + 3).min(span.end);
                 Diagnostic::error("unterminated triple-quoted string literal", start)
                     .with_label("this string is never closed")
@@ -169,7 +177,9 @@ impl<'src> Layout<'src> {
                 let message = match c {
                     '\u{0}' => "NUL byte in source text".to_string(),
                     '\r' => "carriage return not followed by a line feed".to_string(),
-                    '\\' => "unexpected backslash (a line continuation must end the line)".to_string(),
+                    '\\' => {
+                        "unexpected backslash (a line continuation must end the line)".to_string()
+                    }
                     c if c.is_control() => format!("invalid control character U+{:04X}", c as u32),
                     c => format!("invalid character `{c}` (U+{:04X})", c as u32),
                 };
@@ -189,7 +199,7 @@ impl<'src> Layout<'src> {
         }
         self.push(Tok::Newline, span);
         self.at_line_start = true;
-        self.nesting -= self.line_chain;
+        self.nesting = self.nesting.saturating_sub(self.line_chain);
         self.line_chain = 0;
     }
 
@@ -208,15 +218,15 @@ impl<'src> Layout<'src> {
                 });
                 self.deeper(1, &span);
             }
-            Tok::Op(close @ (Op::RParen | Op::RBracket | Op::RBrace)) => {
-                if !self.close_bracket(close, &span) {
-                    return;
-                }
+            Tok::Op(close @ (Op::RParen | Op::RBracket | Op::RBrace))
+                if !self.close_bracket(close, &span) =>
+            {
+                return;
             }
             Tok::Op(Op::Comma) => {
                 let chain = self.chain_mut();
                 let dropped = std::mem::take(chain);
-                self.nesting -= dropped;
+                self.nesting = self.nesting.saturating_sub(dropped);
             }
             Tok::Op(Op::DoubleStar) | Tok::Kw(Kw::Not | Kw::Lambda | Kw::If) => {
                 *self.chain_mut() += 1;
@@ -241,7 +251,7 @@ impl<'src> Layout<'src> {
         match self.brackets.last() {
             Some(open) if open.op == expected_open => {
                 let open = self.brackets.pop().expect("checked by the match above");
-                self.nesting -= open.chain + 1;
+                self.nesting = self.nesting.saturating_sub(open.chain + 1);
                 true
             }
             Some(open) => {
@@ -258,7 +268,7 @@ impl<'src> Layout<'src> {
                 self.out.diagnostics.push(d);
                 // Treat it as closing the innermost bracket, so one typo gives one error.
                 let open = self.brackets.pop().expect("checked by the match above");
-                self.nesting -= open.chain + 1;
+                self.nesting = self.nesting.saturating_sub(open.chain + 1);
                 true
             }
             None => {
@@ -341,29 +351,36 @@ impl<'src> Layout<'src> {
             self.deeper(1, &span);
             return;
         }
-        let mut inconsistent = current.tab8 > top.tab8 || current.tab1 > top.tab1;
-        while !inconsistent {
-            let top = *self.indents.last().expect("the base level is never popped");
-            if top.tab8 <= current.tab8 && top.tab1 <= current.tab1 {
-                inconsistent = top != current;
-                break;
-            }
+        // Pop the levels deeper than the current line; the level reached must equal it. When the two
+        // measures disagree on the ordering, the cause is mixing tabs and spaces.
+        let mut reached = top;
+        while reached.tab8 > current.tab8 && reached.tab1 > current.tab1 {
             self.indents.pop();
-            self.nesting -= 1;
+            self.nesting = self.nesting.saturating_sub(1);
             self.push(Tok::Dedent, token_start..token_start);
+            reached = *self.indents.last().expect("the base level is never popped");
         }
-        if inconsistent {
-            let message = if self.source[span.clone()].contains('\t') {
-                "inconsistent use of tabs and spaces in indentation"
-            } else {
-                "unindent does not match any outer indentation level"
-            };
-            self.out.diagnostics.push(
-                Diagnostic::error(message, span)
-                    .with_label("this indentation")
-                    .with_hint("indent every line of a block by the same amount as the block's first line"),
-            );
+        if reached == current {
+            return;
         }
+        let message = if reached.tab8.cmp(&current.tab8) != reached.tab1.cmp(&current.tab1) {
+            "inconsistent use of tabs and spaces in indentation"
+        } else {
+            "unindent does not match any outer indentation level"
+        };
+        self.out.diagnostics.push(
+            Diagnostic::error(message, span)
+                .with_label("this indentation")
+                .with_hint(
+                    "indent every line of a block by the same amount as the block's first line",
+                ),
+        );
+    }
+
+    /// Marks everything from `at` as probably broken by a lexical error.
+    fn poison(&mut self, at: usize) {
+        let from = self.out.poisoned_from.get_or_insert(at);
+        *from = (*from).min(at);
     }
 
     fn push(&mut self, tok: Tok<'src>, span: Range<usize>) {
@@ -373,6 +390,16 @@ impl<'src> Layout<'src> {
     fn finish(&mut self) {
         let end = self.source.len();
         for open in std::mem::take(&mut self.brackets).into_iter().rev() {
+            self.poison(open.span.start);
+            // An unterminated string after the bracket probably swallowed its closing bracket:
+            // that string's error is the one to fix.
+            if self
+                .unterminated_strings
+                .iter()
+                .any(|&at| at > open.span.start)
+            {
+                continue;
+            }
             self.out.diagnostics.push(
                 Diagnostic::error(format!("`{}` is never closed", open.op.as_str()), open.span)
                     .with_label("opened here"),

@@ -9,9 +9,15 @@ use std::ops::Range;
 /// Rejects decimal integers with leading zeros (`007`), as Python does.
 pub fn check_int(text: &str) -> Result<(), &'static str> {
     let bytes = text.as_bytes();
-    let is_prefixed = bytes.len() > 1 && matches!(bytes[1], b'x' | b'X' | b'o' | b'O' | b'b' | b'B');
-    if bytes.first() == Some(&b'0') && !is_prefixed && text.bytes().any(|b| matches!(b, b'1'..=b'9')) {
-        return Err("leading zeros in decimal integer literals are not permitted (use an 0o prefix for octal)");
+    let is_prefixed =
+        bytes.len() > 1 && matches!(bytes[1], b'x' | b'X' | b'o' | b'O' | b'b' | b'B');
+    if bytes.first() == Some(&b'0')
+        && !is_prefixed
+        && text.bytes().any(|b| matches!(b, b'1'..=b'9'))
+    {
+        return Err(
+            "leading zeros in decimal integer literals are not permitted (use an 0o prefix for octal)",
+        );
     }
     Ok(())
 }
@@ -27,7 +33,9 @@ pub fn decode_int(text: &str) -> Option<i128> {
     let mut value: i128 = 0;
     for c in digits.chars().filter(|&c| c != '_') {
         let digit = c.to_digit(radix)?;
-        value = value.checked_mul(radix as i128)?.checked_add(digit as i128)?;
+        value = value
+            .checked_mul(radix as i128)?
+            .checked_add(digit as i128)?;
     }
     Some(value)
 }
@@ -64,7 +72,12 @@ fn split(text: &str) -> Parts<'_> {
     let open = if triple { 3 } else { 1.min(after.len()) };
     let inner = &after[open..];
     // An unterminated literal has no closing quotes to strip.
-    let close = if triple && inner.len() >= 3 && inner.as_bytes()[inner.len() - 3..].iter().all(|&b| b == quote) {
+    let close = if triple
+        && inner.len() >= 3
+        && inner.as_bytes()[inner.len() - 3..]
+            .iter()
+            .all(|&b| b == quote)
+    {
         3
     } else if !triple && inner.as_bytes().last() == Some(&quote) && !ends_with_escape(inner) {
         1
@@ -231,7 +244,10 @@ mod tests {
         assert_eq!(decode_int("0xff"), Some(255));
         assert_eq!(decode_int("0o17"), Some(15));
         assert_eq!(decode_int("0b1010"), Some(10));
-        assert_eq!(decode_int("170141183460469231731687303715884105727"), Some(i128::MAX));
+        assert_eq!(
+            decode_int("170141183460469231731687303715884105727"),
+            Some(i128::MAX)
+        );
         assert_eq!(decode_int("170141183460469231731687303715884105728"), None);
         assert!(check_int("007").is_err());
         assert!(check_int("000").is_ok());
@@ -262,7 +278,10 @@ mod tests {
 
     #[test]
     fn string_checks() {
-        assert_eq!(check_string(r#""\x4""#), vec![("truncated \\xXX escape".to_string(), 1..4)]);
+        assert_eq!(
+            check_string(r#""\x4""#),
+            vec![("truncated \\xXX escape".to_string(), 1..4)]
+        );
         assert_eq!(check_string(r#"b"é""#).len(), 1);
         assert!(check_string(r#"r"\x""#).is_empty());
     }

@@ -14,6 +14,7 @@ mod errors;
 mod expr;
 pub mod lexer;
 pub mod literal;
+mod recovery;
 pub mod sexpr;
 mod stmt;
 pub mod token;
@@ -32,8 +33,16 @@ pub fn parse_module(source: &str) -> (Option<ast::Module>, Vec<Diagnostic>) {
     }
     let eoi = SimpleSpan::from(source.len()..source.len());
     let input = lexed.tokens.as_slice().map(eoi, |(tok, span)| (tok, span));
-    let (body, errors) = stmt::module_parser().parse(input).into_output_errors();
-    errors::merge(source, &mut diagnostics, errors);
+    // Fast pass without error bookkeeping; valid input stops here.
+    let fast = stmt::module_parser::<_, EmptyErr>().parse(input);
+    let body = if !fast.has_errors() {
+        fast.into_output()
+    } else {
+        // Slow passes with rich errors and recovery, only for invalid input.
+        let (body, errors) = recovery::parse_recovering(source, lexed.tokens.clone());
+        errors::merge(source, &mut diagnostics, errors, lexed.poisoned_from);
+        body
+    };
     let module = body.map(|body| ast::Module {
         body,
         comments: lexed.comments,
@@ -62,9 +71,22 @@ pub fn parse_expr(source: &str) -> Result<ast::Expr, Vec<Diagnostic>> {
         .collect();
     let eoi = SimpleSpan::from(source.len()..source.len());
     let input = tokens.as_slice().map(eoi, |(tok, span)| (tok, span));
-    let parser = expr::expr_parsers().expr.then_ignore(end());
+    let fast = expr::expr_parsers::<_, EmptyErr>()
+        .expr
+        .then_ignore(end())
+        .parse(input);
+    if !fast.has_errors()
+        && diagnostics.is_empty()
+        && let Some(expr) = fast.into_output()
+    {
+        return Ok(expr);
+    }
+    let parser = expr::expr_parsers::<_, Rich<'_, token::Tok<'_>>>()
+        .expr
+        .then_ignore(end());
     let (parsed, errors) = parser.parse(input).into_output_errors();
-    errors::merge(source, &mut diagnostics, errors);
+    let errors = errors.iter().map(errors::convert).collect();
+    errors::merge(source, &mut diagnostics, errors, lexed.poisoned_from);
     match parsed {
         Some(expr) if diagnostics.is_empty() => Ok(expr),
         _ => Err(diagnostics),

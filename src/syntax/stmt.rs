@@ -1,27 +1,28 @@
 //! The statement grammar (chumsky) over the laid-out token stream.
 //!
 //! A block is `Newline Indent stmt+ Dedent`, or simple statements on the header's line (`if x: pass`).
-//! Error recovery works per statement: a statement that fails to parse is skipped up to the end of its
-//! logical line, together with the indented block that follows it, its error is recorded, and parsing
-//! continues with the next statement. Recovered statements leave no node in the tree.
+//! The grammar itself does not recover from errors; statement-level recovery is done on the token
+//! stream by [`super::recovery`], which keeps this grammar simple and fast.
 
 use chumsky::input::ValueInput;
 use chumsky::prelude::*;
 
 use super::ast::*;
-use super::expr::{ExprParsers, Extra, comma_list, expr_parsers, span_range};
+use super::expr::{ExprParsers, SyntaxError, comma_list, expr_parsers, span_range};
 use super::token::{Kw, Op, Tok};
 
-fn op<'src, I>(o: Op) -> impl Parser<'src, I, Tok<'src>, Extra<'src>> + Clone
+fn op<'src, I, Er>(o: Op) -> impl Parser<'src, I, Tok<'src>, extra::Err<Er>> + Clone
 where
     I: ValueInput<'src, Token = Tok<'src>, Span = SimpleSpan>,
+    Er: SyntaxError<'src, I>,
 {
     just(Tok::Op(o))
 }
 
-fn kw<'src, I>(k: Kw) -> impl Parser<'src, I, Tok<'src>, Extra<'src>> + Clone
+fn kw<'src, I, Er>(k: Kw) -> impl Parser<'src, I, Tok<'src>, extra::Err<Er>> + Clone
 where
     I: ValueInput<'src, Token = Tok<'src>, Span = SimpleSpan>,
+    Er: SyntaxError<'src, I>,
 {
     just(Tok::Kw(k))
 }
@@ -48,12 +49,17 @@ fn invalid_target(target: &Expr) -> Option<(Span, String)> {
     }
 }
 
-fn check_target(
-    target: &Expr,
-    emitter: &mut chumsky::input::Emitter<Rich<'_, Tok<'_>, SimpleSpan>>,
-) {
+fn check_target<'src, I, Er>(target: &Expr, emitter: &mut chumsky::input::Emitter<Er>)
+where
+    I: ValueInput<'src, Token = Tok<'src>, Span = SimpleSpan>,
+    Er: SyntaxError<'src, I>,
+{
     if let Some((span, message)) = invalid_target(target) {
-        emitter.emit(Rich::custom(SimpleSpan::from(span), message));
+        emitter.emit(Er::custom(
+            SimpleSpan::from(span),
+            &message,
+            "only names, attributes, subscripts and tuples of them can be assigned to",
+        ));
     }
 }
 
@@ -66,9 +72,10 @@ enum Tail {
 }
 
 /// Builds the parser of a whole module body (`stmt*` up to the end of input).
-pub(crate) fn module_parser<'src, I>() -> impl Parser<'src, I, Vec<Stmt>, Extra<'src>> + 'src
+pub(crate) fn module_parser<'src, I, Er>() -> impl Parser<'src, I, Vec<Stmt>, extra::Err<Er>> + 'src
 where
     I: ValueInput<'src, Token = Tok<'src>, Span = SimpleSpan> + 'src,
+    Er: SyntaxError<'src, I>,
 {
     let ExprParsers {
         expr,
@@ -76,32 +83,15 @@ where
         target,
         call_args,
         ident,
-    } = expr_parsers::<I>();
+    } = expr_parsers::<I, Er>();
     let newline = just(Tok::Newline);
     let comma = op(Op::Comma);
     let exprs = comma_list(star_expr.clone()).boxed();
     let targets = comma_list(target).boxed();
 
-    // Recovery: skip to the end of the logical line, then over any indented block after it.
-    let skipped_block = recursive(|skipped_block| {
-        just(Tok::Indent)
-            .ignore_then(
-                skipped_block
-                    .ignored()
-                    .or(none_of([Tok::Indent, Tok::Dedent]).ignored())
-                    .repeated(),
-            )
-            .then_ignore(just(Tok::Dedent))
-    });
-    let skip_statement = none_of([Tok::Newline, Tok::Indent, Tok::Dedent])
-        .repeated()
-        .then(newline)
-        .then(skipped_block.clone().or_not())
-        .ignored()
-        .or(skipped_block)
-        .map(|_| Vec::new());
-
-    let mut stmt = Recursive::<chumsky::recursive::Indirect<'src, 'src, I, Vec<Stmt>, Extra<'src>>>::declare();
+    let mut stmt = Recursive::<
+        chumsky::recursive::Indirect<'src, 'src, I, Vec<Stmt>, extra::Err<Er>>,
+    >::declare();
 
     let keyword_stmt = choice((
         kw(Kw::Pass).to(StmtKind::Pass),
@@ -156,9 +146,10 @@ where
             Tail::Nothing => StmtKind::Expr(first),
             Tail::Annotated(annotation, value) => {
                 if matches!(first.kind, ExprKind::Tuple(_)) {
-                    emitter.emit(Rich::custom(
+                    emitter.emit(Er::custom(
                         SimpleSpan::from(first.span.clone()),
                         "only a single target can be annotated",
+                        "a tuple of targets",
                     ));
                 } else {
                     check_target(&first, emitter);
@@ -171,9 +162,10 @@ where
             }
             Tail::Augmented(op, value) => {
                 if matches!(first.kind, ExprKind::Tuple(_) | ExprKind::List(_)) {
-                    emitter.emit(Rich::custom(
+                    emitter.emit(Er::custom(
                         SimpleSpan::from(first.span.clone()),
                         "a tuple cannot be the target of an augmented assignment",
+                        "a tuple of targets",
                     ));
                 } else {
                     check_target(&first, emitter);
@@ -196,12 +188,10 @@ where
             }
         });
 
-    let small_stmt = keyword_stmt
-        .or(expr_stmt)
-        .map_with(|kind, e| Stmt {
-            kind,
-            span: span_range(e.span()),
-        });
+    let small_stmt = keyword_stmt.or(expr_stmt).map_with(|kind, e| Stmt {
+        kind,
+        span: span_range(e.span()),
+    });
     let simple_line = small_stmt
         .separated_by(op(Op::Semi))
         .at_least(1)
@@ -212,7 +202,12 @@ where
 
     let block = newline
         .ignore_then(just(Tok::Indent))
-        .ignore_then(stmt.clone().repeated().at_least(1).collect::<Vec<Vec<Stmt>>>())
+        .ignore_then(
+            stmt.clone()
+                .repeated()
+                .at_least(1)
+                .collect::<Vec<Vec<Stmt>>>(),
+        )
         .then_ignore(just(Tok::Dedent))
         .map(|groups| groups.into_iter().flatten().collect::<Vec<_>>())
         .or(simple_line.clone())
@@ -298,7 +293,9 @@ where
             // Fold the elif chain from the innermost branch outwards.
             let mut orelse = orelse.unwrap_or_default();
             for ((start, test), body) in elifs.into_iter().rev() {
-                let end = body_end(&orelse).or_else(|| body_end(&body)).unwrap_or(test.span.end);
+                let end = body_end(&orelse)
+                    .or_else(|| body_end(&body))
+                    .unwrap_or(test.span.end);
                 orelse = vec![Stmt {
                     kind: StmtKind::If { test, body, orelse },
                     span: start..end,
@@ -329,7 +326,12 @@ where
             span: span_range(e.span()),
         });
     let with_stmt = kw(Kw::With)
-        .ignore_then(with_item.separated_by(comma.clone()).at_least(1).collect::<Vec<_>>())
+        .ignore_then(
+            with_item
+                .separated_by(comma.clone())
+                .at_least(1)
+                .collect::<Vec<_>>(),
+        )
         .then(colon_block)
         .validate(|(items, body), _, emitter| {
             for item in &items {
@@ -340,8 +342,8 @@ where
             StmtKind::With { items, body }
         });
 
-    let compound = choice((definition, if_stmt, for_stmt, while_stmt, with_stmt)).map_with(
-        |kind, e| {
+    let compound =
+        choice((definition, if_stmt, for_stmt, while_stmt, with_stmt)).map_with(|kind, e| {
             let start = e.span().start;
             let end = match &kind {
                 StmtKind::FunctionDef(def) => body_end(&def.body),
@@ -357,14 +359,9 @@ where
                 kind,
                 span: start..end.unwrap_or(span.end),
             }]
-        },
-    );
+        });
 
-    stmt.define(
-        compound
-            .or(simple_line)
-            .recover_with(via_parser(skip_statement)),
-    );
+    stmt.define(compound.or(simple_line).labelled("statement"));
 
     stmt.repeated()
         .collect::<Vec<Vec<Stmt>>>()
