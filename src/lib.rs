@@ -10,5 +10,6 @@ pub mod builder;
 pub mod cli;
 pub mod diagnostic;
 pub mod syntax;
+pub mod interp;
 pub mod ir;
 pub mod print;

@@ -1,0 +1,36 @@
+//! A TIR interpreter: executes a `PrimFunc` at any stage of lowering on `NDArray`s.
+//!
+//! It runs functions with blocks (before `LowerInitBlock`) and fully lowered ones (flattened
+//! buffers, `Allocate`, `DeclBuffer`, vectors), with the value semantics of TVM's LLVM codegen
+//! (see `ops` and `call`), and it is the reference that passes and codegen are checked against.
+//! Errors never panic: an out-of-bounds access names the buffer, the index and the statement path;
+//! a division by zero, an undefined variable, an unsupported operator or the step limit each give
+//! an `InterpError`. Functions after `MakePackedAPI` (packed calling convention) are not supported.
+//!
+//! Entry points: `run_func` / `run_func_with` run a function of a module on arguments bound in
+//! parameter order (an `NDArray` for a buffer parameter, checked against the buffer's dtype, shape,
+//! strides and offset, binding its symbolic dims; a scalar for a scalar parameter); `random_args_for`
+//! builds seeded random arguments for a function with constant shapes.
+
+mod access;
+mod bind;
+mod call;
+pub mod element;
+pub mod error;
+mod eval;
+mod exec;
+mod machine;
+mod memory;
+pub mod ndarray;
+pub mod npy;
+pub mod ops;
+mod run;
+pub mod value;
+
+pub use element::Scalar;
+pub use error::{InterpError, InterpErrorKind};
+pub use machine::{InterpOptions, Machine};
+pub use ndarray::{AlignedBytes, NDArray, NDArrayError};
+pub use npy::{read_npy, read_npy_as, write_npy};
+pub use run::{ArgValue, random_args_for, random_args_with_extent, run_func, run_func_with};
+pub use value::Value;

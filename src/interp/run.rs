@@ -1,0 +1,273 @@
+//! Calling a function: argument binding, the run itself, and seeded random arguments.
+//!
+//! Binding follows TVM's argument binder: a buffer parameter's dtype and rank must match the array;
+//! each shape, stride and `elem_offset` entry that is a plain unbound var is bound to the array's
+//! value, every other entry must evaluate to it; a buffer without declared strides needs a compact
+//! array. The arrays' storage is moved into the interpreter for the run and moved back afterwards,
+//! whether the run succeeded or not.
+
+use crate::interp::element::{Scalar, canonical};
+use crate::interp::error::{InterpError, InterpErrorKind};
+use crate::interp::machine::{InterpOptions, Machine, PathStep};
+use crate::interp::ndarray::{NDArray, SplitMix64};
+use crate::interp::value::{Handle, Value};
+use crate::ir::visit::walk_expr;
+use crate::ir::{IRModule, PrimExpr, PrimFunc};
+
+/// An argument of a call.
+#[derive(Clone, Debug)]
+pub enum ArgValue {
+    /// An array, for a buffer parameter or a raw handle parameter.
+    Array(NDArray),
+    /// A scalar, for an int, uint, bool or float parameter (converted to the parameter's dtype).
+    Scalar(Scalar),
+}
+
+impl ArgValue {
+    pub fn int(v: i64) -> ArgValue {
+        ArgValue::Scalar(Scalar::Int(v))
+    }
+    pub fn float(v: f64) -> ArgValue {
+        ArgValue::Scalar(Scalar::Float(v))
+    }
+    pub fn as_array(&self) -> Option<&NDArray> {
+        match self {
+            ArgValue::Array(a) => Some(a),
+            ArgValue::Scalar(_) => None,
+        }
+    }
+}
+
+/// Runs `module[name]` on `args` with the default options.
+pub fn run_func(module: &IRModule, name: &str, args: &mut [ArgValue]) -> Result<(), InterpError> {
+    run_func_with(module, name, args, &InterpOptions::default())
+}
+
+/// Runs `module[name]` on `args`; arrays are updated in place.
+pub fn run_func_with(
+    module: &IRModule,
+    name: &str,
+    args: &mut [ArgValue],
+    options: &InterpOptions,
+) -> Result<(), InterpError> {
+    let (_, func) = module
+        .lookup(name)
+        .ok_or_else(|| InterpError::new(InterpErrorKind::NoSuchFunction(name.to_string())))?;
+    if func.params.len() != args.len() {
+        return Err(InterpError::new(InterpErrorKind::Argument(format!(
+            "`{name}` takes {} parameters, {} arguments given",
+            func.params.len(),
+            args.len()
+        ))));
+    }
+    let mut machine = Machine::new(module, options.clone());
+    machine.path.push(PathStep::Func(name));
+    // Move every array's storage into interpreter memory, remembering where it went.
+    let mut lent: Vec<(usize, Handle)> = Vec::new();
+    for (i, arg) in args.iter_mut().enumerate() {
+        if let ArgValue::Array(array) = arg {
+            let label = func
+                .buffer_of(&func.params[i])
+                .map_or(func.params[i].name(), |b| b.name());
+            let handle = machine.memory.insert(label, array.take_storage());
+            lent.push((i, handle));
+        }
+    }
+    let result = bind_and_run(&mut machine, func, args, &lent);
+    for (i, handle) in lent {
+        if let (ArgValue::Array(array), Some(storage)) =
+            (&mut args[i], machine.memory.remove(handle))
+        {
+            array.restore_storage(storage);
+        }
+    }
+    result
+}
+
+fn bind_and_run<'m>(
+    machine: &mut Machine<'m>,
+    func: &'m PrimFunc,
+    args: &[ArgValue],
+    lent: &[(usize, Handle)],
+) -> Result<(), InterpError> {
+    let handle_of = |i: usize| lent.iter().find(|(j, _)| *j == i).map(|(_, h)| *h);
+    let mut saved = Vec::new();
+    // Pass 1: parameters and the data pointers of buffer parameters.
+    for (i, (param, arg)) in func.params.iter().zip(args).enumerate() {
+        match (arg, handle_of(i)) {
+            (ArgValue::Array(array), Some(handle)) => {
+                match func.buffer_of(param) {
+                    Some(buffer) => {
+                        if buffer.dtype() != array.dtype() || buffer.shape().len() != array.ndim() {
+                            return Err(machine.fail(InterpErrorKind::Argument(format!(
+                                "buffer `{}` is {} with {} dimensions, the array is {} with shape {:?}",
+                                buffer.name(),
+                                buffer.dtype(),
+                                buffer.shape().len(),
+                                array.dtype(),
+                                array.shape()
+                            ))));
+                        }
+                        saved.push((
+                            buffer.data().clone(),
+                            machine.bind(buffer.data(), Value::Handle(handle)),
+                        ));
+                    }
+                    None if param.dtype().is_handle() => {}
+                    None => {
+                        return Err(machine.fail(InterpErrorKind::Argument(format!(
+                            "parameter `{}` is a {} scalar, an array was given",
+                            param.name(),
+                            param.dtype()
+                        ))));
+                    }
+                }
+                saved.push((param.clone(), machine.bind(param, Value::Handle(handle))));
+            }
+            (ArgValue::Scalar(s), _) => {
+                if func.buffer_of(param).is_some() || param.dtype().is_handle() {
+                    return Err(machine.fail(InterpErrorKind::Argument(format!(
+                        "parameter `{}` needs an array, a scalar was given",
+                        param.name()
+                    ))));
+                }
+                let value = canonical(*s, param.dtype());
+                saved.push((param.clone(), machine.bind(param, Value::Scalar(value))));
+            }
+            (ArgValue::Array(_), None) => {
+                return Err(machine.fail(InterpErrorKind::IllFormed(
+                    "array storage was not lent".into(),
+                )));
+            }
+        }
+    }
+    // Pass 2: shapes, strides and offsets, binding plain vars first so later entries may use them.
+    for pass in 0..2 {
+        for (param, arg) in func.params.iter().zip(args) {
+            let (Some(buffer), ArgValue::Array(array)) = (func.buffer_of(param), arg) else {
+                continue;
+            };
+            let strides = if buffer.strides().is_empty() {
+                if !array.strides().is_empty()
+                    && array.strides() != crate::interp::ndarray::compact_strides(array.shape())
+                {
+                    return Err(machine.fail(InterpErrorKind::Argument(format!(
+                        "buffer `{}` declares no strides, so it needs a compact array (got strides {:?})",
+                        buffer.name(),
+                        array.strides()
+                    ))));
+                }
+                &[][..]
+            } else {
+                buffer.strides()
+            };
+            let entries = buffer
+                .shape()
+                .iter()
+                .zip(array.shape())
+                .map(|(e, &v)| (e, v, "shape"))
+                .chain(
+                    strides
+                        .iter()
+                        .zip(array.strides())
+                        .map(|(e, &v)| (e, v, "stride")),
+                )
+                .chain(std::iter::once((
+                    buffer.elem_offset(),
+                    array.elem_offset(),
+                    "elem_offset",
+                )));
+            for (k, (expr, actual, what)) in entries.enumerate() {
+                let is_plain_var = expr.as_var().is_some();
+                if (pass == 0) != is_plain_var {
+                    continue;
+                }
+                let label = || format!("{what} entry {k} of buffer `{}`", buffer.name());
+                machine.bind_or_check(expr, actual, &label, &mut saved)?;
+            }
+        }
+    }
+    let result = machine.exec(&func.body);
+    machine.restore_all(saved);
+    result
+}
+
+/// Seeded random arguments for `func`, whose buffer shapes must be constant; scalar parameters
+/// are not allowed (use `random_args_with_extent`).
+pub fn random_args_for(func: &PrimFunc, seed: u64) -> Result<Vec<ArgValue>, InterpError> {
+    random_args(func, seed, None)
+}
+
+/// Seeded random arguments for `func` where every symbolic dimension var and every integer scalar
+/// parameter takes the value `extent`; float scalar parameters get a random value in [-1, 1).
+pub fn random_args_with_extent(
+    func: &PrimFunc,
+    seed: u64,
+    extent: i64,
+) -> Result<Vec<ArgValue>, InterpError> {
+    random_args(func, seed, Some(extent))
+}
+
+fn random_args(
+    func: &PrimFunc,
+    seed: u64,
+    extent: Option<i64>,
+) -> Result<Vec<ArgValue>, InterpError> {
+    let mut seeds = SplitMix64(seed);
+    let mut out = Vec::with_capacity(func.params.len());
+    for param in &func.params {
+        let arg_seed = seeds.next();
+        match func.buffer_of(param) {
+            Some(buffer) => {
+                let mut shape = Vec::with_capacity(buffer.shape().len());
+                for e in buffer.shape() {
+                    shape.push(eval_with_default(e, extent, buffer.name())?);
+                }
+                let array = NDArray::random(buffer.dtype(), &shape, arg_seed)
+                    .map_err(|e| InterpError::new(InterpErrorKind::Array(e)))?;
+                out.push(ArgValue::Array(array));
+            }
+            None if param.dtype().is_handle() => {
+                return Err(InterpError::new(InterpErrorKind::Argument(format!(
+                    "handle parameter `{}` has no buffer, so its array shape is unknown",
+                    param.name()
+                ))));
+            }
+            None if param.dtype().is_floating() => {
+                let r =
+                    (SplitMix64(arg_seed).next() >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0;
+                out.push(ArgValue::Scalar(canonical(Scalar::Float(r), param.dtype())));
+            }
+            None => match extent {
+                Some(n) => out.push(ArgValue::int(n)),
+                None => {
+                    return Err(InterpError::new(InterpErrorKind::Argument(format!(
+                        "scalar parameter `{}` has no default value; use random_args_with_extent",
+                        param.name()
+                    ))));
+                }
+            },
+        }
+    }
+    Ok(out)
+}
+
+/// Evaluates a shape entry, binding its free vars to `extent` when one is given.
+fn eval_with_default(e: &PrimExpr, extent: Option<i64>, buffer: &str) -> Result<i64, InterpError> {
+    if let Some(v) = e.as_int() {
+        return Ok(v);
+    }
+    let Some(n) = extent else {
+        return Err(InterpError::new(InterpErrorKind::Argument(format!(
+            "buffer `{buffer}` has a symbolic shape; pass arguments explicitly or use random_args_with_extent"
+        ))));
+    };
+    let module = IRModule::new();
+    let mut machine = Machine::new(&module, InterpOptions::default());
+    walk_expr(e, &mut |x| {
+        if let Some(v) = x.as_var() {
+            machine.bind(v, Value::Scalar(canonical(Scalar::Int(n), v.dtype())));
+        }
+    });
+    machine.eval_int(e)
+}
