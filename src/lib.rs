@@ -9,6 +9,7 @@ pub mod arith;
 pub mod builder;
 pub mod cli;
 pub mod diagnostic;
+pub mod eval;
 pub mod syntax;
 pub mod interp;
 pub mod ir;

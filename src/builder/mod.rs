@@ -14,6 +14,7 @@
 mod block;
 pub mod buffer_decl;
 mod exit;
+mod extra;
 pub mod frames;
 mod func;
 mod script_complete;

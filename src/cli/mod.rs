@@ -7,6 +7,8 @@ use std::path::Path;
 
 use clap::{Parser, Subcommand};
 
+pub mod check;
+
 #[cfg(feature = "highlight")]
 pub mod highlight;
 
@@ -21,6 +23,8 @@ pub struct Cli {
 /// The verbs of the command line.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Parse, evaluate and verify TVMScript files; exit status 1 when any has an error.
+    Check(check::CheckArgs),
     /// Render a file with syntax highlighting (ANSI colours or HTML).
     #[cfg(feature = "highlight")]
     Highlight(highlight::HighlightArgs),
@@ -35,6 +39,7 @@ pub fn run(cli: Cli) -> i32 {
             let _ = Cli::command().print_help();
             0
         }
+        Some(Command::Check(args)) => check::run(&args),
         #[cfg(feature = "highlight")]
         Some(Command::Highlight(args)) => highlight::run(&args),
     }

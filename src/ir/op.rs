@@ -232,6 +232,7 @@ fn table() -> Vec<OpDef> {
     op("nextafter", Some(2), CallEffectKind::Pure),
     op("pow", Some(2), CallEffectKind::Pure),
     op("fmod", Some(2), CallEffectKind::Pure),
+    op("type_annotation", Some(0), CallEffectKind::Pure),
     ]
 }
 

@@ -1,0 +1,578 @@
+//! Expression builtins: typed constants and free variables (`T.float32(1)`, `n = T.int32()`),
+//! casts, selects, vectors (`T.Ramp`, `T.Broadcast`, `T.Shuffle`), `T.Let`, `T.comm_reducer`,
+//! extern and packed calls, node constructors (`T.Add`, `T.LT`, ...), arithmetic helpers
+//! (`T.floordiv`, `T.min`, ...) and every registered operator called as `T.<name>`, with the
+//! result dtypes TVM v0.23's `tir/op.py` gives them.
+
+use std::sync::Arc;
+
+use super::Evaluator;
+use super::args::{Arg, CallArgs, ParamKind::*};
+use super::error::{AtSpan, EvalResult, error, error_label};
+use super::subscript::{lane_count, make_ramp};
+use super::value::Value;
+use crate::arith::ops;
+use crate::ir::{
+    BinaryOp, CmpOp, CommReducer, DataType, Expr, IterVar, IterVarType, Op, PrimExpr,
+    Type, Var,
+};
+use crate::syntax::ast::Span;
+
+fn name_of(names: &[String]) -> &str {
+    names.first().map_or("v", String::as_str)
+}
+
+/// `T.int32(...)`, `T.float16x4(...)`, `T.bool(...)`: a new var without a value, otherwise the value
+/// cast to the dtype (constants fold), as TVM's dtype functions.
+pub fn dtype_call(dtype: DataType, args: CallArgs, names: &[String]) -> EvalResult<Value> {
+    let b = args.bind(&[("expr", Optional), ("is_size_var", KeywordOnly)])?;
+    let is_size_var = b.get_some("is_size_var").map(Arg::bool).transpose()?.unwrap_or(false);
+    let Some(expr) = b.get_some("expr") else {
+        let var = if is_size_var { Var::size_var(name_of(names), dtype) } else { Var::new(name_of(names), dtype) };
+        return Ok(Value::var(&var));
+    };
+    let value = match &expr.value {
+        Value::Str(s) => match s.as_str() {
+            "inf" => PrimExpr::f32(f64::INFINITY),
+            "-inf" => PrimExpr::f32(f64::NEG_INFINITY),
+            "nan" => PrimExpr::f32(f64::NAN),
+            other => return Err(error_label(&expr.span, format!("could not convert string to float: '{other}'"), "expected \"inf\", \"-inf\" or \"nan\"")),
+        },
+        _ => expr.expr()?,
+    };
+    ops::cast(dtype, value).at(&b.span).map(Value::Expr)
+}
+
+pub fn boolean(_: &mut Evaluator, args: CallArgs, names: &[String]) -> EvalResult<Value> {
+    dtype_call(DataType::bool(), args, names)
+}
+
+/// `T.handle(dtype=None, storage_scope="global", *, is_size_var=False)`.
+pub fn handle(_: &mut Evaluator, args: CallArgs, names: &[String]) -> EvalResult<Value> {
+    let b = args.bind(&[("dtype", Optional), ("storage_scope", Optional), ("is_size_var", KeywordOnly)])?;
+    let scope = b.get_some("storage_scope").map(|a| a.str().map(str::to_string)).transpose()?.unwrap_or_else(|| "global".into());
+    let var = match b.get_some("dtype") {
+        None => Var::new(name_of(names), DataType::handle()),
+        Some(d) => Var::pointer(name_of(names), d.dtype()?, scope),
+    };
+    Ok(Value::var(&var))
+}
+
+/// `T.Ptr(dtype, storage_scope="global")`: a pointer variable.
+pub fn ptr(_: &mut Evaluator, args: CallArgs, names: &[String]) -> EvalResult<Value> {
+    let b = args.bind(&[("dtype", Required), ("storage_scope", Optional), ("is_size_var", Optional)])?;
+    let scope = b.get_some("storage_scope").map(|a| a.str().map(str::to_string)).transpose()?.unwrap_or_else(|| "global".into());
+    Ok(Value::var(&Var::pointer(name_of(names), b.req("dtype")?.dtype()?, scope)))
+}
+
+pub fn cast_node(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    let b = args.bind(&[("dtype", Required), ("value", Required)])?;
+    PrimExpr::cast(b.req("dtype")?.dtype()?, b.req("value")?.expr()?).at(&b.span).map(Value::Expr)
+}
+
+pub fn cast(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    let b = args.bind(&[("src", Required), ("dtype", Required)])?;
+    ops::cast(b.req("dtype")?.dtype()?, b.req("src")?.expr()?).at(&b.span).map(Value::Expr)
+}
+
+pub fn select(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    let b = args.bind(&[("condition", Required), ("true_value", Required), ("false_value", Required)])?;
+    let (c, t, f) = (b.req("condition")?.expr()?, b.req("true_value")?.expr()?, b.req("false_value")?.expr()?);
+    PrimExpr::select(c, t, f).at(&b.span).map(Value::Expr)
+}
+
+/// TVM's `if_then_else`: a bool condition, matched branch types, folded on a constant condition.
+pub fn if_then_else(cond: PrimExpr, t: PrimExpr, f: PrimExpr, span: &Span) -> EvalResult<PrimExpr> {
+    if cond.dtype() != DataType::bool() {
+        return Err(error_label(span, format!("if_then_else only accepts a bool condition, got {}", cond.dtype()), "not a bool"));
+    }
+    let (t, f) = ops::match_types(t, f).at(span)?;
+    match cond.as_int() {
+        Some(0) => Ok(f),
+        Some(_) => Ok(t),
+        None => PrimExpr::call_op(t.dtype(), Op::builtin("if_then_else"), vec![cond, t, f]).at(span),
+    }
+}
+
+pub fn if_then_else_call(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    let b = args.bind(&[("cond", Required), ("t", Required), ("f", Required), ("dtype", KeywordOnly)])?;
+    if_then_else(b.req("cond")?.expr()?, b.req("t")?.expr()?, b.req("f")?.expr()?, &b.span).map(Value::Expr)
+}
+
+pub fn reinterpret(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    let b = args.bind(&[("dtype", Required), ("value", Required)])?;
+    let dtype = b.req("dtype")?.dtype()?;
+    let value = b.req("value")?.expr()?;
+    if value.dtype() == dtype {
+        return Ok(Value::Expr(value));
+    }
+    PrimExpr::call_op(dtype, Op::builtin("reinterpret"), vec![value]).at(&b.span).map(Value::Expr)
+}
+
+pub fn ramp(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    let b = args.bind(&[("base", Required), ("stride", Required), ("lanes", Required)])?;
+    make_ramp(b.req("base")?.expr()?, b.req("stride")?.expr()?, b.req("lanes")?.expr()?, &b.span).map(Value::Expr)
+}
+
+pub fn broadcast(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    let b = args.bind(&[("value", Required), ("lanes", Required)])?;
+    let value = b.req("value")?.expr()?;
+    let lanes_arg = b.req("lanes")?;
+    let lanes = lane_count(&lanes_arg.expr()?, &lanes_arg.span)?;
+    ops::broadcast(value, lanes).at(&b.span).map(Value::Expr)
+}
+
+pub fn shuffle(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    let b = args.bind(&[("vectors", Required), ("indices", Required)])?;
+    let vectors = b.req("vectors")?.expr_list()?;
+    let indices = b.req("indices")?.expr_list()?;
+    let element = vectors.first().map(|v| v.dtype().element_of()).ok_or_else(|| error(&b.span, "T.Shuffle needs at least one vector"))?;
+    let lanes = u16::try_from(indices.len()).map_err(|_| error(&b.span, "too many shuffle indices"))?;
+    PrimExpr::new(element.with_lanes(lanes), Expr::Shuffle { vectors, indices }).at(&b.span).map(Value::Expr)
+}
+
+pub fn let_expr(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    let b = args.bind(&[("expr", Required), ("where", Required)])?;
+    let body = b.req("expr")?.expr()?;
+    let where_arg = b.req("where")?;
+    let Value::Dict(entries) = &where_arg.value else {
+        return Err(error_label(&where_arg.span, "`where` must be a dict {var: value}", "not a dict"));
+    };
+    let [(var, value)] = entries.as_slice() else {
+        return Err(error_label(&where_arg.span, "T.Let only allows `where` to have exactly one element", "one binding expected"));
+    };
+    let var = var.as_var().ok_or_else(|| error_label(&where_arg.span, "the key of `where` must be a variable", "not a variable"))?;
+    let value = super::convert::to_expr(value, &where_arg.span)?;
+    PrimExpr::let_(var, value, body).at(&b.span).map(Value::Expr)
+}
+
+/// `T.comm_reducer(lambda x, y: x + y, [identity])`: vars named after the lambda's parameters,
+/// typed by the identities, as TVM's `comm_reducer`.
+pub fn comm_reducer(ev: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    let b = args.bind(&[("combiner", Required), ("identity", Required)])?;
+    let combiner = b.req("combiner")?;
+    let Value::Lambda(lambda) = &combiner.value else {
+        return Err(error_label(&combiner.span, "T.comm_reducer expects a lambda", "not a lambda"));
+    };
+    let identity_arg = b.req("identity")?;
+    let identity = identity_arg.expr_list()?;
+    let n = lambda.params.len();
+    if identity.is_empty() || n != 2 * identity.len() {
+        return Err(error_label(&combiner.span, format!("the combiner takes {n} parameters but there are {} identities", identity.len()), "wrong arity"));
+    }
+    let vars: Vec<Var> = lambda
+        .params
+        .iter()
+        .zip(identity.iter().chain(identity.iter()))
+        .map(|(p, i)| Var::new(p.name.name.as_str(), i.dtype()))
+        .collect();
+    let call = CallArgs {
+        name: "lambda".into(),
+        span: combiner.span.clone(),
+        positional: vars.iter().map(|v| Arg { value: Value::var(v), span: combiner.span.clone() }).collect(),
+        keywords: Vec::new(),
+    };
+    let result = match ev.apply_lambda(lambda, call)? {
+        Value::Tuple(items) => items.iter().map(|v| super::convert::to_expr(v, &combiner.span)).collect::<EvalResult<Vec<_>>>()?,
+        single => vec![super::convert::to_expr(&single, &combiner.span)?],
+    };
+    let (lhs, rhs) = vars.split_at(n / 2);
+    Ok(Value::CommReducer(Arc::new(CommReducer { lhs: lhs.to_vec(), rhs: rhs.to_vec(), result, identity_element: identity })))
+}
+
+/// Positional arguments after the first `skip` as expressions (buffers packed for packed calls).
+fn rest_exprs(args: &CallArgs, skip: usize, pack: bool) -> EvalResult<Vec<PrimExpr>> {
+    args.positional
+        .iter()
+        .skip(skip)
+        .map(|a| match &a.value {
+            Value::Buffer(buffer) if pack => super::builtins_buffer::pack_buffer(buffer, &a.span),
+            Value::Str(s) => Ok(PrimExpr::string(s.clone())),
+            _ => a.expr(),
+        })
+        .collect()
+}
+
+/// Moves a `dtype=` keyword in front of the positional arguments (TVM's `_dtype_forward`).
+fn dtype_forward(mut args: CallArgs) -> EvalResult<(DataType, CallArgs)> {
+    if let Some(dtype) = args.take_keyword("dtype") {
+        args.positional.insert(0, dtype);
+    }
+    args.no_keywords()?;
+    let first = args.positional.first().ok_or_else(|| error(&args.span, format!("{}() missing required argument 'dtype'", args.name)))?;
+    Ok((first.dtype()?, args))
+}
+
+fn extern_call(args: CallArgs, op: &str) -> EvalResult<Value> {
+    let (dtype, args) = dtype_forward(args)?;
+    let name = args.positional.get(1).ok_or_else(|| error(&args.span, format!("{}() missing required argument 'func_name'", args.name)))?;
+    let mut call_args = vec![PrimExpr::string(name.str()?)];
+    call_args.extend(rest_exprs(&args, 2, false)?);
+    PrimExpr::call_op(dtype, Op::builtin(op), call_args).at(&args.span).map(Value::Expr)
+}
+
+pub fn call_extern(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    extern_call(args, "call_extern")
+}
+pub fn call_pure_extern(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    extern_call(args, "call_pure_extern")
+}
+/// LLVM intrinsics are named by a string immediate (this toolchain has no LLVM intrinsic id table).
+pub fn call_llvm_intrin(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    extern_call(args, "call_llvm_intrin")
+}
+pub fn call_llvm_pure_intrin(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    extern_call(args, "call_llvm_pure_intrin")
+}
+
+pub fn call_intrin(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    let (dtype, args) = dtype_forward(args)?;
+    let name_arg = args.positional.get(1).ok_or_else(|| error(&args.span, "T.call_intrin() missing required argument 'func_name'"))?;
+    let op = Op::get(name_arg.str()?).ok_or_else(|| error_label(&name_arg.span, format!("unknown operator \"{}\"", name_arg.str().unwrap_or("")), "not a registered op"))?;
+    PrimExpr::call_op(dtype, op, rest_exprs(&args, 2, false)?).at(&args.span).map(Value::Expr)
+}
+
+fn packed(args: CallArgs, op: &str) -> EvalResult<Value> {
+    args.no_keywords()?;
+    PrimExpr::call_op(DataType::int32(), Op::builtin(op), rest_exprs(&args, 0, true)?).at(&args.span).map(Value::Expr)
+}
+pub fn call_packed(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    packed(args, "tvm_call_packed")
+}
+pub fn call_cpacked(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    packed(args, "tvm_call_cpacked")
+}
+
+pub fn type_annotation(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    let b = args.bind(&[("dtype", Required)])?;
+    PrimExpr::call_op(b.req("dtype")?.dtype()?, Op::builtin("type_annotation"), vec![]).at(&b.span).map(Value::Expr)
+}
+
+/// `T.target("llvm")` / `T.target({"kind": ...}, host=...)`: kept as an attribute map with the
+/// target's configuration (the IR has no target node).
+pub fn target(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    let b = args.bind(&[("target_config", Required), ("host", Optional)])?;
+    let config = b.req("target_config")?;
+    let mut entries = match &config.value {
+        Value::Str(kind) => vec![(Value::Str("kind".into()), Value::Str(kind.clone()))],
+        Value::Dict(entries) => entries.clone(),
+        other => return Err(error_label(&config.span, format!("T.target expected a config dict or string, but got {}", other.kind()), "not a target")),
+    };
+    if let Some(host) = b.get_some("host") {
+        entries.push((Value::Str("host".into()), host.value.clone()));
+    }
+    Ok(Value::Dict(entries))
+}
+
+fn two(args: CallArgs, a: &'static str, b: &'static str) -> EvalResult<(PrimExpr, PrimExpr, Span)> {
+    let bound = args.bind(&[(a, Required), (b, Required)])?;
+    Ok((bound.req(a)?.expr()?, bound.req(b)?.expr()?, bound.span.clone()))
+}
+
+fn arith(args: CallArgs, op: BinaryOp) -> EvalResult<Value> {
+    let (a, b, span) = two(args, "a", "b")?;
+    ops::binary(op, a, b).at(&span).map(Value::Expr)
+}
+
+pub fn min(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    arith(args, BinaryOp::Min)
+}
+pub fn max(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    arith(args, BinaryOp::Max)
+}
+pub fn floordiv(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    arith(args, BinaryOp::FloorDiv)
+}
+pub fn floormod(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    arith(args, BinaryOp::FloorMod)
+}
+pub fn truncdiv(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    arith(args, BinaryOp::Div)
+}
+pub fn truncmod(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    arith(args, BinaryOp::Mod)
+}
+
+/// `T.ceildiv(a, b)`: `floordiv(a + b - 1, b)`, folded on constants.
+pub fn ceildiv(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    let (a, b, span) = two(args, "lhs", "rhs")?;
+    let one = PrimExpr::int(1, b.dtype());
+    let numerator = ops::sub(ops::add(a, b.clone()).at(&span)?, one).at(&span)?;
+    ops::floordiv(numerator, b).at(&span).map(Value::Expr)
+}
+
+/// `T.abs(x)`: the operand for unsigned ints, a select for signed ints, `fabs` for floats.
+pub fn abs(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    let b = args.bind(&[("x", Required), ("dtype", KeywordOnly)])?;
+    let x = b.req("x")?.expr()?;
+    let dtype = x.dtype();
+    if dtype.is_uint() || dtype.is_bool() {
+        return Ok(Value::Expr(x));
+    }
+    if dtype.is_int() {
+        if let Some(v) = x.as_int() {
+            return Ok(Value::Expr(PrimExpr::int(v.wrapping_abs(), dtype)));
+        }
+        let zero = PrimExpr::int(0, dtype);
+        let ge = PrimExpr::cmp(CmpOp::Ge, x.clone(), zero).at(&b.span)?;
+        let neg = ops::neg(x.clone()).at(&b.span)?;
+        return PrimExpr::select(ge, x, neg).at(&b.span).map(Value::Expr);
+    }
+    if let Expr::FloatImm(v) = x.expr() {
+        return Ok(Value::Expr(PrimExpr::float(v.abs(), dtype)));
+    }
+    PrimExpr::call_op(dtype, Op::builtin("fabs"), vec![x]).at(&b.span).map(Value::Expr)
+}
+
+fn node(args: CallArgs, op: BinaryOp) -> EvalResult<Value> {
+    let (a, b, span) = two(args, "a", "b")?;
+    PrimExpr::binary(op, a, b).at(&span).map(Value::Expr)
+}
+fn cmp_node(args: CallArgs, op: CmpOp) -> EvalResult<Value> {
+    let (a, b, span) = two(args, "a", "b")?;
+    PrimExpr::cmp(op, a, b).at(&span).map(Value::Expr)
+}
+
+macro_rules! node_builtins {
+    ($($name:ident => $kind:ident($op:expr)),* $(,)?) => {
+        $(pub fn $name(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+            $kind(args, $op)
+        })*
+    };
+}
+
+node_builtins! {
+    node_add => node(BinaryOp::Add),
+    node_sub => node(BinaryOp::Sub),
+    node_mul => node(BinaryOp::Mul),
+    node_div => node(BinaryOp::Div),
+    node_mod => node(BinaryOp::Mod),
+    node_floordiv => node(BinaryOp::FloorDiv),
+    node_floormod => node(BinaryOp::FloorMod),
+    node_min => node(BinaryOp::Min),
+    node_max => node(BinaryOp::Max),
+    node_eq => cmp_node(CmpOp::Eq),
+    node_ne => cmp_node(CmpOp::Ne),
+    node_lt => cmp_node(CmpOp::Lt),
+    node_le => cmp_node(CmpOp::Le),
+    node_gt => cmp_node(CmpOp::Gt),
+    node_ge => cmp_node(CmpOp::Ge),
+}
+
+pub fn node_and(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    let (a, b, span) = two(args, "a", "b")?;
+    PrimExpr::and(a, b).at(&span).map(Value::Expr)
+}
+pub fn node_or(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    let (a, b, span) = two(args, "a", "b")?;
+    PrimExpr::or(a, b).at(&span).map(Value::Expr)
+}
+pub fn node_not(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    let b = args.bind(&[("a", Required)])?;
+    PrimExpr::not(b.req("a")?.expr()?).at(&b.span).map(Value::Expr)
+}
+
+/// `T.iter_var(var, dom, iter_type, thread_tag)`.
+pub fn iter_var(_: &mut Evaluator, args: CallArgs, names: &[String]) -> EvalResult<Value> {
+    let b = args.bind(&[("v", Required), ("dom", Required), ("iter_type", Required), ("thread_tag", Required)])?;
+    let v = b.req("v")?;
+    let var = match &v.value {
+        Value::Str(s) => Var::new(s.as_str(), DataType::int32()),
+        other => other.as_var().cloned().unwrap_or_else(|| Var::new(name_of(names), DataType::int32())),
+    };
+    let dom = match &b.req("dom")?.value {
+        Value::Range(r) => Some(r.clone()),
+        Value::None => None,
+        other => return Err(error(&b.req("dom")?.span, format!("expected a T.Range, got {}", other.kind()))),
+    };
+    let type_arg = b.req("iter_type")?;
+    let iter_type = match type_arg.str()? {
+        "DataPar" => IterVarType::DataPar,
+        "ThreadIndex" => IterVarType::ThreadIndex,
+        "CommReduce" => IterVarType::CommReduce,
+        "Ordered" => IterVarType::Ordered,
+        "DimInfo" | "Opaque" => IterVarType::Opaque,
+        "Unrolled" => IterVarType::Unrolled,
+        "Vectorized" => IterVarType::Vectorized,
+        "Parallelized" => IterVarType::Parallelized,
+        "Tensorized" => IterVarType::Tensorized,
+        other => return Err(error_label(&type_arg.span, format!("unknown iter_type \"{other}\""), "not an IterVar type")),
+    };
+    let thread_tag = b.req("thread_tag")?.str()?.to_string();
+    Ok(Value::IterVar(IterVar { var, dom, iter_type, thread_tag }))
+}
+
+pub fn range_value(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    let b = args.bind(&[("begin", Required), ("end", Required)])?;
+    let r = super::builtins_stmt::range_from_begin_end(b.req("begin")?.expr()?, b.req("end")?.expr()?, &b.span)?;
+    Ok(Value::Range(r))
+}
+
+fn limit(args: CallArgs, which: &str) -> EvalResult<Value> {
+    let b = args.bind(&[("dtype", Required)])?;
+    let dtype = b.req("dtype")?.dtype()?;
+    let bits = u32::from(dtype.bits);
+    let value = match (which, dtype.is_int(), dtype.is_uint() || dtype.is_bool()) {
+        ("max", true, _) => PrimExpr::int(if bits >= 64 { i64::MAX } else { (1i64 << (bits - 1)) - 1 }, dtype),
+        ("min", true, _) => PrimExpr::int(if bits >= 64 { i64::MIN } else { -(1i64 << (bits - 1)) }, dtype),
+        ("max", _, true) if bits < 64 => PrimExpr::int((1i64 << bits) - 1, dtype),
+        ("min", _, true) => PrimExpr::int(0, dtype),
+        ("max", false, false) if dtype.code == crate::ir::TypeCode::Float => {
+            PrimExpr::float(if bits == 32 { f64::from(f32::MAX) } else if bits == 16 { 65504.0 } else { f64::MAX }, dtype)
+        }
+        ("min", false, false) if dtype.code == crate::ir::TypeCode::Float => {
+            PrimExpr::float(if bits == 32 { f64::from(f32::MIN) } else if bits == 16 { -65504.0 } else { f64::MIN }, dtype)
+        }
+        ("inf", false, false) if dtype.is_floating() => PrimExpr::float(f64::INFINITY, dtype),
+        _ => return Err(error_label(&b.span, format!("cannot take the {which} value of {dtype}"), "unsupported dtype")),
+    };
+    Ok(Value::Expr(value))
+}
+
+pub fn max_value(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    limit(args, "max")
+}
+pub fn min_value(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    limit(args, "min")
+}
+pub fn infinity(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    limit(args, "inf")
+}
+
+/// `T.isnan/isinf/isfinite(x)`: false/true for non-floats, otherwise a bool call.
+fn float_predicate(args: CallArgs, name: &str) -> EvalResult<Value> {
+    let b = args.bind(&[("x", Required), ("dtype", KeywordOnly)])?;
+    let x = b.req("x")?.expr()?;
+    let dtype = DataType { lanes: x.dtype().lanes, ..DataType::bool() };
+    if !x.dtype().is_floating() {
+        return Ok(Value::Expr(PrimExpr::int(i64::from(name == "isfinite"), dtype)));
+    }
+    match Op::get(name) {
+        Some(op) => PrimExpr::call_op(dtype, op, vec![x]).at(&b.span).map(Value::Expr),
+        None => {
+            // TVM expands isinf/isfinite into comparisons; `isinf(x)` is `abs(x) == inf`.
+            let inf = PrimExpr::float(f64::INFINITY, x.dtype().element_of());
+            let fabs = PrimExpr::call_op(x.dtype(), Op::builtin("fabs"), vec![x.clone()]).at(&b.span)?;
+            let is_inf = PrimExpr::cmp(CmpOp::Eq, fabs, inf).at(&b.span)?;
+            if name == "isinf" {
+                return Ok(Value::Expr(is_inf));
+            }
+            let is_nan = PrimExpr::call_op(dtype, Op::builtin("isnan"), vec![x]).at(&b.span)?;
+            let bad = PrimExpr::or(is_inf, is_nan).at(&b.span)?;
+            PrimExpr::not(bad).at(&b.span).map(Value::Expr)
+        }
+    }
+}
+
+pub fn isnan(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    float_predicate(args, "isnan")
+}
+pub fn isinf(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    float_predicate(args, "isinf")
+}
+pub fn isfinite(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    float_predicate(args, "isfinite")
+}
+
+pub fn tvm_access_ptr(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    let b = args.bind(&[("ptype", Required), ("data", Required), ("offset", Required), ("extent", Required), ("rw_mask", Required)])?;
+    let exprs = ["ptype", "data", "offset", "extent", "rw_mask"].iter().map(|p| b.req(p)?.expr()).collect::<EvalResult<Vec<_>>>()?;
+    PrimExpr::call_op(DataType::handle(), Op::builtin("tvm_access_ptr"), exprs).at(&b.span).map(Value::Expr)
+}
+
+pub fn tvm_struct_get(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+    let b = args.bind(&[("arr", Required), ("index", Required), ("field", Required), ("dtype", Required)])?;
+    let dtype = b.req("dtype")?.dtype()?;
+    let exprs = ["arr", "index", "field"].iter().map(|p| b.req(p)?.expr()).collect::<EvalResult<Vec<_>>>()?;
+    PrimExpr::call_op(dtype, Op::builtin("tvm_struct_get"), exprs).at(&b.span).map(Value::Expr)
+}
+
+/// The result dtype TVM's Python wrapper gives a call of a registered op.
+enum ResultType {
+    /// The dtype of argument `i`.
+    Arg(usize),
+    Fixed(DataType),
+    /// An explicit dtype as the first argument (or `dtype=` keyword).
+    Explicit,
+}
+
+fn result_type(name: &str) -> ResultType {
+    use ResultType::*;
+    match name {
+        "clz" | "q_multiply_shift" | "q_multiply_shift_per_axis" | "tvm_storage_sync" | "tvm_struct_set" | "undef" | "dp4a"
+        | "vscale" | "tvm_call_packed_lowered" | "tvm_call_cpacked_lowered" | "anylist_resetitem" => Fixed(DataType::int32()),
+        "assume" | "isnullptr" | "ignore_loop_partition" => Fixed(DataType::bool()),
+        "tvm_warp_activemask" => Fixed(DataType::uint(32)),
+        "tvm_stack_alloca" | "tvm_stack_make_shape" | "tvm_stack_make_array" | "start_profile_intrinsic"
+        | "end_profile_intrinsic" | "tvm_tuple" | "handle_add_byte_offset" | "address_of" | "lookup_param"
+        | "tvm_thread_allreduce" | "tvm_throw_last_error" | "tvm_load_matrix_sync" | "tvm_mma_sync" | "tvm_bmma_sync"
+        | "tvm_fill_fragment" | "tvm_store_matrix_sync" | "make_filled_simdgroup_matrix" | "simdgroup_load"
+        | "simdgroup_store" | "simdgroup_multiply_accumulate" | "anylist_getitem" | "anylist_setitem_call_packed"
+        | "anylist_setitem_call_cpacked" | "tvm_static_handle" => Fixed(DataType::handle()),
+        "ptx_commit_group" | "ptx_wait_group" | "ptx_cp_async_barrier" | "ptx_init_barrier_thread_count"
+        | "ptx_arrive_barrier" | "ptx_arrive_barrier_expect_tx" | "ptx_wait_barrier" | "create_barriers"
+        | "continue_loop" | "break_loop" | "thread_return" => Fixed(DataType::void()),
+        "tvm_warp_shuffle" | "tvm_warp_shuffle_up" | "tvm_warp_shuffle_down" => Arg(1),
+        "ptx_mma" | "ptx_mma_sp" | "ptx_ldmatrix" | "ptx_cp_async" | "ptx_cp_async_bulk" | "mma_store" | "mma_fill"
+        | "vectorlow" | "vectorhigh" | "vectorcombine" | "get_active_lane_mask" => Explicit,
+        _ => Arg(0),
+    }
+}
+
+/// A registered operator called as `T.<name>(...)`. Math functions on integers keep TVM's
+/// shortcuts: `floor`, `ceil`, `round`, `trunc` and `nearbyint` of an integer are the integer.
+pub fn op_call(op: Op, mut args: CallArgs) -> EvalResult<Value> {
+    let name = op.name();
+    let rule = result_type(name);
+    let dtype_kw = args.take_keyword("dtype");
+    args.no_keywords()?;
+    let (dtype, skip) = match rule {
+        ResultType::Explicit => {
+            let first = match &dtype_kw {
+                Some(d) => d.clone(),
+                None => args.positional.first().cloned().ok_or_else(|| error(&args.span, format!("{}() missing required argument 'dtype'", args.name)))?,
+            };
+            (Some(first.dtype()?), usize::from(dtype_kw.is_none()))
+        }
+        ResultType::Fixed(d) => (Some(d), 0),
+        ResultType::Arg(_) => (None, 0),
+    };
+    let exprs = rest_exprs(&args, skip, false)?;
+    if let Some(arity) = op.def().arity {
+        if exprs.len() != arity {
+            return Err(error_label(
+                &args.span,
+                format!("{}() takes {arity} argument{} but {} were given", args.name, if arity == 1 { "" } else { "s" }, exprs.len()),
+                "wrong number of arguments",
+            ));
+        }
+    }
+    if matches!(name, "floor" | "ceil" | "round" | "trunc" | "nearbyint") && exprs.first().is_some_and(|x| !x.dtype().is_floating()) {
+        return Ok(Value::Expr(exprs[0].clone()));
+    }
+    let exprs = match name {
+        "bitwise_and" | "bitwise_or" | "bitwise_xor" | "shift_left" | "shift_right" => {
+            return super::ops::int_call(name, exprs[0].clone(), exprs[1].clone(), &args.span).map(Value::Expr);
+        }
+        "pow" | "atan2" | "nextafter" | "hypot" | "copysign" | "fmod" => {
+            let (a, b) = ops::match_types(exprs[0].clone(), exprs[1].clone()).at(&args.span)?;
+            vec![a, b]
+        }
+        _ => exprs,
+    };
+    let dtype = match (dtype, rule) {
+        (Some(d), _) => d,
+        (None, ResultType::Arg(i)) => exprs.get(i).map_or(DataType::int32(), PrimExpr::dtype),
+        (None, _) => DataType::int32(),
+    };
+    PrimExpr::call_op(dtype, op, exprs).at(&args.span).map(Value::Expr)
+}
+
+/// A type annotation value for function return types (`-> T.int32`, `-> T.handle(...)`).
+pub fn as_type(value: &Value) -> Option<Type> {
+    match value {
+        Value::Type(t) => Some(t.clone()),
+        Value::Expr(e) => e.as_var().map(|v| v.type_annotation().clone()),
+        _ => None,
+    }
+}

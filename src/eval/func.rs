@@ -1,0 +1,242 @@
+//! Files, modules and functions: top-level `@T.prim_func` definitions, `@I.ir_module` classes
+//! (every method declared before any body is evaluated, so calls between them resolve), function
+//! parameters and return types.
+
+use super::Evaluator;
+use super::error::{AtSpan, EvalResult, error, error_label};
+use super::value::Value;
+use crate::builder::BuildResult;
+use crate::ir::{IRModule, PrimFunc, Type};
+use crate::syntax::ast::{ClassDef, Expr, ExprKind, FunctionDef, Module, Span, StmtKind};
+
+/// What a decorator asks for.
+enum Decorator {
+    PrimFunc { private: bool },
+    IrModule,
+}
+
+/// Recognises `@T.prim_func`, `@T.prim_func(private=True)`, `@T.prim_func()` and `@I.ir_module`.
+fn decorator(decorators: &[Expr], span: &Span) -> EvalResult<Decorator> {
+    let Some(last) = decorators.last() else {
+        return Err(error_label(span, "Function must be decorated", "add @T.prim_func"));
+    };
+    let dotted = |e: &Expr| match &e.kind {
+        ExprKind::Attribute(a) => match &a.value.kind {
+            ExprKind::Name(ns) => Some(format!("{ns}.{}", a.attr.name)),
+            _ => None,
+        },
+        _ => None,
+    };
+    if let ExprKind::Call(call) = &last.kind {
+        if dotted(&call.func).as_deref() == Some("T.prim_func") && call.args.is_empty() {
+            let mut private = false;
+            for kw in &call.keywords {
+                match (kw.name.as_ref().map(|n| n.name.as_str()), &kw.value.kind) {
+                    (Some("private"), ExprKind::Bool(b)) => private = *b,
+                    (Some("check_well_formed"), ExprKind::Bool(_)) => {}
+                    _ => {
+                        return Err(error_label(&kw.span, "T.prim_func accepts only `private=` and `check_well_formed=` with a literal bool", "unsupported decorator argument"));
+                    }
+                }
+            }
+            return Ok(Decorator::PrimFunc { private });
+        }
+    }
+    match dotted(last).as_deref() {
+        Some("T.prim_func") => Ok(Decorator::PrimFunc { private: false }),
+        Some("I.ir_module") => Ok(Decorator::IrModule),
+        _ => Err(error_label(&last.span, "The parser does not understand the decorator", "expected @T.prim_func or @I.ir_module")),
+    }
+}
+
+impl Evaluator {
+    /// Evaluates a whole file; errors are collected in `self.diagnostics`.
+    pub(super) fn file(&mut self, tree: &Module) -> Option<IRModule> {
+        let mut module: Option<IRModule> = None;
+        let mut functions: Vec<(String, PrimFunc)> = Vec::new();
+        for stmt in &tree.body {
+            let result = match &stmt.kind {
+                StmtKind::FunctionDef(def) => self.top_function(def, &stmt.span).map(|f| {
+                    if let Some(f) = f {
+                        functions.push((def.name.name.clone(), f));
+                    }
+                }),
+                StmtKind::ClassDef(class) => {
+                    if module.is_some() {
+                        Err(error(&stmt.span, "a file may hold only one @I.ir_module class"))
+                    } else {
+                        self.ir_module(class, &stmt.span).map(|m| module = m)
+                    }
+                }
+                StmtKind::Expr(Expr { kind: ExprKind::Str(_), .. }) | StmtKind::Pass => Ok(()),
+                _ => Err(error_label(
+                    &stmt.span,
+                    "only @T.prim_func functions and @I.ir_module classes may appear at the top level",
+                    "unexpected statement",
+                )),
+            };
+            if let Err(e) = result {
+                self.diagnostics.push(*e);
+            }
+        }
+        if !self.diagnostics.is_empty() {
+            return None;
+        }
+        match (module, functions.is_empty()) {
+            (Some(m), true) => Some(m),
+            (Some(_), false) => {
+                let span = tree.body.first().map_or(0..0, |s| s.span.clone());
+                self.diagnostics.push(*error(&span, "a file holds either one @I.ir_module class or @T.prim_func functions, not both"));
+                None
+            }
+            (None, _) => {
+                let mut m = IRModule::new();
+                for (name, f) in functions {
+                    if let Err(e) = m.add(&name, f) {
+                        self.diagnostics.push(*error(&tree.body[0].span, e.to_string()));
+                        return None;
+                    }
+                }
+                if m.is_empty() {
+                    self.diagnostics.push(*error(&(0..0), "the file defines no @T.prim_func and no @I.ir_module"));
+                    return None;
+                }
+                Some(m)
+            }
+        }
+    }
+
+    /// A top-level `@T.prim_func`: built alone and returned.
+    fn top_function(&mut self, def: &FunctionDef, span: &Span) -> EvalResult<Option<PrimFunc>> {
+        let Decorator::PrimFunc { private } = decorator(&def.decorators, span)? else {
+            return Err(error_label(&def.name.span, "@I.ir_module decorates a class, not a function", "not a class"));
+        };
+        self.prim_func(def, private, span)?;
+        match self.builder.take_result() {
+            Some(BuildResult::Func(f)) => Ok(Some(f)),
+            _ => Err(error(span, "the function produced no result")),
+        }
+    }
+
+    /// An `@I.ir_module class`.
+    fn ir_module(&mut self, class: &ClassDef, span: &Span) -> EvalResult<Option<IRModule>> {
+        match decorator(&class.decorators, span)? {
+            Decorator::IrModule => {}
+            Decorator::PrimFunc { .. } => {
+                return Err(error_label(&class.name.span, "@T.prim_func decorates a function, not a class", "not a function"));
+            }
+        }
+        if let Some(base) = class.bases.first() {
+            return Err(error_label(&base.span, "an @I.ir_module class cannot have base classes", "unsupported base"));
+        }
+        self.builder.ir_module().at(span)?;
+        self.class_name = Some(class.name.name.clone());
+        self.globals.clear();
+        for stmt in &class.body {
+            if let StmtKind::FunctionDef(def) = &stmt.kind {
+                let gv = self.builder.decl_function(&def.name.name).at(&def.name.span)?;
+                self.globals.push((def.name.name.clone(), gv));
+            }
+        }
+        let errors_before = self.diagnostics.len();
+        for stmt in &class.body {
+            let result = match &stmt.kind {
+                StmtKind::FunctionDef(def) => match decorator(&def.decorators, &stmt.span) {
+                    Ok(Decorator::PrimFunc { private }) => self.prim_func(def, private, &stmt.span),
+                    Ok(Decorator::IrModule) => Err(error_label(&def.name.span, "@I.ir_module decorates a class", "not a class")),
+                    Err(e) => Err(e),
+                },
+                StmtKind::Expr(e) => self.module_statement(e),
+                StmtKind::Pass => Ok(()),
+                _ => Err(error_label(&stmt.span, "an @I.ir_module class may only hold functions and I.module_attrs", "unexpected statement")),
+            };
+            if let Err(e) = result {
+                self.diagnostics.push(*e);
+            }
+        }
+        self.class_name = None;
+        if self.diagnostics.len() > errors_before {
+            self.builder.abandon_frames(0);
+            return Ok(None);
+        }
+        self.builder.exit().at(span)?;
+        match self.builder.take_result() {
+            Some(BuildResult::Module(m)) => Ok(Some(m)),
+            _ => Err(error(span, "the module produced no result")),
+        }
+    }
+
+    /// A statement directly in the class body: a docstring or `I.module_attrs({...})`.
+    fn module_statement(&mut self, e: &Expr) -> EvalResult<()> {
+        if let ExprKind::Str(_) = e.kind {
+            return Ok(());
+        }
+        self.vars.push();
+        let result = self.eval(e);
+        self.vars.pop();
+        match result? {
+            Value::None => Ok(()),
+            other => Err(error_label(&e.span, format!("unexpected {} in an @I.ir_module class", other.kind()), "no effect")),
+        }
+    }
+
+    /// Builds one function into the builder; on error every frame it opened is discarded.
+    fn prim_func(&mut self, def: &FunctionDef, private: bool, span: &Span) -> EvalResult<()> {
+        let depth = self.builder.frames().len();
+        let scopes = self.vars.depth();
+        self.vars.push();
+        let result = self.prim_func_inner(def, private, span);
+        self.vars.truncate(scopes);
+        if result.is_err() {
+            self.builder.abandon_frames(depth);
+            self.implicit.clear();
+        }
+        result
+    }
+
+    fn prim_func_inner(&mut self, def: &FunctionDef, private: bool, span: &Span) -> EvalResult<()> {
+        self.builder.prim_func(private).at(span)?;
+        self.builder.func_name(&def.name.name).at(&def.name.span)?;
+        if let Some(returns) = &def.returns {
+            match self.annotation(returns, &[])? {
+                Value::None => {}
+                other => {
+                    let ty = super::builtins_expr::as_type(&other)
+                        .ok_or_else(|| error_label(&returns.span, format!("expected a return type, got {}", other.kind()), "not a type"))?;
+                    let ty = match ty {
+                        Type::Prim(d) if d.is_void() => Type::void(),
+                        other => other,
+                    };
+                    self.builder.func_ret(ty).at(&returns.span)?;
+                }
+            }
+        }
+        for param in &def.params {
+            let name = &param.name.name;
+            let Some(annotation) = &param.annotation else {
+                return Err(error_label(&param.span, "Type annotation required for function parameters.", "add e.g. `: T.handle`"));
+            };
+            if let Some(default) = &param.default {
+                return Err(error_label(&default.span, "default values of function parameters are not supported", "remove the default"));
+            }
+            let value = self.annotation(annotation, std::slice::from_ref(name))?;
+            let bound = match value {
+                Value::Buffer(buffer) => Value::Buffer(self.builder.arg_buffer(buffer).at(&param.span)?),
+                Value::Expr(ref e) if e.as_var().is_some() => {
+                    let var = e.as_var().cloned().unwrap_or_else(|| unreachable!("checked to be a var"));
+                    Value::var(&self.builder.arg(var).at(&param.span)?)
+                }
+                other => {
+                    return Err(error_label(
+                        &annotation.span,
+                        format!("a parameter annotation must make a var or a buffer, got {}", other.kind()),
+                        "not a parameter type",
+                    ));
+                }
+            };
+            self.define(name, bound, &param.name.span)?;
+        }
+        self.with_body(span, |e| e.body(&def.body))?;
+        self.builder.exit().at(span)
+    }
+}
