@@ -8,6 +8,8 @@ use std::path::Path;
 use clap::{Parser, Subcommand};
 
 pub mod check;
+pub mod diff;
+pub mod fmt;
 
 #[cfg(feature = "highlight")]
 pub mod highlight;
@@ -25,6 +27,10 @@ pub struct Cli {
 pub enum Command {
     /// Parse, evaluate and verify TVMScript files; exit status 1 when any has an error.
     Check(check::CheckArgs),
+    /// Rewrite TVMScript files in the canonical form TVM prints (`--check` only reports).
+    Fmt(fmt::FmtArgs),
+    /// Compare two programs structurally; show the first difference underlined.
+    Diff(diff::DiffArgs),
     /// Render a file with syntax highlighting (ANSI colours or HTML).
     #[cfg(feature = "highlight")]
     Highlight(highlight::HighlightArgs),
@@ -40,6 +46,8 @@ pub fn run(cli: Cli) -> i32 {
             0
         }
         Some(Command::Check(args)) => check::run(&args),
+        Some(Command::Fmt(args)) => fmt::run(&args),
+        Some(Command::Diff(args)) => diff::run(&args),
         #[cfg(feature = "highlight")]
         Some(Command::Highlight(args)) => highlight::run(&args),
     }

@@ -268,7 +268,7 @@ impl<'o> Docsifier<'o> {
     pub(crate) fn docsify(mut self, node: Node<'_>) -> Vec<StmtDoc> {
         let mut walker = PrefixWalker::default();
         match node {
-            Node::Module(_) | Node::Func(_) => {}
+            Node::Module(_) | Node::Func(_) | Node::NamedFunc(..) => {}
             Node::Stmt(s) => walker.stmt(s),
             Node::Expr(e) => walker.expr(e),
             Node::Buffer(b) => walker.buffer(b),
@@ -279,6 +279,10 @@ impl<'o> Docsifier<'o> {
         let (docs, is_expr) = match node {
             Node::Module(m) => (vec![self.module(m, &p)], false),
             Node::Func(f) => (vec![self.func(f, &p)], false),
+            Node::NamedFunc(f, name) => {
+                self.binding_names.push(name.to_string());
+                (vec![self.func(f, &p)], false)
+            }
             Node::Stmt(s) => (self.stmt(s, &p).into_vec(), false),
             Node::Expr(e) => (vec![StmtDoc::expr(self.expr(e, &p))], true),
             Node::Buffer(b) => (vec![StmtDoc::expr(self.buffer_ref(b, &p))], true),

@@ -29,6 +29,7 @@ mod func;
 mod ops;
 mod path;
 mod prefix;
+mod source;
 mod stmt;
 
 use tirscript_printer::{RenderOptions, SourcePath, StmtDoc};
@@ -37,6 +38,7 @@ use crate::analysis::path::ObjectPath;
 use crate::ir::{Buffer, IRModule, PrimExpr, PrimFunc, Stmt};
 
 pub use path::to_source_path;
+pub use source::{format_source, is_lone_function_source, print_script};
 
 /// Printer options, as the corresponding fields of TVM's `PrinterConfig`.
 #[derive(Clone, Debug)]
@@ -75,6 +77,8 @@ impl Default for PrintOptions {
 pub enum Node<'a> {
     Module(&'a IRModule),
     Func(&'a PrimFunc),
+    /// A function printed under a given name (as a module prints its functions).
+    NamedFunc(&'a PrimFunc, &'a str),
     Stmt(&'a Stmt),
     Expr(&'a PrimExpr),
     Buffer(&'a Buffer),
@@ -119,8 +123,12 @@ pub fn print_underlined(node: Node<'_>, paths: &[ObjectPath], options: &PrintOpt
 }
 
 fn print_with_underlines(node: Node<'_>, paths: &[SourcePath], options: &PrintOptions) -> String {
-    let track_paths = !paths.is_empty();
-    let stmts: Vec<StmtDoc> = docsifier::Docsifier::new(options, track_paths).docsify(node);
+    let stmts = docsifier::Docsifier::new(options, !paths.is_empty()).docsify(node);
+    render(stmts, paths, options)
+}
+
+/// Renders the statements of a script with the layout options of `options`.
+fn render(stmts: Vec<StmtDoc>, paths: &[SourcePath], options: &PrintOptions) -> String {
     let render_options = RenderOptions {
         indent_spaces: options.indent_spaces,
         print_line_numbers: options.print_line_numbers,
