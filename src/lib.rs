@@ -13,4 +13,5 @@ pub mod eval;
 pub mod syntax;
 pub mod interp;
 pub mod ir;
+pub mod transform;
 pub mod print;
