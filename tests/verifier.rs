@@ -315,3 +315,27 @@ fn a_nested_decl_buffer_of_a_declared_buffer_is_rejected() {
         "body.buffer",
     );
 }
+
+#[test]
+fn bindings_may_differ_in_width_but_must_be_integers() {
+    let a = buffer("A", DataType::int32(), vec![int(4)]);
+    let wide = Var::new("i", DataType::int64());
+    let vi = i32_var("vi");
+    let store = Stmt::buffer_store(&a, int(0), vec![v(&vi)]);
+    let block = realize(vec![v(&wide)], vec![iter_var(&vi, 4, IterVarType::DataPar)], "b", store);
+    let body = loop_with(&wide, PrimExpr::i64(0), PrimExpr::i64(4), block);
+    assert_eq!(verify_func(&func(&[&a], &[], body)), vec![]);
+
+    let store = Stmt::buffer_store(&a, int(0), vec![v(&vi)]);
+    let iter_vars = vec![iter_var(&vi, 4, IterVarType::DataPar)];
+    let block = realize(vec![PrimExpr::f32(1.0)], iter_vars, "b", store);
+    let error = single_error(
+        verify_func(&func(&[&a], &[], block)),
+        VerifyErrorKind::BindingDtype,
+        "body.iter_values[0]",
+    );
+    assert_eq!(
+        error.message,
+        "the binding of block iter var `vi` must be a scalar integer, not float32"
+    );
+}

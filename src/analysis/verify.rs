@@ -9,9 +9,10 @@
 //! - every accessed buffer is declared (`buffer_map`, `alloc_buffers`, `match_buffers`,
 //!   `DeclBuffer`, `BufferRealize`) or lives in an enclosing `Allocate` of its data var;
 //! - a loop var defined outside a block with iter vars is not used inside it, except in its
-//!   bindings (TVM's `BlockVarAccessVerifier`); bindings match iter vars in count and dtype; block
-//!   iter vars are spatial, reduce, scan or opaque, with an integer domain of their dtype;
-//! - loop vars, mins and extents are scalar integers of one dtype;
+//!   bindings (TVM's `BlockVarAccessVerifier`); bindings match iter vars in number and are scalar
+//!   integers (of any width, as TVM allows); block iter vars are spatial, reduce, scan or opaque,
+//!   with an integer domain of their dtype (TVM's `IterVar` rule);
+//! - loop vars, mins, extents and steps are scalar integers of one dtype (TVM's `For` rule);
 //! - loads and stores index their buffer with one index per dimension, and a stored value has the
 //!   dtype a load at the same indices would have;
 //! - `IfThenElse`, `While` and `AssertStmt` conditions and block predicates are scalar bools;
@@ -39,7 +40,7 @@ pub enum VerifyErrorKind {
     RedeclaredBuffer,
     /// A block realize whose bindings do not match its iter vars in number.
     BindingCount,
-    /// A binding whose dtype differs from its iter var's.
+    /// A binding that is not a scalar integer.
     BindingDtype,
     /// A block iter var of a kind blocks cannot have, or with an ill-typed domain.
     IterVar,

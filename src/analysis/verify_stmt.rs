@@ -177,7 +177,9 @@ impl Verifier<'_> {
             );
             self.field("loop_var", |v| v.error(VerifyErrorKind::LoopDtype, message));
         }
-        for (name, e) in [("min", &f.min), ("extent", &f.extent)] {
+        let bounds =
+            [("min", Some(&f.min)), ("extent", Some(&f.extent)), ("step", f.step.as_ref())];
+        for (name, e) in bounds.into_iter().filter_map(|(name, e)| e.map(|e| (name, e))) {
             let dtype = e.dtype();
             let message = if !(dtype.is_integer() && dtype.is_scalar()) {
                 format!("loop {name} must be a scalar integer, not {dtype}")
@@ -203,13 +205,14 @@ impl Verifier<'_> {
             for (index, value) in realize.iter_values.iter().enumerate() {
                 v.at(PathStep::Index(index), |v| {
                     v.expr(value);
-                    let Some(iv) = block.iter_vars.get(index) else { return };
-                    if value.dtype() != iv.var.dtype() {
+                    // TVM lets a binding's width differ from its iter var's (an int64 loop may
+                    // bind an int32 block var), but a binding is always a scalar integer.
+                    let dtype = value.dtype();
+                    if !(dtype.is_integer() && dtype.is_scalar()) {
+                        let name = block.iter_vars.get(index).map_or("?", |iv| iv.var.name());
                         let message = format!(
-                            "binding of dtype {} for block iter var `{}` of dtype {}",
-                            value.dtype(),
-                            iv.var.name(),
-                            iv.var.dtype()
+                            "the binding of block iter var `{name}` must be a scalar integer, \
+                             not {dtype}"
                         );
                         v.error(VerifyErrorKind::BindingDtype, message);
                     }
