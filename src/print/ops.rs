@@ -3,7 +3,7 @@
 //!
 //! Every op registered through `TVM_TIR_REGISTER_OP` prints under its own name; the packed-call
 //! builtins are renamed (`tvm_call_packed` → `call_packed`, ...). The table of dtype locations
-//! follows `src/tir/op/builtin.cc` of TVM v0.23.
+//! follows `src/tir/op/builtin.cc` and `src/tir/ir/stmt.cc` (`type_annotation`) of TVM v0.23.
 
 use crate::ir::Op;
 

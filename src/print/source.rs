@@ -1,7 +1,7 @@
 //! Whole files: parse a TVMScript source and print it back in canonical form.
 //!
-//! A file holding one `@T.prim_func` (no `@I.ir_module` class) prints as that function, named
-//! after its `def`; any other file prints as a module. The canonical text of a file is the
+//! A file holding one `@T.prim_func` (no `@I.ir_module` class) prints as that function, as TVM's
+//! `PrimFunc.script()` does; any other file prints as a module. The canonical text of a file is the
 //! printer's output plus one final newline.
 
 use crate::diagnostic::Diagnostic;
@@ -20,13 +20,14 @@ pub fn is_lone_function_source(source: &str) -> bool {
 }
 
 /// Prints `module` as a file: its only function when `lone_function` is set and the module has
-/// exactly one function (under that function's name), otherwise the module. No final newline.
+/// exactly one function (as TVM's `PrimFunc.script()`, named by its `global_symbol` or `main`),
+/// otherwise the module. No final newline.
 pub fn print_script(module: &IRModule, lone_function: bool, options: &PrintOptions) -> String {
     if lone_function
         && module.len() == 1
-        && let Some((gv, func)) = module.functions().next()
+        && let Some((_, func)) = module.functions().next()
     {
-        return super::print_node(super::Node::NamedFunc(func, gv.name()), options);
+        return super::print_func(func, options);
     }
     super::print_module(module, options)
 }
