@@ -161,13 +161,12 @@ where
     .map_with(|kind, e| Expr::new(kind, span_range(e.span())));
 
     // Adjacent string literals concatenate, as in Python.
-    let strings = select! { Tok::Str(text) => text }
-        .repeated()
-        .at_least(1)
-        .collect::<Vec<&str>>()
-        .map(|texts| {
-            let mut acc = String::new();
-            for text in texts {
+    let string = select! { Tok::Str(text) => text };
+    let strings = string
+        .then(string.repeated().collect::<Vec<&str>>())
+        .map(|(first, rest)| {
+            let mut acc = literal::decode_string(first);
+            for text in rest {
                 acc.push_str(&literal::decode_string(text));
             }
             acc
@@ -283,23 +282,33 @@ where
     .boxed();
 
     // Subscripts: `A[i]`, `A[i, j]`, `A[0:16]`, `A[::2]`.
-    let slice = expr
-        .clone()
-        .or_not()
-        .then_ignore(op(Op::Colon))
-        .then(expr.clone().or_not())
-        .then(op(Op::Colon).ignore_then(expr.clone().or_not()).or_not())
-        .map_with(|((lower, upper), step), e| {
-            Expr::new(
-                ExprKind::Slice(Box::new(Slice {
-                    lower,
-                    upper,
-                    step: step.flatten(),
-                })),
-                span_range(e.span()),
-            )
-        });
-    let index_item = slice.or(star_expr.clone()).boxed();
+    // Each index item is parsed once: an optional lower bound, then an optional `:upper:step` tail.
+    let slice_tail = op(Op::Colon)
+        .ignore_then(expr.clone().or_not())
+        .then(op(Op::Colon).ignore_then(expr.clone().or_not()).or_not());
+    let slice = |lower: Option<Expr>, (upper, step): (Option<Expr>, Option<Option<Expr>>), span| {
+        Expr::new(
+            ExprKind::Slice(Box::new(Slice {
+                lower,
+                upper,
+                step: step.flatten(),
+            })),
+            span,
+        )
+    };
+    let index_item = choice((
+        expr.clone().then(slice_tail.clone().or_not()).map_with(
+            move |(lower, tail), e| match tail {
+                None => lower,
+                Some(tail) => slice(Some(lower), tail, span_range(e.span())),
+            },
+        ),
+        slice_tail.map_with(move |tail, e| slice(None, tail, span_range(e.span()))),
+        op(Op::Star).ignore_then(expr.clone()).map_with(|inner, e| {
+            Expr::new(ExprKind::Starred(Box::new(inner)), span_range(e.span()))
+        }),
+    ))
+    .boxed();
     let index = comma_list(index_item);
 
     let trailer = choice((
@@ -456,14 +465,18 @@ where
             })
         });
 
-    let bool_chain = |item, op_tok: Kw, op: BoolOp| {
-        item_chain(item, kw(op_tok)).map(move |(mut values, span): (Vec<Expr>, Span)| {
-            if values.len() == 1 {
-                values.pop().expect("length checked above")
-            } else {
-                Expr::new(ExprKind::BoolOp { op, values }, span)
-            }
-        })
+    // `a and b and c` is one node; the common single-operand case allocates nothing.
+    let bool_chain = |item: Boxed<'src, 'src, I, Expr, extra::Err<Er>>, op_tok: Kw, op: BoolOp| {
+        item.clone()
+            .then(kw(op_tok).ignore_then(item).repeated().collect::<Vec<_>>())
+            .map(move |(first, mut rest)| {
+                if rest.is_empty() {
+                    return first;
+                }
+                let span = first.span.start..rest.last().map_or(first.span.end, |e| e.span.end);
+                rest.insert(0, first);
+                Expr::new(ExprKind::BoolOp { op, values: rest }, span)
+            })
     };
     let and_test = bool_chain(not_test.boxed(), Kw::And, BoolOp::And).boxed();
     let or_test = bool_chain(and_test, Kw::Or, BoolOp::Or).boxed();
@@ -522,21 +535,6 @@ where
         call_args,
         ident,
     }
-}
-
-/// `item (sep item)*` returning the items and the span from the first to the last item.
-fn item_chain<'src, I, Er>(
-    item: Boxed<'src, 'src, I, Expr, extra::Err<Er>>,
-    sep: impl Parser<'src, I, Tok<'src>, extra::Err<Er>> + Clone + 'src,
-) -> impl Parser<'src, I, (Vec<Expr>, Span), extra::Err<Er>> + Clone + 'src
-where
-    I: ValueInput<'src, Token = Tok<'src>, Span = SimpleSpan> + 'src,
-    Er: SyntaxError<'src, I>,
-{
-    item.separated_by(sep)
-        .at_least(1)
-        .collect::<Vec<_>>()
-        .map_with(|values, e| (values, span_range(e.span())))
 }
 
 /// Converts a chumsky span to the byte range used in the tree.

@@ -89,9 +89,8 @@ where
     let exprs = comma_list(star_expr.clone()).boxed();
     let targets = comma_list(target).boxed();
 
-    let mut stmt = Recursive::<
-        chumsky::recursive::Indirect<'src, 'src, I, Vec<Stmt>, extra::Err<Er>>,
-    >::declare();
+    let mut stmt =
+        Recursive::<chumsky::recursive::Indirect<'src, 'src, I, Line, extra::Err<Er>>>::declare();
 
     let keyword_stmt = choice((
         kw(Kw::Pass).to(StmtKind::Pass),
@@ -193,24 +192,27 @@ where
         span: span_range(e.span()),
     });
     let simple_line = small_stmt
-        .separated_by(op(Op::Semi))
-        .at_least(1)
-        .allow_trailing()
-        .collect::<Vec<_>>()
+        .clone()
+        .then(
+            op(Op::Semi)
+                .ignore_then(small_stmt)
+                .repeated()
+                .collect::<Vec<_>>(),
+        )
+        .then_ignore(op(Op::Semi).or_not())
         .then_ignore(newline)
         .boxed();
 
     let block = newline
         .ignore_then(just(Tok::Indent))
-        .ignore_then(
-            stmt.clone()
-                .repeated()
-                .at_least(1)
-                .collect::<Vec<Vec<Stmt>>>(),
-        )
+        .ignore_then(stmt.clone().repeated().at_least(1).collect::<StmtList>())
         .then_ignore(just(Tok::Dedent))
-        .map(|groups| groups.into_iter().flatten().collect::<Vec<_>>())
-        .or(simple_line.clone())
+        .map(|list| list.0)
+        .or(simple_line.clone().map(|line| {
+            let mut list = StmtList::default();
+            chumsky::container::Container::push(&mut list, line);
+            list.0
+        }))
         .boxed();
 
     let colon_block = op(Op::Colon).ignore_then(block.clone()).boxed();
@@ -355,18 +357,33 @@ where
                 _ => None,
             };
             let span: SimpleSpan = e.span();
-            vec![Stmt {
+            let stmt = Stmt {
                 kind,
                 span: start..end.unwrap_or(span.end),
-            }]
+            };
+            (stmt, Vec::new())
         });
 
     stmt.define(compound.or(simple_line).labelled("statement"));
 
     stmt.repeated()
-        .collect::<Vec<Vec<Stmt>>>()
-        .map(|groups| groups.into_iter().flatten().collect())
+        .collect::<StmtList>()
+        .map(|list| list.0)
         .then_ignore(end())
+}
+
+/// The statements of one logical line: the first and any after `;` (usually none, so no allocation).
+type Line = (Stmt, Vec<Stmt>);
+
+/// Collects [`Line`]s into one flat list of statements.
+#[derive(Default)]
+struct StmtList(Vec<Stmt>);
+
+impl chumsky::container::Container<Line> for StmtList {
+    fn push(&mut self, (first, rest): Line) {
+        self.0.push(first);
+        self.0.extend(rest);
+    }
 }
 
 /// End offset of the last statement of a body, if any.
