@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 pub mod check;
 pub mod diff;
 pub mod fmt;
+pub mod lower;
 
 #[cfg(feature = "highlight")]
 pub mod highlight;
@@ -31,6 +32,8 @@ pub enum Command {
     Fmt(fmt::FmtArgs),
     /// Compare two programs structurally; show the first difference underlined.
     Diff(diff::DiffArgs),
+    /// Run the lowering pipeline on a file and print the lowered module.
+    Lower(lower::LowerArgs),
     /// Render a file with syntax highlighting (ANSI colours or HTML).
     #[cfg(feature = "highlight")]
     Highlight(highlight::HighlightArgs),
@@ -48,6 +51,7 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Fmt(args)) => fmt::run(&args),
         Some(Command::Diff(args)) => diff::run(&args),
+        Some(Command::Lower(args)) => lower::run(&args),
         #[cfg(feature = "highlight")]
         Some(Command::Highlight(args)) => highlight::run(&args),
     }
