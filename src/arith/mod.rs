@@ -1,9 +1,21 @@
-//! Integer arithmetic on TIR expressions: TVM's operator semantics, a canonical simplifier for
-//! index expressions, and symbolic interval sets.
+//! Integer arithmetic on TIR expressions: TVM's operator semantics, the `Analyzer` with its
+//! constant-bound and modular-set analyses, TVM's rewrite and canonical simplifiers, and symbolic
+//! interval sets.
 
+pub mod analyzer;
+mod canonical_form;
+pub mod canonical_simplify;
+pub mod const_int_bound;
 pub mod int_set;
+pub mod modular_set;
 pub mod ops;
+pub(crate) mod pattern;
+mod rewrite_logic;
+pub mod rewrite_simplify;
 pub mod simplify;
 
+pub use analyzer::Analyzer;
+pub use const_int_bound::ConstIntBound;
 pub use int_set::{DomainMap, IntSet, eval_set};
+pub use modular_set::ModularSet;
 pub use simplify::{can_prove_equal, same_expr, simplify};
