@@ -6,10 +6,19 @@
 //! default pipeline as an editable list with named phases, and `Target` from TVM-style strings).
 //! Each lowering pass lives in its own file next to these.
 
+pub mod block_lowering_util;
+pub mod compact_buffer_allocation;
 pub mod context;
+pub mod convert_blocks_to_opaque;
+pub mod flatten_buffer;
 pub mod instrument;
+pub mod lower_init_block;
+pub mod lower_match_buffer;
+pub mod lower_opaque_block;
+pub mod plan_and_update_buffer_allocation_location;
 pub mod pass;
 pub mod pipeline;
+pub mod simplify;
 
 pub use context::{ConfigType, ConfigValue, PassContext};
 pub use instrument::{PassInstrument, PassTimer, PrintIr, RoundTripEach, VerifyEach};

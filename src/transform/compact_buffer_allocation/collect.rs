@@ -1,0 +1,647 @@
+//! The access regions of block-allocated buffers (TVM v0.23's `BufferAccessRegionCollector`).
+//!
+//! Walks the (opaque-block) body keeping the ancestor loops and thread launches. At a buffer's
+//! definition (a block's `alloc_buffers`, or an `Allocate` whose data var belongs to exactly one
+//! buffer of the same dtype) the number of enclosing loops is recorded; each access of the buffer is
+//! then relaxed over the loops *inside* that point (outer loop vars stay symbolic, except thread
+//! vars a storage scope shares, e.g. `threadIdx` for `shared` memory), and the union of all accesses
+//! is narrowed into a region when the definition's scope closes. Loads and stores are point
+//! accesses; a bare use of a buffer's data var accesses the block's declared regions of it (or the
+//! whole buffer); a `match_buffer` accesses its source region. `if` conditions and realize
+//! predicates comparing a relaxed var with a constant narrow that var's range in their scope.
+//!
+//! Differences from TVM: regions are estimated by interval arithmetic (`arith::eval_set`) only;
+//! TVM first tries its iter-map based `EstimateRegionUpperBound`, which can be tighter for fused or
+//! split indices under predicates.
+
+use std::collections::HashMap;
+
+use super::bounds::{Bound, BoundMap, clamp_extent_to_shape, clamp_min_at_zero, const_bound};
+use crate::arith::{DomainMap, IntSet, eval_set};
+use crate::ir::visit::{expr_children, stmt_parts};
+use crate::ir::{
+    AttrValue, Block, Buffer, BufferRegion, CmpOp, Expr, ForKind, IrError, PrimExpr, Range, Stmt,
+    StmtNode, Var,
+};
+
+/// The narrowed region of each block-allocated buffer, keyed by buffer.
+pub type Regions = HashMap<Buffer, Vec<Range>>;
+
+/// An enclosing loop or thread launch: its var and, for threads, the thread tag.
+struct Ancestor {
+    var: Var,
+    thread_tag: Option<String>,
+}
+
+#[derive(Default)]
+pub struct Collector {
+    collect_inbound: bool,
+    ancestors: Vec<Ancestor>,
+    scope_depth: HashMap<Var, usize>,
+    var2buffer: HashMap<Var, Vec<Buffer>>,
+    dom: DomainMap,
+    /// Every var bound so far with its constant bounds (TVM's analyzer keeps bindings).
+    bounds: BoundMap,
+    relaxed: HashMap<Buffer, Vec<IntSet>>,
+    regions: Regions,
+    access_annotations: HashMap<Buffer, Vec<BufferRegion>>,
+    explicit_annotations: HashMap<Buffer, BufferRegion>,
+}
+
+/// Collects the narrowed access regions of the buffers allocated in `body`.
+pub fn collect_regions(body: &Stmt, collect_inbound: bool) -> Result<Regions, IrError> {
+    let mut c = Collector {
+        collect_inbound,
+        ..Collector::default()
+    };
+    c.var2buffer = aliases(body);
+    c.stmt(body)?;
+    Ok(c.regions)
+}
+
+/// Every buffer seen for each data var (TVM's `Var2BufferCollector`).
+fn aliases(body: &Stmt) -> HashMap<Var, Vec<Buffer>> {
+    let mut map: HashMap<Var, Vec<Buffer>> = HashMap::new();
+    let mut add = |b: &Buffer| {
+        let list = map.entry(b.data().clone()).or_default();
+        if !list.contains(b) {
+            list.push(b.clone());
+        }
+    };
+    crate::ir::visit::walk_stmt(body, &mut |s| match s.node() {
+        StmtNode::BufferStore { buffer, .. } | StmtNode::DeclBuffer { buffer, .. } => add(buffer),
+        StmtNode::Block(_) | StmtNode::BlockRealize(_) => {
+            let block = match s.node() {
+                StmtNode::Block(b) => b,
+                StmtNode::BlockRealize(r) => &r.block,
+                _ => return,
+            };
+            block.alloc_buffers.iter().for_each(&mut add);
+            for m in &block.match_buffers {
+                add(&m.buffer);
+                add(&m.source.buffer);
+            }
+        }
+        _ => {}
+    });
+    crate::ir::visit::walk_stmt_exprs(body, &mut |e| {
+        if let Expr::BufferLoad { buffer, .. } = e.expr() {
+            add(buffer);
+        }
+    });
+    map
+}
+
+/// Storage rank of a scope (global 0, shared 1, warp 2, local 3), as TVM's `StorageRank`.
+fn storage_rank(scope: &str) -> i32 {
+    let base = scope.split('.').next().unwrap_or(scope);
+    match base {
+        "shared" => 1,
+        "warp" => 2,
+        "local" => 3,
+        _ => 0,
+    }
+}
+
+/// Whether accesses to a buffer of `scope` relax over a thread var with `tag` (TVM's
+/// `CanRelaxStorageUnderThread`).
+fn need_relax_thread(tag: &str, scope: &str) -> bool {
+    let (rank, dim) = if let Some(d) = tag.strip_prefix("blockIdx.") {
+        (0, d)
+    } else if let Some(d) = tag.strip_prefix("threadIdx.") {
+        (1, d)
+    } else if tag.starts_with("vthread") || tag == "cthread" {
+        (1, "")
+    } else {
+        return false;
+    };
+    let storage = storage_rank(scope);
+    if storage == 2 {
+        return rank == 1 && dim == "x";
+    }
+    storage <= rank
+}
+
+fn from_range(r: &Range) -> IntSet {
+    if r.extent.as_int() == Some(1) {
+        IntSet::point(r.min.clone())
+    } else {
+        IntSet::from_range(r)
+    }
+}
+
+impl Collector {
+    fn bind_range(&mut self, var: &Var, range: &Range) {
+        let lo = const_bound(&range.min, &self.bounds).lo;
+        let extent = const_bound(&range.extent, &self.bounds).hi;
+        let hi = match (const_bound(&range.min, &self.bounds).hi, extent) {
+            (Some(m), Some(e)) => m.checked_add(e).and_then(|v| v.checked_sub(1)),
+            _ => None,
+        };
+        self.bounds.insert(var.clone(), Bound { lo, hi });
+    }
+
+    fn stmt(&mut self, s: &Stmt) -> Result<(), IrError> {
+        match s.node() {
+            StmtNode::BufferStore {
+                buffer,
+                value,
+                indices,
+                ..
+            } => {
+                self.access(&point_region(buffer, indices));
+                self.expr(value);
+                Ok(())
+            }
+            StmtNode::For(l) => {
+                let range = Range::new(l.min.clone(), l.extent.clone());
+                let thread_tag = match (l.kind, &l.thread_binding) {
+                    (ForKind::ThreadBinding, Some(iv)) => Some(iv.thread_tag.clone()),
+                    _ => None,
+                };
+                self.ancestors.push(Ancestor {
+                    var: l.loop_var.clone(),
+                    thread_tag,
+                });
+                self.bind_range(&l.loop_var, &range);
+                self.dom.insert(l.loop_var.clone(), from_range(&range));
+                self.expr(&l.min);
+                self.expr(&l.extent);
+                let result = self.stmt(&l.body);
+                self.dom.remove(&l.loop_var);
+                self.ancestors.pop();
+                result
+            }
+            StmtNode::LetStmt { var, value, body } => {
+                self.expr(value);
+                let index = value.dtype().is_integer() && value.dtype().is_scalar();
+                if index {
+                    let b = const_bound(value, &self.bounds);
+                    self.bounds.insert(var.clone(), b);
+                    self.dom.insert(var.clone(), IntSet::point(value.clone()));
+                }
+                let result = self.stmt(body);
+                if index {
+                    self.dom.remove(var);
+                }
+                result
+            }
+            StmtNode::IfThenElse {
+                condition,
+                then_case,
+                else_case,
+            } => {
+                self.expr(condition);
+                self.with_condition(condition, false, |c| c.stmt(then_case))?;
+                if let Some(else_case) = else_case {
+                    self.with_condition(condition, true, |c| c.stmt(else_case))?;
+                }
+                Ok(())
+            }
+            StmtNode::BlockRealize(r) => self.with_condition(&r.predicate, false, |c| {
+                for v in &r.iter_values {
+                    c.expr(v);
+                }
+                c.expr(&r.predicate);
+                c.block(&r.block)
+            }),
+            StmtNode::Block(block) => self.block(block),
+            StmtNode::Allocate {
+                buffer_var,
+                dtype,
+                body,
+                ..
+            } => {
+                let single = match self.var2buffer.get(buffer_var) {
+                    Some(list) if list.len() == 1 && list[0].dtype() == *dtype => {
+                        Some(list[0].clone())
+                    }
+                    _ => None,
+                };
+                match single {
+                    None => self.children(s),
+                    Some(buffer) => {
+                        self.define(buffer_var)?;
+                        self.stmt(body)?;
+                        self.narrow(&buffer)
+                    }
+                }
+            }
+            StmtNode::AttrStmt {
+                node: AttrValue::IterVar(iv),
+                attr_key,
+                value,
+                body,
+            } if attr_key == "thread_extent" || attr_key == "virtual_thread" => {
+                let dom = iv
+                    .dom
+                    .clone()
+                    .unwrap_or_else(|| Range::from_extent(value.clone()));
+                self.ancestors.push(Ancestor {
+                    var: iv.var.clone(),
+                    thread_tag: Some(iv.thread_tag.clone()),
+                });
+                self.bind_range(&iv.var, &dom);
+                self.dom.insert(iv.var.clone(), from_range(&dom));
+                self.expr(value);
+                let result = self.stmt(body);
+                self.dom.remove(&iv.var);
+                self.ancestors.pop();
+                result
+            }
+            _ => self.children(s),
+        }
+    }
+
+    fn children(&mut self, s: &Stmt) -> Result<(), IrError> {
+        let (mut stmts, mut exprs) = (Vec::new(), Vec::new());
+        stmt_parts(s, &mut stmts, &mut exprs);
+        exprs.into_iter().for_each(|e| self.expr(e));
+        for c in stmts {
+            self.stmt(c)?;
+        }
+        Ok(())
+    }
+
+    fn expr(&mut self, e: &PrimExpr) {
+        match e.expr() {
+            Expr::BufferLoad {
+                buffer, indices, ..
+            } => {
+                match self.explicit_annotations.get(buffer).cloned() {
+                    Some(region) => self.access(&region),
+                    None => self.access(&point_region(buffer, indices)),
+                }
+                indices.iter().for_each(|i| self.expr(i));
+            }
+            Expr::Var(v) => self.buffer_var(v),
+            Expr::Let { var, value, body } => {
+                self.expr(value);
+                let index = value.dtype().is_integer() && value.dtype().is_scalar();
+                if index {
+                    let b = const_bound(value, &self.bounds);
+                    self.bounds.insert(var.clone(), b);
+                    self.dom.insert(var.clone(), IntSet::point(value.clone()));
+                }
+                self.expr(body);
+                if index {
+                    self.dom.remove(var);
+                }
+            }
+            Expr::Call {
+                op: crate::ir::Callee::Op(op),
+                args,
+            } if op.name() == "if_then_else" && args.len() == 3 => {
+                self.expr(&args[0]);
+                let _ = self.with_condition(&args[0], false, |c| {
+                    c.expr(&args[1]);
+                    Ok(())
+                });
+                let _ = self.with_condition(&args[0], true, |c| {
+                    c.expr(&args[2]);
+                    Ok(())
+                });
+            }
+            _ => {
+                let mut children = Vec::new();
+                expr_children(e, &mut children);
+                children.into_iter().for_each(|c| self.expr(c));
+            }
+        }
+    }
+
+    fn block(&mut self, block: &Block) -> Result<(), IrError> {
+        if block.init.is_some() {
+            return Err(IrError::invalid(
+                "block init is not allowed in CompactBufferAllocation",
+            ));
+        }
+        if !block.iter_vars.is_empty() {
+            return Err(IrError::invalid(
+                "CompactBufferAllocation only works on opaque blocks",
+            ));
+        }
+        // Step 1: this block's declared regions, by buffer, replace the enclosing block's.
+        let mut declared: Vec<(Buffer, Vec<BufferRegion>)> = Vec::new();
+        for r in block.reads.iter().chain(&block.writes) {
+            match declared.iter_mut().find(|(b, _)| *b == r.buffer) {
+                Some((_, list)) => list.push(r.clone()),
+                None => declared.push((r.buffer.clone(), vec![r.clone()])),
+            }
+        }
+        let mut saved = Vec::new();
+        for (buffer, regions) in declared {
+            let previous = self.access_annotations.insert(buffer.clone(), regions);
+            saved.push((buffer, previous));
+        }
+        // Step 2: explicit region annotations.
+        for (key, is_read) in [
+            ("explicit_read_region", true),
+            ("explicit_write_region", false),
+        ] {
+            if let Some(AttrValue::Array(items)) = block.annotations.get(key) {
+                for index in items
+                    .iter()
+                    .filter_map(super::super::block_lowering_util::attr_int)
+                {
+                    // TVM bounds the index by the number of reads for both annotations.
+                    let Ok(i) = usize::try_from(index) else {
+                        continue;
+                    };
+                    if i < block.reads.len() {
+                        let region = if is_read {
+                            block.reads.get(i)
+                        } else {
+                            block.writes.get(i)
+                        };
+                        if let Some(region) = region {
+                            self.explicit_annotations
+                                .insert(region.buffer.clone(), region.clone());
+                        }
+                    }
+                }
+            }
+        }
+        // Steps 3 to 5: definitions, match_buffer sources, then the block's fields and body.
+        for buffer in &block.alloc_buffers {
+            self.define(buffer.data())?;
+        }
+        for m in &block.match_buffers {
+            self.access(&m.source);
+        }
+        for dom in block.iter_vars.iter().filter_map(|iv| iv.dom.as_ref()) {
+            self.expr(&dom.min);
+            self.expr(&dom.extent);
+        }
+        let sources: Vec<&BufferRegion> = block.match_buffers.iter().map(|m| &m.source).collect();
+        for region in block.reads.iter().chain(&block.writes).chain(sources) {
+            for range in &region.region {
+                self.expr(&range.min);
+                self.expr(&range.extent);
+            }
+        }
+        self.stmt(&block.body)?;
+        // Steps 6 and 7: restore the enclosing annotations.
+        for (buffer, previous) in saved.into_iter().rev() {
+            match previous {
+                Some(p) => self.access_annotations.insert(buffer, p),
+                None => self.access_annotations.remove(&buffer),
+            };
+        }
+        self.explicit_annotations.clear();
+        // Step 8: the regions of the buffers this block allocates.
+        for buffer in &block.alloc_buffers {
+            if self.var2buffer.get(buffer.data()).map_or(0, Vec::len) != 1 {
+                return Err(IrError::invalid(format!(
+                    "block allocation buffer `{}` should not be aliased",
+                    buffer.name()
+                )));
+            }
+            self.narrow(buffer)?;
+        }
+        Ok(())
+    }
+
+    fn define(&mut self, data: &Var) -> Result<(), IrError> {
+        if self
+            .scope_depth
+            .insert(data.clone(), self.ancestors.len())
+            .is_some()
+        {
+            return Err(IrError::invalid(format!(
+                "`{}` has duplicate definitions",
+                data.name()
+            )));
+        }
+        Ok(())
+    }
+
+    /// Records an access of `region`, relaxed over the loops inside the buffer's definition.
+    fn access(&mut self, region: &BufferRegion) {
+        let buffer = &region.buffer;
+        let Some(&depth) = self.scope_depth.get(buffer.data()) else {
+            return;
+        };
+        let mut kept = Vec::new();
+        for ancestor in self.ancestors.iter().take(depth) {
+            if ancestor
+                .thread_tag
+                .as_deref()
+                .is_some_and(|t| need_relax_thread(t, buffer.scope()))
+            {
+                continue;
+            }
+            if let Some(set) = self.dom.remove(&ancestor.var) {
+                kept.push((ancestor.var.clone(), set));
+            }
+        }
+        let sets: Vec<IntSet> = region
+            .region
+            .iter()
+            .map(|r| {
+                let set = from_range(r);
+                let lo = set.min.as_ref().and_then(|m| eval_set(m, &self.dom).min);
+                let hi = set.max.as_ref().and_then(|m| eval_set(m, &self.dom).max);
+                IntSet { min: lo, max: hi }
+            })
+            .collect();
+        for (var, set) in kept {
+            self.dom.insert(var, set);
+        }
+        match self.relaxed.get_mut(buffer) {
+            Some(existing) => {
+                for (old, new) in existing.iter_mut().zip(&sets) {
+                    *old = old.union(new);
+                }
+            }
+            None => {
+                self.relaxed.insert(buffer.clone(), sets);
+            }
+        }
+    }
+
+    /// A bare use of a data var accesses the declared (or whole) regions of its buffers.
+    fn buffer_var(&mut self, var: &Var) {
+        let Some(buffers) = self.var2buffer.get(var).cloned() else {
+            return;
+        };
+        for buffer in buffers {
+            match self.access_annotations.get(&buffer).cloned() {
+                Some(regions) => regions.iter().for_each(|r| self.access(r)),
+                None => self.access(&buffer.full_region()),
+            }
+        }
+    }
+
+    /// Turns the relaxed accesses of `buffer` into its compacted region.
+    fn narrow(&mut self, buffer: &Buffer) -> Result<(), IrError> {
+        let sets = self.relaxed.get(buffer).cloned().ok_or_else(|| {
+            IrError::invalid(format!(
+                "buffer `{}` is allocated but not accessed within block scope",
+                buffer.name()
+            ))
+        })?;
+        let mut result = Vec::with_capacity(sets.len());
+        for (set, shape) in sets.iter().zip(buffer.shape()) {
+            let original = Range::from_extent(shape.clone());
+            let range = set.cover_range(&original);
+            let (min, extent) = if self.collect_inbound {
+                (
+                    clamp_min_at_zero(&range.min, &self.bounds)?,
+                    clamp_extent_to_shape(&range.extent, shape, &self.bounds)?,
+                )
+            } else {
+                (
+                    crate::arith::simplify(&range.min),
+                    crate::arith::simplify(&range.extent),
+                )
+            };
+            if has_side_effect(&extent) {
+                result.push(original);
+                continue;
+            }
+            let loop_vars: Vec<&Var> = self.ancestors.iter().map(|a| &a.var).collect();
+            if uses_any(&extent, &loop_vars) {
+                match const_bound(&extent, &self.bounds).hi {
+                    Some(hi) => result.push(Range::new(min, PrimExpr::int(hi, extent.dtype()))),
+                    None => result.push(original),
+                }
+                continue;
+            }
+            result.push(Range::new(min, extent));
+        }
+        self.regions.insert(buffer.clone(), result);
+        Ok(())
+    }
+
+    /// Runs `f` with relaxed var ranges narrowed by `condition` (negated if asked).
+    fn with_condition(
+        &mut self,
+        condition: &PrimExpr,
+        negate: bool,
+        f: impl FnOnce(&mut Collector) -> Result<(), IrError>,
+    ) -> Result<(), IrError> {
+        let mut saved = Vec::new();
+        for (var, lo, hi) in narrowings(condition, negate) {
+            let Some(set) = self.dom.get(&var).cloned() else {
+                continue;
+            };
+            let (Some(cur_lo), Some(cur_hi)) = (
+                set.min.as_ref().and_then(PrimExpr::as_int),
+                set.max.as_ref().and_then(PrimExpr::as_int),
+            ) else {
+                continue;
+            };
+            let (new_lo, new_hi) = (
+                lo.map_or(cur_lo, |l| l.max(cur_lo)),
+                hi.map_or(cur_hi, |h| h.min(cur_hi)),
+            );
+            if new_lo > new_hi {
+                continue;
+            }
+            let dtype = var.dtype();
+            let narrowed = IntSet {
+                min: Some(PrimExpr::int(new_lo, dtype)),
+                max: Some(PrimExpr::int(new_hi, dtype)),
+            };
+            saved.push((var.clone(), self.dom.insert(var, narrowed)));
+        }
+        let result = f(self);
+        for (var, previous) in saved.into_iter().rev() {
+            if let Some(p) = previous {
+                self.dom.insert(var, p);
+            }
+        }
+        result
+    }
+}
+
+/// The region of a single element at `indices`.
+fn point_region(buffer: &Buffer, indices: &[PrimExpr]) -> BufferRegion {
+    BufferRegion {
+        buffer: buffer.clone(),
+        region: indices.iter().map(|i| Range::point(i.clone())).collect(),
+    }
+}
+
+/// Bounds `(var, lo, hi)` implied by a conjunction of `var op constant` comparisons.
+fn narrowings(condition: &PrimExpr, negate: bool) -> Vec<(Var, Option<i64>, Option<i64>)> {
+    match condition.expr() {
+        Expr::And(a, b) if !negate => {
+            let mut out = narrowings(a, false);
+            out.extend(narrowings(b, false));
+            out
+        }
+        Expr::Or(a, b) if negate => {
+            let mut out = narrowings(a, true);
+            out.extend(narrowings(b, true));
+            out
+        }
+        Expr::Not(a) => narrowings(a, !negate),
+        Expr::Cmp { op, a, b } => {
+            let (var, c, op) = match (a.as_var(), b.as_int(), b.as_var(), a.as_int()) {
+                (Some(v), Some(c), _, _) => (v.clone(), c, *op),
+                (_, _, Some(v), Some(c)) => (v.clone(), c, flip(*op)),
+                _ => return Vec::new(),
+            };
+            let op = if negate { negation(op) } else { op };
+            let bound = match op {
+                CmpOp::Lt => (None, c.checked_sub(1)),
+                CmpOp::Le => (None, Some(c)),
+                CmpOp::Gt => (c.checked_add(1), None),
+                CmpOp::Ge => (Some(c), None),
+                CmpOp::Eq => (Some(c), Some(c)),
+                CmpOp::Ne => return Vec::new(),
+            };
+            vec![(var, bound.0, bound.1)]
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn flip(op: CmpOp) -> CmpOp {
+    match op {
+        CmpOp::Lt => CmpOp::Gt,
+        CmpOp::Le => CmpOp::Ge,
+        CmpOp::Gt => CmpOp::Lt,
+        CmpOp::Ge => CmpOp::Le,
+        other => other,
+    }
+}
+
+fn negation(op: CmpOp) -> CmpOp {
+    match op {
+        CmpOp::Lt => CmpOp::Ge,
+        CmpOp::Le => CmpOp::Gt,
+        CmpOp::Gt => CmpOp::Le,
+        CmpOp::Ge => CmpOp::Lt,
+        CmpOp::Eq => CmpOp::Ne,
+        CmpOp::Ne => CmpOp::Eq,
+    }
+}
+
+/// Whether `e` reads memory or calls an impure operator (TVM's `SideEffect(e) > kPure`).
+fn has_side_effect(e: &PrimExpr) -> bool {
+    let mut found = false;
+    crate::ir::visit::walk_expr(e, &mut |sub| match sub.expr() {
+        Expr::BufferLoad { .. } => found = true,
+        Expr::Call {
+            op: crate::ir::Callee::Op(op),
+            ..
+        } => found |= !op.def().is_pure(),
+        Expr::Call { .. } => found = true,
+        _ => {}
+    });
+    found
+}
+
+/// Whether `e` uses any of `vars`.
+fn uses_any(e: &PrimExpr, vars: &[&Var]) -> bool {
+    let mut found = false;
+    crate::ir::visit::walk_expr(e, &mut |sub| {
+        if let Some(v) = sub.as_var() {
+            found |= vars.contains(&v);
+        }
+    });
+    found
+}
