@@ -4,6 +4,25 @@
 //! then the chumsky grammar in `stmt` and `expr`. Entry points: [`parse_module`] for files and
 //! [`parse_expr`] for fragments.
 //!
+//! Usage (e.g. by the evaluator and `tirscript check`):
+//! ```
+//! use tirscript::diagnostic::SourceFile;
+//! use tirscript::syntax::{ast, parse_module};
+//!
+//! let text = "@T.prim_func\ndef main():\n    T.evaluate(0)\n";
+//! let (module, diagnostics) = parse_module(text);
+//! let file = SourceFile::new("main.tir", text);
+//! for d in &diagnostics {
+//!     eprint!("{}", d.render(&file, false));
+//! }
+//! // Evaluate only a tree without errors: statements that failed to parse are missing from it.
+//! let module = module.filter(|_| diagnostics.is_empty()).expect("valid input");
+//! assert!(matches!(module.body[0].kind, ast::StmtKind::FunctionDef(_)));
+//! ```
+//!
+//! Speed: valid input is parsed once with chumsky's cheap `EmptyErr`; only when that fails is the
+//! input parsed again with rich errors and statement-level recovery (`recovery`).
+//!
 //! Invariants: parsing never panics and never recurses deeper than [`lexer::MAX_NESTING`] levels
 //! (deeper input is refused by the lexer before the parser runs); every diagnostic has a byte span into
 //! the given source; when any error is reported, the returned tree (if any) lacks the statements that
