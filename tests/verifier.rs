@@ -1,5 +1,7 @@
 //! The verifier accepts well-formed IR and rejects each kind of ill-formed IR at the expected path.
 
+#[path = "verifier/corpus.rs"]
+mod corpus;
 #[path = "verifier/support.rs"]
 mod support;
 
