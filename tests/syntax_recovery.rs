@@ -167,7 +167,7 @@ fn mangled_programs_never_panic() {
     ];
     let mut rng = Lcg(7);
     let mut failures_seen = 0;
-    for round in 0..300 {
+    for round in 0..500 {
         let source = &sources[round % sources.len()];
         let mut bytes: Vec<char> = source.chars().collect();
         for _ in 0..1 + rng.next(4) {

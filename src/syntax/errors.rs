@@ -67,7 +67,12 @@ pub(crate) fn merge(
 
 /// The diagnostic for one chumsky error.
 pub(crate) fn convert(error: &Rich<'_, Tok<'_>, SimpleSpan>) -> Diagnostic {
-    let span = error.span().into_range();
+    // chumsky can build an end-of-input span that starts after it ends (at the end of the text, ending
+    // at the last consumed token); keep only its start.
+    let mut span = error.span().into_range();
+    if span.start > span.end {
+        span.end = span.start;
+    }
     match error.reason() {
         RichReason::Custom(text) => {
             // See `SyntaxError::custom`: the label follows the message after a line break.

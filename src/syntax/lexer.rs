@@ -138,7 +138,14 @@ impl<'src> Layout<'src> {
             }
             RawTok::Float => Tok::Float(text),
             RawTok::Str => {
-                for (message, at) in literal::check_string(text) {
+                // Only escapes and bytes literals can be malformed once the quotes matched.
+                let needs_check = text.contains('\\') || text.starts_with(['b', 'B', 'r', 'R']);
+                let findings = if needs_check {
+                    literal::check_string(text)
+                } else {
+                    Vec::new()
+                };
+                for (message, at) in findings {
                     let at = span.start + at.start..span.start + at.end;
                     self.out
                         .diagnostics
