@@ -166,7 +166,8 @@ pub fn call_method(ev: &mut Evaluator, buffer: &Buffer, method: &str, mut args: 
 /// The indices of a vector access: the last index becomes a ramp over `factor` lanes.
 fn vector_indices(begin: &Arg, factor: u16) -> EvalResult<Vec<PrimExpr>> {
     let mut indices = begin.expr_list()?;
-    if factor > 1 {
+    // TVM ramps the last index only when it is a scalar.
+    if factor > 1 && indices.last().is_some_and(|i| i.dtype().is_scalar()) {
         if let Some(last) = indices.pop() {
             let one = PrimExpr::int(1, last.dtype());
             indices.push(super::subscript::make_ramp(last, one, PrimExpr::i32(i32::from(factor)), &begin.span)?);

@@ -108,8 +108,15 @@ fn names_for(names: &[String], n: usize) -> Vec<String> {
 
 impl Evaluator {
     /// Enters `frame`, naming what it creates from `names`; returns the value an `as` target or
-    /// assignment binds (a var, a tuple of vars, a buffer, or `None`).
-    pub(super) fn enter_frame(&mut self, frame: PendingFrame, names: &[String], span: &Span) -> EvalResult<Value> {
+    /// assignment binds (a var, a tuple of vars, a buffer, or `None`) and how many builder frames
+    /// entering opened (two for a `T.decl_buffer` that allocates its storage, one otherwise).
+    pub(super) fn enter_frame(&mut self, frame: PendingFrame, names: &[String], span: &Span) -> EvalResult<(Value, usize)> {
+        let before = self.builder.frames().len();
+        let value = self.enter_frame_inner(frame, names, span)?;
+        Ok((value, self.builder.frames().len().saturating_sub(before)))
+    }
+
+    fn enter_frame_inner(&mut self, frame: PendingFrame, names: &[String], span: &Span) -> EvalResult<Value> {
         let names = names_for(names, frame.arity());
         let first = names[0].as_str();
         let b = &mut self.builder;
@@ -156,7 +163,9 @@ impl Evaluator {
             }
             PendingFrame::DeclBuffer(mut spec) => {
                 spec.name = first.to_string();
-                Value::Buffer(b.decl_buffer(*spec).at(span)?)
+                // Without `data=`, TVM allocates the buffer's storage around the declaration.
+                let buffer = if spec.data.is_some() { b.decl_buffer(*spec) } else { b.decl_buffer_allocated(*spec) };
+                Value::Buffer(buffer.at(span)?)
             }
             PendingFrame::Attr { node, key, value } => {
                 b.attr(node, &key, value).at(span)?;
@@ -182,9 +191,9 @@ impl Evaluator {
 
     /// Enters `frame` implicitly: it closes when the enclosing body ends.
     pub(super) fn enter_implicit(&mut self, frame: PendingFrame, names: &[String], span: &Span) -> EvalResult<Value> {
-        let value = self.enter_frame(frame, names, span)?;
+        let (value, opened) = self.enter_frame(frame, names, span)?;
         match self.implicit.last_mut() {
-            Some(count) => *count += 1,
+            Some(count) => *count += opened,
             None => return Err(error(span, "this statement must be inside a function body")),
         }
         Ok(value)

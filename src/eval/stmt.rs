@@ -299,10 +299,13 @@ impl Evaluator {
         let names = target_names(target)?;
         self.vars.push();
         let result = (|| {
-            let value = self.enter_frame(frame, &names, span)?;
+            let (value, opened) = self.enter_frame(frame, &names, span)?;
             self.assign(target, value, Binder::For, span)?;
             self.with_body(span, |e| e.body(body))?;
-            self.exit_frame(span)
+            for _ in 0..opened {
+                self.exit_frame(span)?;
+            }
+            Ok(())
         })();
         self.vars.pop();
         result
@@ -374,8 +377,8 @@ impl Evaluator {
                     ));
                 }
             };
-            let value = self.enter_frame(frame, &names, &item.span)?;
-            entered += 1;
+            let (value, opened) = self.enter_frame(frame, &names, &item.span)?;
+            entered += opened;
             if let Some(t) = &item.target {
                 self.assign(t, value, Binder::With, &item.span)?;
             }
