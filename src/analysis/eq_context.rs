@@ -188,8 +188,25 @@ impl EqContext {
             return Err(self.fail(describe_var(a), describe_var(b)));
         }
         self.leaf("dtype", &a.dtype(), &b.dtype(), |d| d.to_string())?;
-        let (ta, tb) = (normalize_type(a.type_annotation()), normalize_type(b.type_annotation()));
-        self.leaf("type_annotation", &ta, &tb, describe_type)
+        self.field("type_annotation", |cx| cx.ty(a.type_annotation(), b.type_annotation()))
+    }
+
+    /// Compares two types field by field (TVM's `PrimType`, `PointerType` and `TupleType`); the
+    /// storage scopes `""` and `"global"` are equal.
+    pub(crate) fn ty(&mut self, a: &Type, b: &Type) -> EqResult {
+        match (a, b) {
+            (Type::Prim(x), Type::Prim(y)) => self.leaf("dtype", x, y, |d| d.to_string()),
+            (
+                Type::Pointer { element: e1, scope: s1 },
+                Type::Pointer { element: e2, scope: s2 },
+            ) => {
+                self.field("element_type", |cx| cx.ty(e1, e2))?;
+                let (s1, s2) = (normalize_scope(s1), normalize_scope(s2));
+                self.leaf("storage_scope", s1, s2, |s| format!("{s:?}"))
+            }
+            (Type::Tuple(x), Type::Tuple(y)) => self.array("fields", x, y, |cx, p, q| cx.ty(p, q)),
+            _ => Err(self.fail(describe_type(a), describe_type(b))),
+        }
     }
 
     /// Compares two var uses at the current path.
@@ -347,13 +364,20 @@ pub(crate) fn float_eq(a: f64, b: f64) -> bool {
     a == b || (a.is_nan() && b.is_nan())
 }
 
-/// A type annotation with the default storage scope `""` spelled `"global"`.
+/// A storage scope with the default `""` spelled `"global"`.
+pub(crate) fn normalize_scope(scope: &str) -> &str {
+    if scope.is_empty() { "global" } else { scope }
+}
+
+/// A type with every default storage scope `""` spelled `"global"`.
 pub(crate) fn normalize_type(ty: &Type) -> Type {
     match ty {
-        Type::Pointer { element, scope } if scope.is_empty() => {
-            Type::Pointer { element: element.clone(), scope: "global".into() }
-        }
-        other => other.clone(),
+        Type::Pointer { element, scope } => Type::Pointer {
+            element: Box::new(normalize_type(element)),
+            scope: normalize_scope(scope).to_string(),
+        },
+        Type::Tuple(fields) => Type::Tuple(fields.iter().map(normalize_type).collect()),
+        Type::Prim(d) => Type::Prim(*d),
     }
 }
 

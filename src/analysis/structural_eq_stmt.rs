@@ -4,7 +4,7 @@
 //! params are paired by position, so `buffer_map` entries meet by parameter; module functions meet
 //! by name and attribute maps compare unordered.
 
-use super::eq_context::{EqContext, EqResult, describe_type};
+use super::eq_context::{EqContext, EqResult};
 use super::path::{MapKey, PathStep};
 use super::structural_eq_expr::{describe_expr, for_kind_name, stmt_kind, stray_buffers};
 use crate::ir::{Block, IRModule, PrimExpr, PrimFunc, Stmt, StmtNode};
@@ -188,7 +188,7 @@ impl EqContext {
 
     pub(crate) fn func(&mut self, a: &PrimFunc, b: &PrimFunc) -> EqResult {
         self.array("params", &a.params, &b.params, |cx, x, y| cx.define_var(x, y))?;
-        self.leaf("ret_type", &a.ret_type, &b.ret_type, describe_type)?;
+        self.field("ret_type", |cx| cx.ty(&a.ret_type, &b.ret_type))?;
         // Params are paired by position, so the buffer bound to `a.params[i]` meets the one bound
         // to `b.params[i]`; entries keyed by non-parameters (ill-formed) are compared in order.
         self.field("buffer_map", |cx| {
