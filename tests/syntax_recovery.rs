@@ -67,11 +67,11 @@ fn nesting_just_under_the_limit_parses_on_a_small_stack() {
 #[test]
 fn deep_blocks_stop_at_the_limit() {
     let mut source = String::new();
-    for level in 0..150 {
+    for level in 0..MAX_NESTING + 50 {
         source.push_str(&" ".repeat(level));
         source.push_str("if x:\n");
     }
-    source.push_str(&" ".repeat(150));
+    source.push_str(&" ".repeat(MAX_NESTING + 50));
     source.push_str("pass\n");
     let (module, diagnostics) = on_small_stack(move || parse_module(&source));
     assert!(module.is_none());

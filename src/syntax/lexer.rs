@@ -27,7 +27,7 @@ use crate::diagnostic::Diagnostic;
 /// The deepest nesting accepted: indentation levels + open brackets + chained prefix operators,
 /// `**`, `not`, `lambda` and conditional expressions in one bracket level. The parser recurses once per
 /// level, so this bounds its stack use; 10,000 nested brackets are refused with a spanned error.
-pub const MAX_NESTING: usize = 100;
+pub const MAX_NESTING: usize = 200;
 
 /// A token with its byte span.
 pub type SpannedTok<'src> = (Tok<'src>, SimpleSpan);
