@@ -39,7 +39,11 @@ const PASSES: &[(&str, PassFn)] = &[
 ];
 
 /// Cases the interpreter cannot run, with the reason (the golden checks still apply).
-const NOT_RUNNABLE: &[(&str, &str)] = &[];
+const NOT_RUNNABLE: &[(&str, &str)] = &[(
+    "load_store.before.tir",
+    "TVM's own input: its match_buffers view non-contiguous regions without declaring strides, which the \
+     interpreter rejects as a view (the pass itself does not look at contiguity)",
+)];
 
 /// Cases whose output cannot parse back to the same IR, with the reason (TVM prints them the same
 /// way and has the same limitation).
