@@ -14,9 +14,9 @@ pub type EvalError = Box<Diagnostic>;
 /// The result type of every evaluation step.
 pub type EvalResult<T> = Result<T, EvalError>;
 
-/// An error at `span`.
+/// An error at `span`, underlined with the label "here".
 pub fn error(span: &Span, message: impl Into<String>) -> EvalError {
-    Box::new(Diagnostic::error(message, span.clone()))
+    Box::new(Diagnostic::error(message, span.clone()).with_label("here"))
 }
 
 /// An error at `span` with a label at the span.
@@ -59,22 +59,30 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
-/// Levenshtein distance between `a` and `b` when it is at most `limit`, with a cheap length
-/// pre-check so scanning a large table stays fast.
+/// Edit distance between `a` and `b` (insertions, deletions, substitutions and transpositions of
+/// neighbours each cost 1) when it is at most `limit`, with a cheap length pre-check so scanning a
+/// large table stays fast.
 fn edit_distance(a: &str, b: &str, limit: usize) -> Option<usize> {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     if a.len().abs_diff(b.len()) > limit {
         return None;
     }
+    // Rows i-1 and i-2 of the optimal-string-alignment distance table.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
     let mut previous: Vec<usize> = (0..=b.len()).collect();
     let mut current = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
+    for i in 0..a.len() {
         current[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        for j in 0..b.len() {
+            let substitution = previous[j] + usize::from(a[i] != b[j]);
+            let mut best = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+            if i > 0 && j > 0 && a[i] == b[j - 1] && a[i - 1] == b[j] {
+                best = best.min(before[j - 1] + 1);
+            }
+            current[j + 1] = best;
         }
+        std::mem::swap(&mut before, &mut previous);
         std::mem::swap(&mut previous, &mut current);
     }
     let d = previous[b.len()];
@@ -90,6 +98,7 @@ mod tests {
         let names = ["serial", "parallel", "vectorized", "grid"];
         assert_eq!(closest("serail", names), Some("serial"));
         assert_eq!(closest("gird", names), Some("grid"));
+        assert_eq!(closest("cuont", ["count", "i"]), Some("count"));
         assert_eq!(closest("completely_different", names), None);
     }
 }

@@ -18,7 +18,7 @@ enum Decorator {
 /// Recognises `@T.prim_func`, `@T.prim_func(private=True)`, `@T.prim_func()` and `@I.ir_module`.
 fn decorator(decorators: &[Expr], span: &Span) -> EvalResult<Decorator> {
     let Some(last) = decorators.last() else {
-        return Err(error_label(span, "Function must be decorated", "add @T.prim_func"));
+        return Err(error_label(span, "Function must be decorated", "add @T.prim_func above"));
     };
     let dotted = |e: &Expr| match &e.kind {
         ExprKind::Attribute(a) => match &a.value.kind {
@@ -108,7 +108,7 @@ impl Evaluator {
 
     /// A top-level `@T.prim_func`: built alone and returned.
     fn top_function(&mut self, def: &FunctionDef, span: &Span) -> EvalResult<Option<PrimFunc>> {
-        let Decorator::PrimFunc { private } = decorator(&def.decorators, span)? else {
+        let Decorator::PrimFunc { private } = decorator(&def.decorators, &def.name.span)? else {
             return Err(error_label(&def.name.span, "@I.ir_module decorates a class, not a function", "not a class"));
         };
         self.prim_func(def, private, span)?;
@@ -120,7 +120,7 @@ impl Evaluator {
 
     /// An `@I.ir_module class`.
     fn ir_module(&mut self, class: &ClassDef, span: &Span) -> EvalResult<Option<IRModule>> {
-        match decorator(&class.decorators, span)? {
+        match decorator(&class.decorators, &class.name.span)? {
             Decorator::IrModule => {}
             Decorator::PrimFunc { .. } => {
                 return Err(error_label(&class.name.span, "@T.prim_func decorates a function, not a class", "not a function"));
@@ -141,7 +141,7 @@ impl Evaluator {
         let errors_before = self.diagnostics.len();
         for stmt in &class.body {
             let result = match &stmt.kind {
-                StmtKind::FunctionDef(def) => match decorator(&def.decorators, &stmt.span) {
+                StmtKind::FunctionDef(def) => match decorator(&def.decorators, &def.name.span) {
                     Ok(Decorator::PrimFunc { private }) => self.prim_func(def, private, &stmt.span),
                     Ok(Decorator::IrModule) => Err(error_label(&def.name.span, "@I.ir_module decorates a class", "not a class")),
                     Err(e) => Err(e),
@@ -222,10 +222,10 @@ impl Evaluator {
             let value = self.annotation(annotation, std::slice::from_ref(name))?;
             let bound = match value {
                 Value::Buffer(buffer) => Value::Buffer(self.builder.arg_buffer(buffer).at(&param.span)?),
-                Value::Expr(ref e) if e.as_var().is_some() => {
-                    let var = e.as_var().cloned().unwrap_or_else(|| unreachable!("checked to be a var"));
-                    Value::var(&self.builder.arg(var).at(&param.span)?)
-                }
+                Value::Expr(ref e) if e.as_var().is_some() => match e.as_var() {
+                    Some(var) => Value::var(&self.builder.arg(var.clone()).at(&param.span)?),
+                    None => Value::None,
+                },
                 other => {
                     return Err(error_label(
                         &annotation.span,
@@ -237,6 +237,7 @@ impl Evaluator {
             self.define(name, bound, &param.name.span)?;
         }
         self.with_body(span, |e| e.body(&def.body))?;
-        self.builder.exit().at(span)
+        // Closing the function completes it (root block, access regions); its errors point at the name.
+        self.builder.exit().at(&def.name.span)
     }
 }

@@ -57,7 +57,11 @@ impl Evaluator {
         match &s.kind {
             StmtKind::Assign { targets, value } => {
                 if targets.len() != 1 {
-                    return Err(error(span, "Consequential assignments like 'a = b = c' are not supported."));
+                    return Err(error_label(
+                        &targets[1].span,
+                        "Consequential assignments like 'a = b = c' are not supported.",
+                        "second target",
+                    ));
                 }
                 self.assign_stmt(&targets[0], value, span)
             }
@@ -100,7 +104,7 @@ impl Evaluator {
             }
             StmtKind::Return(value) => {
                 let Some(value) = value else {
-                    return Err(error(span, "Expression to be returned must be a PrimExpr"));
+                    return Err(error_label(span, "Expression to be returned must be a PrimExpr", "returns no value"));
                 };
                 let v = self.eval(value)?;
                 let v = super::convert::to_expr(&v, &value.span)?;
@@ -111,9 +115,16 @@ impl Evaluator {
             StmtKind::Continue => self.jump("continue_loop", span),
             StmtKind::Pass => Ok(()),
             StmtKind::Expr(e) => self.expr_stmt(e),
-            StmtKind::FunctionDef(_) | StmtKind::ClassDef(_) => {
-                Err(error(span, "nested function and class definitions are not supported in a T.prim_func"))
-            }
+            StmtKind::FunctionDef(def) => Err(error_label(
+                &def.name.span,
+                "nested function definitions are not supported in a T.prim_func",
+                "nested function",
+            )),
+            StmtKind::ClassDef(class) => Err(error_label(
+                &class.name.span,
+                "class definitions are not supported in a T.prim_func",
+                "nested class",
+            )),
         }
     }
 
@@ -131,7 +142,7 @@ impl Evaluator {
     fn assign_stmt(&mut self, target: &Expr, value: &Expr, span: &Span) -> EvalResult<()> {
         if let ExprKind::Subscript(sub) = &target.kind {
             let rhs = self.eval_operand(value, true)?;
-            return self.store(&sub.value, &sub.index, rhs, span);
+            return self.store(&sub.value, &sub.index, rhs, &target.span, span);
         }
         let names = target_names(target)?;
         let rhs = self.eval_named(value, &names, true)?;
@@ -140,17 +151,18 @@ impl Evaluator {
 
     fn store_or_bind(&mut self, target: &Expr, value: Value, span: &Span) -> EvalResult<()> {
         match &target.kind {
-            ExprKind::Subscript(sub) => self.store(&sub.value, &sub.index, value, span),
+            ExprKind::Subscript(sub) => self.store(&sub.value, &sub.index, value, &target.span, span),
             _ => self.assign(target, value, Binder::Assign, span),
         }
     }
 
     /// `buffer[index] = value`.
-    fn store(&mut self, buffer: &Expr, index: &Expr, value: Value, span: &Span) -> EvalResult<()> {
+    fn store(&mut self, buffer: &Expr, index: &Expr, value: Value, target: &Span, span: &Span) -> EvalResult<()> {
         let Value::Buffer(buffer_value) = self.eval(buffer)? else {
             return Err(error_label(&buffer.span, "only buffers can be assigned to by index", "not a buffer"));
         };
         let indices = self.eval_indices(index)?;
+        super::subscript::check_rank(&buffer_value, indices.len(), target)?;
         let indices = super::subscript::store_indices(&indices, span)?;
         let value = match value {
             Value::Bool(b) if buffer_value.dtype() == DataType::bool() => PrimExpr::bool(b),
@@ -191,9 +203,10 @@ impl Evaluator {
                     other => return Err(error(&target.span, format!("cannot unpack a non-iterable {}", other.kind()))),
                 };
                 if items.len() != targets.len() {
-                    return Err(error(
+                    return Err(error_label(
                         &target.span,
                         format!("cannot unpack {} values into {} targets", items.len(), targets.len()),
+                        format!("{} names here", targets.len()),
                     ));
                 }
                 for (t, v) in targets.iter().zip(items) {

@@ -76,14 +76,17 @@ impl Evaluator {
     }
 }
 
-fn check_rank(buffer: &Buffer, n: usize, span: &Span) -> EvalResult<()> {
-    if buffer.shape().len() == n {
+/// Fails unless `buffer` has `n` dimensions.
+pub fn check_rank(buffer: &Buffer, n: usize, span: &Span) -> EvalResult<()> {
+    let rank = buffer.shape().len();
+    if rank == n {
         return Ok(());
     }
+    let plural = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
     Err(error_label(
         span,
-        format!("buffer `{}` has {} dimensions but is indexed with {}", buffer.name(), buffer.shape().len(), n),
-        format!("expected {} indices", buffer.shape().len()),
+        format!("buffer `{}` has {} but is indexed with {n}", buffer.name(), plural(rank, "dimension", "dimensions")),
+        format!("expected {}", plural(rank, "index", "indices")),
     ))
 }
 
