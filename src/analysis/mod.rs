@@ -3,6 +3,7 @@
 
 pub mod block_access;
 mod eq_context;
+mod eq_leaves;
 pub mod path;
 pub mod structural_eq;
 mod structural_eq_expr;

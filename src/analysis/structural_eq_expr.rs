@@ -5,7 +5,8 @@
 //! Var uses go through `EqContext::use_var`, buffers through `EqContext::buffer`; see
 //! `structural_eq.rs` for the pairing rules. The kind names here are shared with the hasher.
 
-use super::eq_context::{EqContext, EqResult, float_eq};
+use super::eq_context::{EqContext, EqResult};
+use super::eq_leaves::float_eq;
 use crate::ir::{
     BinaryOp, Buffer, Callee, CmpOp, CommReducer, Expr, ForKind, PrimExpr, PrimFunc, StmtNode,
 };

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 mod stmt;
 
-use super::eq_context::{normalize_type, sorted_keys};
+use super::eq_leaves::{normalize_type, sorted_keys};
 use super::structural_eq::StructuralEq;
 use super::structural_eq_expr::expr_kind;
 use crate::ir::{
