@@ -57,7 +57,7 @@ pub struct Diagnostic {
     pub message: String,
     /// Byte range of the exact place the message is about.
     pub span: Range<usize>,
-    /// Text shown at the primary span (may be empty; then the message alone is shown).
+    /// Text shown at the primary span (when empty, the rendering says "here").
     pub label: String,
     /// Other relevant places.
     pub secondary: Vec<Label>,
@@ -119,10 +119,15 @@ impl Diagnostic {
         };
         let name = file.name.as_str();
         let primary = file.clamp(&self.span);
-        let mut primary_label = ALabel::new((name, primary.clone())).with_order(0);
-        if !self.label.is_empty() {
-            primary_label = primary_label.with_message(&self.label);
-        }
+        // ariadne draws no underline for a label without text, so an empty label reads "here".
+        let label_text = if self.label.is_empty() {
+            "here"
+        } else {
+            self.label.as_str()
+        };
+        let mut primary_label = ALabel::new((name, primary.clone()))
+            .with_order(0)
+            .with_message(label_text);
         if color {
             primary_label = primary_label.with_color(Color::Red);
         }
@@ -305,6 +310,14 @@ mod tests {
         assert!(text.contains("a.tir:1:9"), "{text}");
         assert!(text.contains("expected an expression"), "{text}");
         assert!(text.contains("close the bracket"), "{text}");
+    }
+
+    #[test]
+    fn empty_label_still_underlines() {
+        let f = SourceFile::new("a.tir", "x = foo(1)\n");
+        let text = Diagnostic::error("no label", 4..7).render(&f, false);
+        assert!(text.contains("─┬─"), "{text}");
+        assert!(text.contains("here"), "{text}");
     }
 
     #[test]
