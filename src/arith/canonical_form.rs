@@ -271,7 +271,7 @@ impl Canon {
             _ => None,
         }
     }
-    pub fn to_split(self) -> R<SplitExpr> {
+    pub fn into_split(self) -> R<SplitExpr> {
         match self {
             Canon::Split(s) => Ok(s),
             Canon::Sum(mut s) if s.base == 0 && s.args.len() == 1 => match s.args.pop() {
@@ -281,14 +281,14 @@ impl Canon {
             other => Ok(SplitExpr::of(other.normalize()?)),
         }
     }
-    pub fn to_sum(self) -> R<SumExpr> {
+    pub fn into_sum(self) -> R<SumExpr> {
         match self {
             Canon::Sum(s) => Ok(s),
             Canon::Plain(e) if e.as_int().is_some() => {
                 Ok(SumExpr::constant(e.as_int().unwrap_or_default(), e.dtype()))
             }
             other => {
-                let split = other.to_split()?;
+                let split = other.into_split()?;
                 Ok(SumExpr {
                     dtype: split.dtype,
                     args: vec![split],

@@ -86,13 +86,13 @@ impl Analyzer {
         if sign == 1 && a.as_int() == Some(0) {
             return Ok(b);
         }
-        let mut ret = a.to_sum()?;
+        let mut ret = a.into_sum()?;
         match b {
             Canon::Plain(p) if p.as_int().is_some() => {
                 ret.add_const(ck(p.as_int().unwrap_or_default().checked_mul(sign))?)?
             }
             Canon::Sum(s) => ret.add_sum(&s, sign)?,
-            other => ret.add_split(other.to_split()?, sign)?,
+            other => ret.add_split(other.into_split()?, sign)?,
         }
         Ok(Canon::Sum(ret))
     }
@@ -114,7 +114,7 @@ impl Analyzer {
                     Ok(Canon::Sum(s))
                 }
                 other => {
-                    let mut s = other.to_split()?;
+                    let mut s = other.into_split()?;
                     s.scale = ck(s.scale.checked_mul(c))?;
                     Ok(Canon::Split(s))
                 }
@@ -197,7 +197,7 @@ impl Analyzer {
             }
         }
         Ok(Canon::Split(self.split_div_const(
-            a.to_split()?,
+            a.into_split()?,
             cval,
             mode,
         )?))
@@ -232,7 +232,7 @@ impl Analyzer {
                     sum = extra;
                     sum.base = ck(ops::floor_div_mod(sum.base, cval).map(|(_, r)| r))?;
                     return Ok(Canon::Split(self.split_mod_const(
-                        Canon::Sum(sum).to_split()?,
+                        Canon::Sum(sum).into_split()?,
                         cval,
                         mode,
                     )?));
@@ -262,13 +262,13 @@ impl Analyzer {
                     {
                         sum.base = new_base;
                         return Ok(Canon::Split(self.split_mod_const(
-                            Canon::Sum(sum).to_split()?,
+                            Canon::Sum(sum).into_split()?,
                             cval,
                             mode,
                         )?));
                     }
                     return Ok(Canon::Split(self.split_mod_const(
-                        Canon::Sum(sum).to_split()?,
+                        Canon::Sum(sum).into_split()?,
                         cval,
                         mode,
                     )?));
@@ -280,7 +280,7 @@ impl Analyzer {
             return Ok(a);
         }
         Ok(Canon::Split(self.split_mod_const(
-            a.to_split()?,
+            a.into_split()?,
             cval,
             mode,
         )?))
@@ -362,7 +362,7 @@ impl Analyzer {
                     let inner =
                         mod_impl(lhs.index.clone(), PrimExpr::int(new_upper, lhs.dtype), mode)?;
                     let visited = self.canon_visit(&inner)?;
-                    let updated = Canon::Plain(visited).to_split()?;
+                    let updated = Canon::Plain(visited).into_split()?;
                     if lhs.lower != 1 {
                         let mut ret = self.split_div_const(updated, lhs.lower, mode)?;
                         ret.scale = ck(ret.scale.checked_mul(lhs.scale))?;
