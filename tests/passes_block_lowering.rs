@@ -45,12 +45,6 @@ const NOT_RUNNABLE: &[(&str, &str)] = &[(
      interpreter rejects as a view (the pass itself does not look at contiguity)",
 )];
 
-/// Cases whose output cannot parse back to the same IR, with the reason (TVM prints them the same
-/// way and has the same limitation).
-const NOT_REPARSABLE: &[(&str, &str)] = &[(
-    "pragmas.before.tir",
-    "a loop pragma becomes `T.attr(loop_var, ...)` outside the loop, which TVM prints as a free var",
-)];
 
 fn parse(name: &str, source: &str) -> Result<IRModule, Failed> {
     let parsed = tirscript::eval::parse_script(name, source);
@@ -123,10 +117,8 @@ fn check_case(pass: PassFn, before_path: &Path) -> Result<(), Failed> {
     }
     let case = before_path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     let reparsed = parse(&golden_path.display().to_string(), &golden)?;
-    if !NOT_REPARSABLE.iter().any(|(c, _)| *c == case) {
-        compare_structural(&after, &reparsed, EqualOptions { map_free_vars: true })
-            .map_err(|m| format!("the golden parses to a different module than the pass output: {m}"))?;
-    }
+    compare_structural(&after, &reparsed, EqualOptions { map_free_vars: true })
+        .map_err(|m| format!("the golden parses to a different module than the pass output: {m}"))?;
     if !NOT_RUNNABLE.iter().any(|(c, _)| *c == case) {
         check_results(&before, &after)?;
     }
