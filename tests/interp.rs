@@ -25,10 +25,7 @@ fn matmul_with_blocks_and_init_matches_a_reference() {
     let a = array(&args[0]).as_slice::<f32>().unwrap();
     let b = array(&args[1]).as_slice::<f32>().unwrap();
     let expected = reference_matmul_f32(a, b, n as usize, m as usize, k as usize);
-    assert_eq!(
-        array(&args[2]).as_slice::<f32>().unwrap(),
-        expected.as_slice()
-    );
+    assert_eq!(array(&args[2]).as_slice::<f32>().unwrap(), expected.as_slice());
 }
 
 #[test]
@@ -63,12 +60,7 @@ fn elementwise_float_to_float16_rounds_to_nearest_even() {
     let module = elementwise(4, DataType::float(64), DataType::float(16), |x| {
         ops::cast(DataType::float(16), x).unwrap()
     });
-    let inputs = [
-        1.0 + 2f64.powi(-11),
-        1.0 + 3.0 * 2f64.powi(-11),
-        70000.0,
-        -0.1,
-    ];
+    let inputs = [1.0 + 2f64.powi(-11), 1.0 + 3.0 * 2f64.powi(-11), 70000.0, -0.1];
     let a = NDArray::from_f64(DataType::float(64), &[4], &inputs).unwrap();
     let mut args = vec![
         ArgValue::Array(a),
@@ -91,10 +83,7 @@ fn elementwise_bfloat16_rounds_to_nearest_even() {
         ArgValue::Array(NDArray::zeros(DataType::bfloat16(), &[3]).unwrap()),
     ];
     run_func(&module, "main", &mut args).unwrap();
-    assert_eq!(
-        array(&args[1]).as_slice::<u16>().unwrap(),
-        &[0x3f80, 0x3f82, 0x4049]
-    );
+    assert_eq!(array(&args[1]).as_slice::<u16>().unwrap(), &[0x3f80, 0x3f82, 0x4049]);
 }
 
 #[test]
@@ -112,10 +101,8 @@ fn integer_wrap_around_per_dtype_width() {
         });
         let mut a = NDArray::zeros(dtype, &[1]).unwrap();
         a.set_i64(&[0], x).unwrap();
-        let mut args = vec![
-            ArgValue::Array(a),
-            ArgValue::Array(NDArray::zeros(dtype, &[1]).unwrap()),
-        ];
+        let mut args =
+            vec![ArgValue::Array(a), ArgValue::Array(NDArray::zeros(dtype, &[1]).unwrap())];
         run_func(&module, "main", &mut args).unwrap();
         assert_eq!(array(&args[1]).get_i64(&[0]).unwrap(), expected, "{dtype}");
     }
@@ -127,10 +114,8 @@ fn float_to_int_cast_truncates_toward_zero() {
         ops::cast(DataType::int32(), x).unwrap()
     });
     let a = NDArray::from_f64(DataType::float32(), &[4], &[2.7, -2.7, 0.5, -0.5]).unwrap();
-    let mut args = vec![
-        ArgValue::Array(a),
-        ArgValue::Array(NDArray::zeros(DataType::int32(), &[4]).unwrap()),
-    ];
+    let mut args =
+        vec![ArgValue::Array(a), ArgValue::Array(NDArray::zeros(DataType::int32(), &[4]).unwrap())];
     run_func(&module, "main", &mut args).unwrap();
     assert_eq!(array(&args[1]).as_slice::<i32>().unwrap(), &[2, -2, 0, 0]);
 }
@@ -171,13 +156,8 @@ fn arguments_are_checked_against_the_buffers() {
         ArgValue::Array(wrong_shape),
         ArgValue::Array(NDArray::zeros(DataType::float32(), &[16]).unwrap()),
     ];
-    let err = run_func(&module, "main", &mut args)
-        .unwrap_err()
-        .to_string();
-    assert!(
-        err.contains("shape entry 0 of buffer `A`") && err.contains("expected 16, got 15"),
-        "{err}"
-    );
+    let err = run_func(&module, "main", &mut args).unwrap_err().to_string();
+    assert!(err.contains("shape 0 of buffer `A`") && err.contains("expected 16, got 15"), "{err}");
     // The storage is handed back even when the call fails.
     assert_eq!(array(&args[0]).storage().len(), 60);
     let wrong_dtype = NDArray::zeros(DataType::float(16), &[16]).unwrap();
@@ -185,9 +165,7 @@ fn arguments_are_checked_against_the_buffers() {
         ArgValue::Array(wrong_dtype),
         ArgValue::Array(NDArray::zeros(DataType::float32(), &[16]).unwrap()),
     ];
-    let err = run_func(&module, "main", &mut args)
-        .unwrap_err()
-        .to_string();
+    let err = run_func(&module, "main", &mut args).unwrap_err().to_string();
     assert!(err.contains("buffer `A` is float32"), "{err}");
     let mut too_few = vec![ArgValue::int(1)];
     assert!(
@@ -220,8 +198,5 @@ fn matmul_64_speed_is_reported() {
     let a = array(&args[0]).as_slice::<f32>().unwrap();
     let b = array(&args[1]).as_slice::<f32>().unwrap();
     let expected = reference_matmul_f32(a, b, 64, 64, 64);
-    assert_eq!(
-        array(&args[2]).as_slice::<f32>().unwrap(),
-        expected.as_slice()
-    );
+    assert_eq!(array(&args[2]).as_slice::<f32>().unwrap(), expected.as_slice());
 }

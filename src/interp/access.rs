@@ -73,20 +73,91 @@ impl<'m> Machine<'m> {
         indices: &'m [PrimExpr],
         predicate: Option<&'m PrimExpr>,
     ) -> Result<Addresses, InterpError> {
-        let handle = self.data_handle(buffer)?;
         let mut index_values = Vec::with_capacity(indices.len());
         for e in indices {
             index_values.push(self.eval(e)?);
         }
-        let lanes = index_values
-            .iter()
-            .map(Value::lane_count)
-            .max()
-            .unwrap_or(1);
         let mask = match predicate {
             Some(p) => Some(self.eval(p)?),
             None => None,
         };
+        self.resolve(access, buffer, index_values, mask)
+    }
+
+    /// Checks `buffer[index_values]` against the view's shape and rewrites it to the view's
+    /// source buffer, as `LowerMatchBuffer` rewrites accesses: `source[min + index]`.
+    fn resolve(
+        &mut self,
+        access: &'static str,
+        buffer: &'m Buffer,
+        index_values: Vec<Value>,
+        mask: Option<Value>,
+    ) -> Result<Addresses, InterpError> {
+        let Some(view) = self.views.get(&buffer.id()).cloned() else {
+            return self.resolve_direct(access, buffer, index_values, mask);
+        };
+        let (shape, _, _) = self.layout(buffer)?;
+        let lanes = index_values.iter().map(Value::lane_count).max().unwrap_or(1);
+        let mut translated: Vec<Value> =
+            view.mins[..view.lead].iter().map(|&m| Value::int(m)).collect();
+        for (j, v) in index_values.iter().enumerate() {
+            let Some(values) = v.lanes() else {
+                return Err(self.fail(InterpErrorKind::IllFormed(format!(
+                    "index {} of buffer `{}` is not an integer",
+                    v.describe(),
+                    buffer.name()
+                ))));
+            };
+            let min = view.mins[view.lead + j];
+            translated.push(Value::from_lanes(
+                values.iter().map(|s| Scalar::Int(s.as_i64() + min)).collect(),
+            ));
+        }
+        if self.options.check_buffer_shape {
+            for lane in 0..lanes {
+                let masked =
+                    mask.as_ref().is_some_and(|m| !m.lane(lane).is_some_and(Scalar::is_true));
+                let index: Vec<i64> =
+                    index_values.iter().map(|v| v.lane(lane).map_or(0, Scalar::as_i64)).collect();
+                if !masked {
+                    self.check_in_shape(access, buffer, &index, &shape)?;
+                }
+            }
+        }
+        self.resolve(access, view.source, translated, mask)
+    }
+
+    fn check_in_shape(
+        &self,
+        access: &'static str,
+        buffer: &Buffer,
+        index: &[i64],
+        shape: &[i64],
+    ) -> Result<(), InterpError> {
+        for (dim, (&i, &extent)) in index.iter().zip(shape).enumerate() {
+            if i < 0 || i >= extent {
+                return Err(self.fail(InterpErrorKind::OutOfBounds {
+                    access,
+                    buffer: buffer.name().to_string(),
+                    index: index.to_vec(),
+                    detail: format!(
+                        "index {i} is outside [0, {extent}) in dimension {dim} of shape {shape:?}"
+                    ),
+                }));
+            }
+        }
+        Ok(())
+    }
+
+    fn resolve_direct(
+        &mut self,
+        access: &'static str,
+        buffer: &'m Buffer,
+        index_values: Vec<Value>,
+        mask: Option<Value>,
+    ) -> Result<Addresses, InterpError> {
+        let handle = self.data_handle(buffer)?;
+        let lanes = index_values.iter().map(Value::lane_count).max().unwrap_or(1);
         let (shape, strides, elem_offset) = self.layout(buffer)?;
         let element_size = crate::interp::ndarray::element_bytes(buffer.dtype()) as i64;
         let mut elements = Vec::with_capacity(lanes);
@@ -105,40 +176,23 @@ impl<'m> Machine<'m> {
                     }
                 }
             }
-            let masked = mask
-                .as_ref()
-                .is_some_and(|m| !m.lane(lane).is_some_and(Scalar::is_true));
+            let masked = mask.as_ref().is_some_and(|m| !m.lane(lane).is_some_and(Scalar::is_true));
             if masked {
                 elements.push(None);
                 all_indices.push(index);
                 continue;
             }
             if self.options.check_buffer_shape {
-                for (dim, (&i, &extent)) in index.iter().zip(&shape).enumerate() {
-                    if i < 0 || i >= extent {
-                        return Err(self.fail(InterpErrorKind::OutOfBounds {
-                            access,
-                            buffer: buffer.name().to_string(),
-                            index: index.clone(),
-                            detail: format!("index {i} is outside [0, {extent}) in dimension {dim} of shape {shape:?}"),
-                        }));
-                    }
-                }
+                self.check_in_shape(access, buffer, &index, &shape)?;
             }
             let flat = index
                 .iter()
                 .zip(&strides)
-                .fold(elem_offset, |acc, (&i, &s)| {
-                    acc.wrapping_add(i.wrapping_mul(s))
-                });
+                .fold(elem_offset, |acc, (&i, &s)| acc.wrapping_add(i.wrapping_mul(s)));
             elements.push(Some(flat.wrapping_mul(element_size)));
             all_indices.push(index);
         }
-        Ok(Addresses {
-            handle,
-            elements,
-            indices: all_indices,
-        })
+        Ok(Addresses { handle, elements, indices: all_indices })
     }
 
     fn access_error(
@@ -153,19 +207,16 @@ impl<'m> Machine<'m> {
                 "buffer `{}` is used after its storage was freed",
                 buffer.name()
             ))),
-            AccessError::Outside {
-                start,
-                end,
-                len,
-                name,
-            } => self.fail(InterpErrorKind::OutOfBounds {
-                access,
-                buffer: buffer.name().to_string(),
-                index: index.to_vec(),
-                detail: format!(
-                    "bytes [{start}, {end}) are outside the {len}-byte storage `{name}`"
-                ),
-            }),
+            AccessError::Outside { start, end, len, name } => {
+                self.fail(InterpErrorKind::OutOfBounds {
+                    access,
+                    buffer: buffer.name().to_string(),
+                    index: index.to_vec(),
+                    detail: format!(
+                        "bytes [{start}, {end}) are outside the {len}-byte storage `{name}`"
+                    ),
+                })
+            }
         }
     }
 
@@ -228,12 +279,7 @@ impl<'m> Machine<'m> {
                 buffer.name()
             ))));
         }
-        for (k, (element, index)) in addresses
-            .elements
-            .iter()
-            .zip(&addresses.indices)
-            .enumerate()
-        {
+        for (k, (element, index)) in addresses.elements.iter().zip(&addresses.indices).enumerate() {
             let Some(byte) = element else { continue };
             for m in 0..per_element {
                 let lane = v.lane(k * per_element + m).ok_or_else(|| {

@@ -1,15 +1,17 @@
 //! Storage scopes and buffer binding: allocations, block `alloc_buffers`, `match_buffer` views.
 //!
 //! Invariants: storage made for a scope is freed when the scope ends, on success and on error alike;
-//! every binding made for a scope is restored when it ends. A `match_buffer` view shares the source
-//! buffer's storage: its data pointer is the source's, shifted so that its own `elem_offset` (bound
-//! when it is a var, used as declared when it is a constant) lands on the region's first element;
-//! its shape and stride vars are bound to the region's extents and the source's strides, trailing
-//! dimensions aligned as TVM's `LowerMatchBuffer` does.
+//! every binding made for a scope is restored when it ends. A `match_buffer` view is what
+//! `LowerMatchBuffer` makes of it: a load or store `view[i...]` is checked against the view's shape
+//! and then goes to `source[min + i]` (leading region dims of extent 1 at their min), whatever
+//! strides the view declares. Its shape, stride and `elem_offset` vars are bound (to the region's
+//! extents, the source's strides with trailing dimensions aligned, and the region start's element
+//! offset) and its data pointer is the source's, shifted so that its own `elem_offset` lands on the
+//! region's first element, for expressions that use them.
 
 use crate::interp::element::Scalar;
 use crate::interp::error::{InterpError, InterpErrorKind};
-use crate::interp::machine::Machine;
+use crate::interp::machine::{Machine, View};
 use crate::interp::ndarray::{AlignedBytes, element_bytes};
 use crate::interp::value::{Handle, Value};
 use crate::ir::{Buffer, DataType, MatchBufferRegion, PrimExpr, Var};
@@ -124,11 +126,18 @@ impl<'m> Machine<'m> {
         f: impl FnOnce(&mut Self) -> Result<(), InterpError>,
     ) -> Result<(), InterpError> {
         let mut saved = Saved::new();
+        let mut views = Vec::new();
         let result = matches
             .iter()
-            .try_for_each(|m| self.bind_match(m, &mut saved))
+            .try_for_each(|m| self.bind_match(m, &mut saved, &mut views))
             .and_then(|()| f(self));
         self.restore_all(saved);
+        for (id, previous) in views.into_iter().rev() {
+            match previous {
+                Some(view) => self.views.insert(id, view),
+                None => self.views.remove(&id),
+            };
+        }
         result
     }
 
@@ -136,6 +145,7 @@ impl<'m> Machine<'m> {
         &mut self,
         m: &'m MatchBufferRegion,
         saved: &mut Saved,
+        views: &mut Vec<(u64, Option<View<'m>>)>,
     ) -> Result<(), InterpError> {
         let (view, source) = (&m.buffer, &m.source.buffer);
         let source_handle = match self.lookup(source.data()) {
@@ -169,29 +179,13 @@ impl<'m> Machine<'m> {
             let what = || format!("shape of match_buffer `{}` dimension {j}", view.name());
             self.bind_or_check(e, extents[lead + j], &what, saved)?;
         }
-        if view.strides().is_empty() {
-            let shape: Vec<i64> = extents[lead..].to_vec();
-            let compact = crate::interp::ndarray::compact_strides(&shape);
-            for j in 0..nv {
-                if shape[j] > 1 && compact[j] != source_strides[lead + j] {
-                    return Err(self.fail(InterpErrorKind::Argument(format!(
-                        "match_buffer `{}` is compact but its region of `{}` is not contiguous (strides {:?}); declare strides",
-                        view.name(),
-                        source.name(),
-                        &source_strides[lead..]
-                    ))));
-                }
-            }
-        } else {
+        if !view.strides().is_empty() {
             for (j, e) in view.strides().iter().enumerate() {
                 let what = || format!("stride of match_buffer `{}` dimension {j}", view.name());
                 self.bind_or_check(e, source_strides[lead + j], &what, saved)?;
             }
         }
-        let first = mins
-            .iter()
-            .zip(&source_strides)
-            .fold(source_offset, |acc, (i, s)| acc + i * s);
+        let first = mins.iter().zip(&source_strides).fold(source_offset, |acc, (i, s)| acc + i * s);
         let declared = match view.elem_offset().as_var().filter(|v| !self.is_bound(v)) {
             Some(var) => {
                 let previous = self.bind(var, Value::Scalar(Scalar::Int(first)));
@@ -201,12 +195,11 @@ impl<'m> Machine<'m> {
             None => self.eval_int(view.elem_offset())?,
         };
         let shift = (first - declared) * element_bytes(source.dtype()) as i64;
-        let handle = Handle {
-            byte_offset: source_handle.byte_offset + shift,
-            ..source_handle
-        };
+        let handle = Handle { byte_offset: source_handle.byte_offset + shift, ..source_handle };
         let previous = self.bind(view.data(), Value::Handle(handle));
         saved.push((view.data().clone(), previous));
+        let previous = self.views.insert(view.id(), View { source, mins, lead });
+        views.push((view.id(), previous));
         Ok(())
     }
 }

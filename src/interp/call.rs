@@ -42,13 +42,8 @@ impl Rounded {
         let c = |v: f64| self.r(v);
         let ax = x.abs();
         let t = c(1.0 / c(1.0 + c(c(0.3275911) * ax)));
-        let (a1, a2, a3, a4, a5) = (
-            c(0.254829592),
-            c(-0.284496736),
-            c(1.421413741),
-            c(-1.453152027),
-            c(1.061405429),
-        );
+        let (a1, a2, a3, a4, a5) =
+            (c(0.254829592), c(-0.284496736), c(1.421413741), c(-1.453152027), c(1.061405429));
         let mut poly = c(c(a5 * t) + a4);
         poly = c(c(poly * t) + a3);
         poly = c(c(poly * t) + a2);
@@ -156,11 +151,7 @@ fn next_after(x: f64, y: f64, dtype: DataType) -> f64 {
         return f64::from_bits(1).copysign(if y > x { 1.0 } else { -1.0 });
     }
     let bits = x.to_bits();
-    if (y > x) == (x > 0.0) {
-        f64::from_bits(bits + 1)
-    } else {
-        f64::from_bits(bits - 1)
-    }
+    if (y > x) == (x > 0.0) { f64::from_bits(bits + 1) } else { f64::from_bits(bits - 1) }
 }
 
 impl<'m> Machine<'m> {
@@ -215,10 +206,7 @@ impl<'m> Machine<'m> {
                 self.arity(op, args, 2)?;
                 let low = self.eval_int(&args[0])? as u64 & 0xffff_ffff;
                 let high = self.eval_int(&args[1])? as u64 & 0xffff_ffff;
-                Ok(Value::Scalar(canonical(
-                    Scalar::Int((high << 32 | low) as i64),
-                    element,
-                )))
+                Ok(Value::Scalar(canonical(Scalar::Int((high << 32 | low) as i64), element)))
             }
             "bitwise_and" | "bitwise_or" | "bitwise_xor" | "shift_left" | "shift_right" => {
                 self.arity(op, args, 2)?;
@@ -265,9 +253,7 @@ impl<'m> Machine<'m> {
                 self.arity(op, args, 1)?;
                 let value = self.eval(&args[0])?;
                 self.map_lanes(&value, |s| {
-                    Ok(Scalar::Int(i64::from(
-                        matches!(s, Scalar::Float(x) if x.is_nan()),
-                    )))
+                    Ok(Scalar::Int(i64::from(matches!(s, Scalar::Float(x) if x.is_nan()))))
                 })
             }
             "fma" => {
@@ -310,9 +296,7 @@ impl<'m> Machine<'m> {
         if is_unary_math {
             let value = self.eval(&args[0])?;
             return self.map_lanes(&value, |s| {
-                Ok(Scalar::Float(
-                    math.unary(name, s.as_f64()).unwrap_or(f64::NAN),
-                ))
+                Ok(Scalar::Float(math.unary(name, s.as_f64()).unwrap_or(f64::NAN)))
             });
         }
         if is_binary_math {
@@ -322,8 +306,7 @@ impl<'m> Machine<'m> {
             for i in 0..n {
                 match (a.lane(i), b.lane(i)) {
                     (Some(x), Some(y)) => out.push(Scalar::Float(
-                        math.binary(name, x.as_f64(), y.as_f64())
-                            .unwrap_or(f64::NAN),
+                        math.binary(name, x.as_f64(), y.as_f64()).unwrap_or(f64::NAN),
                     )),
                     _ => {
                         return Err(self.fail(InterpErrorKind::IllFormed(format!(
@@ -357,9 +340,8 @@ impl<'m> Machine<'m> {
         let (from_lanes, to_lanes) = match (from.fixed_lanes(), to.fixed_lanes()) {
             (Some(a), Some(b)) => (usize::from(a), usize::from(b)),
             _ => {
-                return Err(self.fail(InterpErrorKind::Unsupported(
-                    "reinterpret of scalable vectors".into(),
-                )));
+                return Err(self
+                    .fail(InterpErrorKind::Unsupported("reinterpret of scalable vectors".into())));
             }
         };
         let (fe, te) = (from.element_of(), to.element_of());
@@ -369,14 +351,12 @@ impl<'m> Machine<'m> {
         let from_bits = from_lanes * usize::from(fe.bits);
         let to_bits = to_lanes * usize::from(te.bits);
         if from_bits != to_bits || fe.bits % 8 != 0 || te.bits % 8 != 0 {
-            return Err(self.fail(InterpErrorKind::IllFormed(format!(
-                "cannot reinterpret {from} as {to}"
-            ))));
+            return Err(
+                self.fail(InterpErrorKind::IllFormed(format!("cannot reinterpret {from} as {to}")))
+            );
         }
         let lanes = value.lanes().ok_or_else(|| {
-            self.fail(InterpErrorKind::IllFormed(
-                "reinterpret of a non-number".into(),
-            ))
+            self.fail(InterpErrorKind::IllFormed("reinterpret of a non-number".into()))
         })?;
         let mut bytes = vec![0u8; from_bits / 8];
         let width = fe.bytes_per_lane();

@@ -55,11 +55,7 @@ pub fn check_storable(dtype: DataType) -> Result<(), UnsupportedDType> {
         TypeCode::BFloat => dtype.bits == 16,
         _ => false,
     };
-    if ok && dtype.fixed_lanes().is_some() {
-        Ok(())
-    } else {
-        Err(UnsupportedDType(dtype))
-    }
+    if ok && dtype.fixed_lanes().is_some() { Ok(()) } else { Err(UnsupportedDType(dtype)) }
 }
 
 /// Wraps `v` to the canonical representation of the integer dtype `dtype`.
@@ -135,29 +131,18 @@ fn f64_to_small_float_bits(x: f64, exp_bits: u32, mant_bits: u32) -> u32 {
     let kept = full_mant >> drop;
     let rest = full_mant & ((1u64 << drop) - 1);
     let half = 1u64 << (drop - 1);
-    let rounded = if rest > half || (rest == half && kept & 1 == 1) {
-        kept + 1
-    } else {
-        kept
-    };
+    let rounded = if rest > half || (rest == half && kept & 1 == 1) { kept + 1 } else { kept };
     // For normals `kept` includes the implicit bit at position `mant_bits`; adding the biased exponent
     // minus one places it, and a carry out of the fraction bumps the exponent as it should.
-    let magnitude = if target_exp >= 1 {
-        ((target_exp as u64 - 1) << mant_bits) + rounded
-    } else {
-        rounded
-    };
+    let magnitude =
+        if target_exp >= 1 { ((target_exp as u64 - 1) << mant_bits) + rounded } else { rounded };
     let max = u64::from(exp_all_ones) << mant_bits;
     sign | magnitude.min(max) as u32
 }
 
 /// Decodes a small binary float format's bit pattern to a double (exactly).
 fn small_float_bits_to_f64(bits: u32, exp_bits: u32, mant_bits: u32) -> f64 {
-    let sign = if bits >> (exp_bits + mant_bits) & 1 == 1 {
-        -1.0
-    } else {
-        1.0
-    };
+    let sign = if bits >> (exp_bits + mant_bits) & 1 == 1 { -1.0 } else { 1.0 };
     let exp = (bits >> mant_bits) & ((1 << exp_bits) - 1);
     let mant = bits & ((1 << mant_bits) - 1);
     let bias = (1i32 << (exp_bits - 1)) - 1;
@@ -197,11 +182,7 @@ pub fn read_lane(bytes: &[u8], dtype: DataType) -> Scalar {
     raw[..n].copy_from_slice(&bytes[..n]);
     let word = u64::from_ne_bytes(raw);
     // On big-endian hosts the n bytes sit at the top of the word; shift them down.
-    let word = if cfg!(target_endian = "big") {
-        word >> (64 - 8 * n)
-    } else {
-        word
-    };
+    let word = if cfg!(target_endian = "big") { word >> (64 - 8 * n) } else { word };
     match (dtype.code, dtype.bits) {
         (TypeCode::Float, 64) => Scalar::Float(f64::from_bits(word)),
         (TypeCode::Float, 32) => Scalar::Float(f64::from(f32::from_bits(word as u32))),
@@ -224,11 +205,7 @@ pub fn write_lane(bytes: &mut [u8], dtype: DataType, value: Scalar) {
         (TypeCode::BFloat, 16) => u64::from(f64_to_bf16_bits(value.as_f64())),
         _ => wrap_int(value.as_i64(), dtype) as u64,
     };
-    let word = if cfg!(target_endian = "big") {
-        word << (64 - 8 * n)
-    } else {
-        word
-    };
+    let word = if cfg!(target_endian = "big") { word << (64 - 8 * n) } else { word };
     bytes[..n].copy_from_slice(&word.to_ne_bytes()[..n]);
 }
 
@@ -243,11 +220,7 @@ mod tests {
         // 1 + 3 * 2^-11 is halfway between 1 + 2^-10 (odd) and 1 + 2^-9 (even).
         assert_eq!(f64_to_f16_bits(1.0 + 3.0 * 2f64.powi(-11)), 0x3c02);
         assert_eq!(f64_to_f16_bits(65504.0), 0x7bff);
-        assert_eq!(
-            f64_to_f16_bits(65520.0),
-            0x7c00,
-            "halfway above the maximum overflows"
-        );
+        assert_eq!(f64_to_f16_bits(65520.0), 0x7c00, "halfway above the maximum overflows");
         assert_eq!(f64_to_f16_bits(2f64.powi(-24)), 0x0001);
         assert_eq!(
             f64_to_f16_bits(2f64.powi(-25)),
@@ -268,11 +241,7 @@ mod tests {
         assert_eq!(f64_to_bf16_bits(1.0 + 2f64.powi(-8)), 0x3f80);
         assert_eq!(f64_to_bf16_bits(1.0 + 3.0 * 2f64.powi(-8)), 0x3f82);
         assert_eq!(bf16_bits_to_f64(0x4049), 3.140625);
-        assert_eq!(
-            f64_to_bf16_bits(f64::from(f32::MAX)),
-            0x7f80,
-            "rounds up to infinity"
-        );
+        assert_eq!(f64_to_bf16_bits(f64::from(f32::MAX)), 0x7f80, "rounds up to infinity");
     }
 
     #[test]

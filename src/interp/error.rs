@@ -11,12 +11,7 @@ use crate::interp::ndarray::NDArrayError;
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum InterpErrorKind {
     #[error("out-of-bounds {access} of buffer `{buffer}` at index {index:?}: {detail}")]
-    OutOfBounds {
-        access: &'static str,
-        buffer: String,
-        index: Vec<i64>,
-        detail: String,
-    },
+    OutOfBounds { access: &'static str, buffer: String, index: Vec<i64>, detail: String },
     #[error("division by zero in {0}")]
     DivisionByZero(String),
     #[error("undefined variable `{0}`")]
@@ -57,9 +52,6 @@ pub struct InterpError {
 impl InterpError {
     /// An error with no statement context (argument binding, module lookup).
     pub fn new(kind: InterpErrorKind) -> InterpError {
-        InterpError {
-            kind,
-            path: "<entry>".to_string(),
-        }
+        InterpError { kind, path: "<entry>".to_string() }
     }
 }

@@ -205,11 +205,7 @@ impl<'m> Machine<'m> {
         let n = c.lane_count();
         let mut out = Vec::with_capacity(n);
         for i in 0..n {
-            let pick = if c.lane(i).is_some_and(Scalar::is_true) {
-                &t
-            } else {
-                &f
-            };
+            let pick = if c.lane(i).is_some_and(Scalar::is_true) { &t } else { &f };
             match pick.lane(i) {
                 Some(lane) => out.push(lane),
                 None => {

@@ -36,14 +36,10 @@ impl<'m> Machine<'m> {
     fn exec_node(&mut self, s: &'m Stmt) -> Result<(), InterpError> {
         self.step()?;
         match s.node() {
-            StmtNode::BufferStore {
-                buffer,
-                value,
-                indices,
-                predicate,
-            } => self.scoped(PathStep::Leaf("store to", buffer.name()), |m| {
-                m.store(buffer, indices, value, predicate.as_ref())
-            }),
+            StmtNode::BufferStore { buffer, value, indices, predicate } => self
+                .scoped(PathStep::Leaf("store to", buffer.name()), |m| {
+                    m.store(buffer, indices, value, predicate.as_ref())
+                }),
             StmtNode::Evaluate(e) => {
                 self.scoped(PathStep::Leaf("evaluate", ""), |m| m.eval(e).map(|_| ()))
             }
@@ -61,11 +57,7 @@ impl<'m> Machine<'m> {
                 }
                 Ok(())
             }),
-            StmtNode::IfThenElse {
-                condition,
-                then_case,
-                else_case,
-            } => {
+            StmtNode::IfThenElse { condition, then_case, else_case } => {
                 if self.eval_scalar(condition)?.is_true() {
                     self.scoped(PathStep::Then, |m| m.exec(then_case))
                 } else if let Some(else_case) = else_case {
@@ -81,19 +73,10 @@ impl<'m> Machine<'m> {
                 self.restore(var, previous);
                 result
             }
-            StmtNode::AttrStmt {
-                node,
-                attr_key,
-                value,
-                body,
-            } => self.scoped(PathStep::Attr(attr_key), |m| {
-                m.exec_attr(node, attr_key, value, body)
-            }),
-            StmtNode::AssertStmt {
-                condition,
-                message,
-                body,
-            } => {
+            StmtNode::AttrStmt { node, attr_key, value, body } => {
+                self.scoped(PathStep::Attr(attr_key), |m| m.exec_attr(node, attr_key, value, body))
+            }
+            StmtNode::AssertStmt { condition, message, body } => {
                 if !self.eval_scalar(condition)?.is_true() {
                     let text = match self.eval(message)? {
                         Value::Str(s) => s.to_string(),
@@ -103,50 +86,40 @@ impl<'m> Machine<'m> {
                 }
                 self.exec(body)
             }
-            StmtNode::Allocate {
-                buffer_var,
-                dtype,
-                extents,
-                condition,
-                body,
-                ..
-            } => self.scoped(PathStep::Alloc(buffer_var), |m| {
-                let mut count: i64 = 1;
-                for e in extents {
-                    count = count.saturating_mul(m.eval_int(e)?);
-                }
-                if !m.eval_scalar(condition)?.is_true() {
-                    return Err(m.fail(InterpErrorKind::Unsupported(
+            StmtNode::Allocate { buffer_var, dtype, extents, condition, body, .. } => {
+                self.scoped(PathStep::Alloc(buffer_var), |m| {
+                    let mut count: i64 = 1;
+                    for e in extents {
+                        count = count.saturating_mul(m.eval_int(e)?);
+                    }
+                    if !m.eval_scalar(condition)?.is_true() {
+                        return Err(m.fail(InterpErrorKind::Unsupported(
                         "an allocation whose condition is false (codegen would not allocate it)"
                             .into(),
                     )));
-                }
-                m.with_storage(buffer_var, *dtype, count, None, |m| m.exec(body))
-            }),
-            StmtNode::AllocateConst {
-                buffer_var,
-                data,
-                dtype,
-                extents,
-                body,
-                ..
-            } => self.scoped(PathStep::Alloc(buffer_var), |m| {
-                let mut count: i64 = 1;
-                for e in extents {
-                    count = count.saturating_mul(m.eval_int(e)?);
-                }
-                let values: Vec<Scalar> = match data {
-                    Some(ConstData::Int(v)) => v.iter().map(|&x| Scalar::Int(x)).collect(),
-                    Some(ConstData::Float(v)) => v.iter().map(|&x| Scalar::Float(x)).collect(),
-                    None => {
-                        return Err(m.fail(InterpErrorKind::Unsupported(
-                            "allocate_const whose data lives in the module's constant storage"
-                                .into(),
-                        )));
                     }
-                };
-                m.with_storage(buffer_var, *dtype, count, Some(&values), |m| m.exec(body))
-            }),
+                    m.with_storage(buffer_var, *dtype, count, None, |m| m.exec(body))
+                })
+            }
+            StmtNode::AllocateConst { buffer_var, data, dtype, extents, body, .. } => {
+                self.scoped(PathStep::Alloc(buffer_var), |m| {
+                    let mut count: i64 = 1;
+                    for e in extents {
+                        count = count.saturating_mul(m.eval_int(e)?);
+                    }
+                    let values: Vec<Scalar> = match data {
+                        Some(ConstData::Int(v)) => v.iter().map(|&x| Scalar::Int(x)).collect(),
+                        Some(ConstData::Float(v)) => v.iter().map(|&x| Scalar::Float(x)).collect(),
+                        None => {
+                            return Err(m.fail(InterpErrorKind::Unsupported(
+                                "allocate_const whose data lives in the module's constant storage"
+                                    .into(),
+                            )));
+                        }
+                    };
+                    m.with_storage(buffer_var, *dtype, count, Some(&values), |m| m.exec(body))
+                })
+            }
             StmtNode::DeclBuffer { buffer, body } => {
                 self.scoped(PathStep::Decl(buffer.name()), |m| {
                     if !m.is_bound(buffer.data()) {
@@ -180,9 +153,9 @@ impl<'m> Machine<'m> {
             None => 1,
         };
         if step <= 0 {
-            return Err(self.fail(InterpErrorKind::IllFormed(format!(
-                "loop step {step} is not positive"
-            ))));
+            return Err(
+                self.fail(InterpErrorKind::IllFormed(format!("loop step {step} is not positive")))
+            );
         }
         let end = min.saturating_add(extent);
         let mut i = min;
@@ -282,11 +255,7 @@ impl<'m> Machine<'m> {
     fn run_block_body(&mut self, block: &'m Block) -> Result<(), InterpError> {
         if let Some(init) = &block.init {
             let mut first = true;
-            for iv in block
-                .iter_vars
-                .iter()
-                .filter(|iv| iv.iter_type == IterVarType::CommReduce)
-            {
+            for iv in block.iter_vars.iter().filter(|iv| iv.iter_type == IterVarType::CommReduce) {
                 let Some(dom) = &iv.dom else {
                     return Err(self.fail(InterpErrorKind::IllFormed(format!(
                         "reduction iter var `{}` has no domain",

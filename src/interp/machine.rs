@@ -11,7 +11,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use crate::interp::error::{InterpError, InterpErrorKind};
 use crate::interp::memory::Memory;
 use crate::interp::value::Value;
-use crate::ir::{Block, IRModule, Var};
+use crate::ir::{Block, Buffer, IRModule, Var};
 
 /// Options of a run.
 #[derive(Clone, Debug)]
@@ -24,10 +24,7 @@ pub struct InterpOptions {
 
 impl Default for InterpOptions {
     fn default() -> InterpOptions {
-        InterpOptions {
-            max_steps: Some(1_000_000_000),
-            check_buffer_shape: true,
-        }
+        InterpOptions { max_steps: Some(1_000_000_000), check_buffer_shape: true }
     }
 }
 
@@ -67,6 +64,14 @@ impl Hasher for IdHasher {
     }
 }
 
+/// A `match_buffer` view: accesses `view[i...]` go to `source[mins[..lead], mins[lead + k] + i_k]`.
+#[derive(Clone, Debug)]
+pub(crate) struct View<'m> {
+    pub source: &'m Buffer,
+    pub mins: Vec<i64>,
+    pub lead: usize,
+}
+
 /// The interpreter of one call.
 pub struct Machine<'m> {
     pub(crate) module: &'m IRModule,
@@ -75,6 +80,8 @@ pub struct Machine<'m> {
     pub(crate) memory: Memory,
     steps: u64,
     pub(crate) path: Vec<PathStep<'m>>,
+    /// The `match_buffer` views in scope, by buffer id.
+    pub(crate) views: HashMap<u64, View<'m>>,
 }
 
 impl<'m> Machine<'m> {
@@ -86,6 +93,7 @@ impl<'m> Machine<'m> {
             memory: Memory::default(),
             steps: 0,
             path: Vec::new(),
+            views: HashMap::new(),
         }
     }
 
@@ -132,15 +140,11 @@ impl<'m> Machine<'m> {
 
     /// An error at the current statement path.
     pub(crate) fn fail(&self, kind: InterpErrorKind) -> InterpError {
-        InterpError {
-            kind,
-            path: self.format_path(),
-        }
+        InterpError { kind, path: self.format_path() }
     }
 
     fn var_value(&self, var: &Var) -> String {
-        self.lookup(var)
-            .map_or_else(|| "?".to_string(), Value::describe)
+        self.lookup(var).map_or_else(|| "?".to_string(), Value::describe)
     }
 
     fn format_path(&self) -> String {
@@ -175,10 +179,6 @@ impl<'m> Machine<'m> {
                 PathStep::Leaf(kind, name) => format!("{kind} {name}"),
             })
             .collect();
-        if parts.is_empty() {
-            "<entry>".to_string()
-        } else {
-            parts.join(" / ")
-        }
+        if parts.is_empty() { "<entry>".to_string() } else { parts.join(" / ") }
     }
 }

@@ -30,12 +30,7 @@ pub enum AccessError {
     /// The handle's storage was freed or never existed.
     Dangling,
     /// The access `[start, end)` leaves the storage of `len` bytes named `name`.
-    Outside {
-        start: i64,
-        end: i64,
-        len: usize,
-        name: String,
-    },
+    Outside { start: i64, end: i64, len: usize, name: String },
 }
 
 impl Memory {
@@ -49,19 +44,11 @@ impl Memory {
                 index
             }
             None => {
-                self.slots.push(Slot {
-                    generation: 0,
-                    name: name.to_string(),
-                    bytes: Some(bytes),
-                });
+                self.slots.push(Slot { generation: 0, name: name.to_string(), bytes: Some(bytes) });
                 (self.slots.len() - 1) as u32
             }
         };
-        Handle {
-            slot,
-            generation: self.slots[slot as usize].generation,
-            byte_offset: 0,
-        }
+        Handle { slot, generation: self.slots[slot as usize].generation, byte_offset: 0 }
     }
 
     /// Frees the slot `handle` points into and returns its bytes.
@@ -94,12 +81,7 @@ impl Memory {
         let start = handle.byte_offset.saturating_add(byte_offset);
         let end = start.saturating_add(count as i64);
         if start < 0 || end > len as i64 {
-            return Err(AccessError::Outside {
-                start,
-                end,
-                len,
-                name: slot.name.clone(),
-            });
+            return Err(AccessError::Outside { start, end, len, name: slot.name.clone() });
         }
         Ok((start as usize, end as usize))
     }
@@ -112,10 +94,8 @@ impl Memory {
         dtype: DataType,
     ) -> Result<Scalar, AccessError> {
         let (start, end) = self.range(handle, byte_offset, dtype.bytes_per_lane())?;
-        let bytes = self.slots[handle.slot as usize]
-            .bytes
-            .as_ref()
-            .map_or(&[][..], AlignedBytes::as_bytes);
+        let bytes =
+            self.slots[handle.slot as usize].bytes.as_ref().map_or(&[][..], AlignedBytes::as_bytes);
         Ok(element::read_lane(&bytes[start..end], dtype))
     }
 

@@ -26,10 +26,7 @@ struct Block64([u8; 64]);
 impl AlignedBytes {
     /// `len` zero bytes.
     pub fn zeroed(len: usize) -> AlignedBytes {
-        AlignedBytes {
-            blocks: vec![Block64([0; 64]); len.div_ceil(64)],
-            len,
-        }
+        AlignedBytes { blocks: vec![Block64([0; 64]); len.div_ceil(64)], len }
     }
     pub fn len(&self) -> usize {
         self.len
@@ -84,12 +81,7 @@ macro_rules! element {
 element!(i8, DataType::int(8));
 element!(u8, DataType::uint(8), DataType::bool());
 element!(i16, DataType::int(16));
-element!(
-    u16,
-    DataType::uint(16),
-    DataType::float(16),
-    DataType::bfloat16()
-);
+element!(u16, DataType::uint(16), DataType::float(16), DataType::bfloat16());
 element!(i32, DataType::int(32));
 element!(u32, DataType::uint(32));
 element!(i64, DataType::int(64));
@@ -105,10 +97,7 @@ pub enum NDArrayError {
     #[error("{0}")]
     Shape(String),
     #[error("cannot view {dtype} storage as `{rust_type}`")]
-    View {
-        dtype: DataType,
-        rust_type: &'static str,
-    },
+    View { dtype: DataType, rust_type: &'static str },
     #[error("index {index:?} is out of bounds for shape {shape:?}")]
     Index { index: Vec<i64>, shape: Vec<i64> },
     #[error("npy: {0}")]
@@ -139,9 +128,7 @@ fn element_count(shape: &[i64]) -> Result<usize, NDArrayError> {
     let mut count: i64 = 1;
     for &d in shape {
         if d < 0 {
-            return Err(NDArrayError::Shape(format!(
-                "negative dimension in shape {shape:?}"
-            )));
+            return Err(NDArrayError::Shape(format!("negative dimension in shape {shape:?}")));
         }
         count = count
             .checked_mul(d)
@@ -342,10 +329,7 @@ impl NDArray {
         if T::matches(self.dtype) && std::mem::size_of::<T>() == self.dtype.bytes_per_lane() {
             Ok(())
         } else {
-            Err(NDArrayError::View {
-                dtype: self.dtype,
-                rust_type: std::any::type_name::<T>(),
-            })
+            Err(NDArrayError::View { dtype: self.dtype, rust_type: std::any::type_name::<T>() })
         }
     }
 
@@ -363,15 +347,9 @@ impl NDArray {
 
     /// The storage lane index of lane `lane` of the element at `index`.
     fn lane_index(&self, index: &[i64], lane: usize) -> Result<usize, NDArrayError> {
-        let oob = || NDArrayError::Index {
-            index: index.to_vec(),
-            shape: self.shape.clone(),
-        };
+        let oob = || NDArrayError::Index { index: index.to_vec(), shape: self.shape.clone() };
         if index.len() != self.shape.len()
-            || index
-                .iter()
-                .zip(&self.shape)
-                .any(|(&i, &d)| i < 0 || i >= d)
+            || index.iter().zip(&self.shape).any(|(&i, &d)| i < 0 || i >= d)
         {
             return Err(oob());
         }
@@ -379,12 +357,8 @@ impl NDArray {
         if lane >= lanes {
             return Err(oob());
         }
-        let elem: i64 = self.elem_offset
-            + index
-                .iter()
-                .zip(&self.strides)
-                .map(|(i, s)| i * s)
-                .sum::<i64>();
+        let elem: i64 =
+            self.elem_offset + index.iter().zip(&self.strides).map(|(i, s)| i * s).sum::<i64>();
         Ok(elem as usize * lanes + lane)
     }
     /// The element at `index` (first lane) as a double.
@@ -440,11 +414,8 @@ impl NDArray {
         };
         let lanes = self.to_f64_vec();
         for (i, v) in lanes.into_iter().enumerate() {
-            let value = if self.dtype.is_floating() {
-                Scalar::Float(v)
-            } else {
-                Scalar::Int(v as i64)
-            };
+            let value =
+                if self.dtype.is_floating() { Scalar::Float(v) } else { Scalar::Int(v as i64) };
             out.set_lane(i, value);
         }
         out
@@ -476,12 +447,8 @@ mod tests {
 
     #[test]
     fn storage_is_aligned_and_viewable() {
-        let a = NDArray::from_vec(
-            DataType::float32(),
-            &[2, 3],
-            &[1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0],
-        )
-        .unwrap();
+        let a = NDArray::from_vec(DataType::float32(), &[2, 3], &[1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0])
+            .unwrap();
         assert_eq!(a.storage().as_ptr() as usize % 64, 0);
         assert_eq!(a.get_f64(&[1, 2]).unwrap(), 6.0);
         assert!(a.as_slice::<i32>().is_err());
@@ -493,12 +460,7 @@ mod tests {
         let a = NDArray::random(DataType::int(8), &[100], 7).unwrap();
         let b = NDArray::random(DataType::int(8), &[100], 7).unwrap();
         assert_eq!(a.as_slice::<i8>().unwrap(), b.as_slice::<i8>().unwrap());
-        assert!(
-            a.as_slice::<i8>()
-                .unwrap()
-                .iter()
-                .all(|v| (-8..8).contains(v))
-        );
+        assert!(a.as_slice::<i8>().unwrap().iter().all(|v| (-8..8).contains(v)));
         let f = NDArray::random(DataType::float(16), &[50], 1).unwrap();
         assert!(f.to_f64_vec().iter().all(|v| (-1.0..1.0).contains(v)));
     }

@@ -62,11 +62,7 @@ pub fn to_npy_bytes(array: &NDArray) -> Vec<u8> {
         1 => format!("({},)", dims[0]),
         _ => format!("({})", dims.join(", ")),
     };
-    let order = if compact.dtype().bytes_per_lane() == 1 {
-        '|'
-    } else {
-        '<'
-    };
+    let order = if compact.dtype().bytes_per_lane() == 1 { '|' } else { '<' };
     let mut header = format!(
         "{{'descr': '{order}{}', 'fortran_order': False, 'shape': {shape_text}, }}",
         descr_of(compact.dtype())
@@ -95,8 +91,7 @@ pub fn to_npy_bytes(array: &NDArray) -> Vec<u8> {
 pub fn write_npy(array: &NDArray, path: &Path) -> Result<(), NDArrayError> {
     let mut file =
         std::fs::File::create(path).map_err(|e| npy_err(format!("{}: {e}", path.display())))?;
-    file.write_all(&to_npy_bytes(array))
-        .map_err(|e| npy_err(format!("{}: {e}", path.display())))
+    file.write_all(&to_npy_bytes(array)).map_err(|e| npy_err(format!("{}: {e}", path.display())))
 }
 
 /// Reads the `.npy` file `path` with the dtype its header names.
@@ -112,16 +107,11 @@ pub fn read_npy(path: &Path) -> Result<NDArray, NDArrayError> {
 pub fn read_npy_as(path: &Path, dtype: DataType) -> Result<NDArray, NDArrayError> {
     let array = read_npy(path)?;
     if array.dtype().bytes_per_lane() != dtype.bytes_per_lane() || !dtype.is_scalar() {
-        return Err(npy_err(format!(
-            "cannot read {} data as {dtype}",
-            array.dtype()
-        )));
+        return Err(npy_err(format!("cannot read {} data as {dtype}", array.dtype())));
     }
     let shape = array.shape().to_vec();
     let mut out = NDArray::zeros(dtype, &shape)?;
-    out.storage_mut()
-        .as_bytes_mut()
-        .copy_from_slice(array.storage().as_bytes());
+    out.storage_mut().as_bytes_mut().copy_from_slice(array.storage().as_bytes());
     Ok(out)
 }
 
@@ -132,10 +122,9 @@ pub fn from_npy_bytes(bytes: &[u8]) -> Result<NDArray, NDArrayError> {
     }
     let (header_len, start) = match bytes[6] {
         1 => (usize::from(u16::from_le_bytes([bytes[8], bytes[9]])), 10),
-        2 | 3 if bytes.len() >= 12 => (
-            u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize,
-            12,
-        ),
+        2 | 3 if bytes.len() >= 12 => {
+            (u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize, 12)
+        }
         v => return Err(npy_err(format!("unsupported format version {v}"))),
     };
     let header = bytes
@@ -158,10 +147,7 @@ pub fn from_npy_bytes(bytes: &[u8]) -> Result<NDArray, NDArrayError> {
     let data = &bytes[start + header_len..];
     let needed = array.storage().len();
     if data.len() < needed {
-        return Err(npy_err(format!(
-            "data has {} bytes, the header needs {needed}",
-            data.len()
-        )));
+        return Err(npy_err(format!("data has {} bytes, the header needs {needed}", data.len())));
     }
     let size = dtype.bytes_per_lane();
     let swap =
@@ -186,9 +172,7 @@ pub fn from_npy_bytes(bytes: &[u8]) -> Result<NDArray, NDArrayError> {
 /// The raw text of `key`'s value in a Python dict literal (enough for NumPy's header).
 fn dict_value<'h>(header: &'h str, key: &str) -> Option<&'h str> {
     let quoted = [format!("'{key}'"), format!("\"{key}\"")];
-    let at = quoted
-        .iter()
-        .find_map(|q| header.find(q.as_str()).map(|i| i + q.len()))?;
+    let at = quoted.iter().find_map(|q| header.find(q.as_str()).map(|i| i + q.len()))?;
     let rest = header[at..].trim_start().strip_prefix(':')?.trim_start();
     let end = if rest.starts_with('(') {
         rest.find(')')? + 1
@@ -252,9 +236,7 @@ mod tests {
         assert_eq!((10 + header_len) % 64, 0);
         assert_eq!(bytes[10 + header_len - 1], b'\n');
         assert!(
-            std::str::from_utf8(&bytes[10..10 + header_len])
-                .unwrap()
-                .contains("'shape': (3,)")
+            std::str::from_utf8(&bytes[10..10 + header_len]).unwrap().contains("'shape': (3,)")
         );
     }
 

@@ -54,14 +54,10 @@ pub fn binary(
         return Ok(Scalar::Float(round_float(v, dtype)));
     }
     let (x, y) = (a.as_i64(), b.as_i64());
-    let division = matches!(
-        op,
-        BinaryOp::Div | BinaryOp::Mod | BinaryOp::FloorDiv | BinaryOp::FloorMod
-    );
+    let division =
+        matches!(op, BinaryOp::Div | BinaryOp::Mod | BinaryOp::FloorDiv | BinaryOp::FloorMod);
     if division && y == 0 {
-        return Err(InterpErrorKind::DivisionByZero(format!(
-            "{op:?} of {x} by 0 ({dtype})"
-        )));
+        return Err(InterpErrorKind::DivisionByZero(format!("{op:?} of {x} by 0 ({dtype})")));
     }
     let v = if unsigned(dtype) {
         let (ux, uy) = (x as u64, y as u64);
@@ -83,19 +79,11 @@ pub fn binary(
             BinaryOp::Mod => x.wrapping_rem(y),
             BinaryOp::FloorDiv => {
                 let q = x.wrapping_div(y);
-                if (x.wrapping_rem(y) != 0) && ((x < 0) != (y < 0)) {
-                    q - 1
-                } else {
-                    q
-                }
+                if (x.wrapping_rem(y) != 0) && ((x < 0) != (y < 0)) { q - 1 } else { q }
             }
             BinaryOp::FloorMod => {
                 let r = x.wrapping_rem(y);
-                if r != 0 && ((r < 0) != (y < 0)) {
-                    r + y
-                } else {
-                    r
-                }
+                if r != 0 && ((r < 0) != (y < 0)) { r + y } else { r }
             }
             BinaryOp::Min => x.min(y),
             BinaryOp::Max => x.max(y),
@@ -146,21 +134,13 @@ pub fn cast(from: DataType, to: DataType, v: Scalar) -> Scalar {
         (false, false) => Scalar::Int(wrap_int(v.as_i64(), to)),
         (true, false) => {
             let x = v.as_f64();
-            let truncated = if unsigned(to) {
-                x as u64 as i64
-            } else {
-                x as i64
-            };
+            let truncated = if unsigned(to) { x as u64 as i64 } else { x as i64 };
             Scalar::Int(wrap_int(truncated, to))
         }
         (false, true) => {
             let x = v.as_i64();
             let widened = if unsigned(from) || from.is_bool() {
-                if to == DataType::float32() {
-                    f64::from(x as u64 as f32)
-                } else {
-                    x as u64 as f64
-                }
+                if to == DataType::float32() { f64::from(x as u64 as f32) } else { x as u64 as f64 }
             } else if to == DataType::float32() {
                 f64::from(x as f32)
             } else {
@@ -194,9 +174,7 @@ pub fn bitwise(name: &str, dtype: DataType, a: i64, b: i64) -> Result<i64, Inter
             }
         }
         _ => {
-            return Err(InterpErrorKind::Unsupported(format!(
-                "bitwise operation {name}"
-            )));
+            return Err(InterpErrorKind::Unsupported(format!("bitwise operation {name}")));
         }
     };
     Ok(wrap_int(v, dtype))
@@ -205,11 +183,7 @@ pub fn bitwise(name: &str, dtype: DataType, a: i64, b: i64) -> Result<i64, Inter
 /// The bits of an integer lane within its width, as an unsigned word.
 pub fn width_bits(dtype: DataType, v: i64) -> u64 {
     let bits = u32::from(dtype.bits);
-    if bits >= 64 {
-        v as u64
-    } else {
-        (v as u64) & ((1u64 << bits) - 1)
-    }
+    if bits >= 64 { v as u64 } else { (v as u64) & ((1u64 << bits) - 1) }
 }
 
 #[cfg(test)]
@@ -217,9 +191,7 @@ mod tests {
     use super::*;
 
     fn int(op: BinaryOp, dtype: DataType, a: i64, b: i64) -> i64 {
-        binary(op, dtype, Scalar::Int(a), Scalar::Int(b))
-            .unwrap()
-            .as_i64()
+        binary(op, dtype, Scalar::Int(a), Scalar::Int(b)).unwrap().as_i64()
     }
 
     #[test]
@@ -248,32 +220,16 @@ mod tests {
     #[test]
     fn casts_follow_llvm() {
         let f32t = DataType::float32();
-        assert_eq!(
-            cast(f32t, DataType::int32(), Scalar::Float(-2.7)),
-            Scalar::Int(-2)
-        );
-        assert_eq!(
-            cast(f32t, DataType::bool(), Scalar::Float(f64::NAN)),
-            Scalar::Int(0)
-        );
-        assert_eq!(
-            cast(DataType::int32(), DataType::int(8), Scalar::Int(300)),
-            Scalar::Int(44)
-        );
-        assert_eq!(
-            cast(DataType::uint(8), f32t, Scalar::Int(255)),
-            Scalar::Float(255.0)
-        );
+        assert_eq!(cast(f32t, DataType::int32(), Scalar::Float(-2.7)), Scalar::Int(-2));
+        assert_eq!(cast(f32t, DataType::bool(), Scalar::Float(f64::NAN)), Scalar::Int(0));
+        assert_eq!(cast(DataType::int32(), DataType::int(8), Scalar::Int(300)), Scalar::Int(44));
+        assert_eq!(cast(DataType::uint(8), f32t, Scalar::Int(255)), Scalar::Float(255.0));
         assert_eq!(
             cast(DataType::int64(), f32t, Scalar::Int((1 << 24) + 1)),
             Scalar::Float(16777216.0)
         );
         assert_eq!(
-            cast(
-                DataType::float(64),
-                DataType::float(16),
-                Scalar::Float(1.0 + 1e-4)
-            ),
+            cast(DataType::float(64), DataType::float(16), Scalar::Float(1.0 + 1e-4)),
             Scalar::Float(1.0)
         );
     }
@@ -282,22 +238,9 @@ mod tests {
     fn min_max_and_nan_comparisons() {
         let f = DataType::float32();
         let nan = Scalar::Float(f64::NAN);
-        assert!(
-            binary(BinaryOp::Min, f, Scalar::Float(1.0), nan)
-                .unwrap()
-                .as_f64()
-                .is_nan()
-        );
-        assert_eq!(
-            binary(BinaryOp::Min, f, nan, Scalar::Float(1.0)).unwrap(),
-            Scalar::Float(1.0)
-        );
+        assert!(binary(BinaryOp::Min, f, Scalar::Float(1.0), nan).unwrap().as_f64().is_nan());
+        assert_eq!(binary(BinaryOp::Min, f, nan, Scalar::Float(1.0)).unwrap(), Scalar::Float(1.0));
         assert!(!compare(CmpOp::Ne, f, nan, nan));
-        assert!(compare(
-            CmpOp::Lt,
-            DataType::uint(64),
-            Scalar::Int(1),
-            Scalar::Int(-1)
-        ));
+        assert!(compare(CmpOp::Lt, DataType::uint(64), Scalar::Int(1), Scalar::Int(-1)));
     }
 }

@@ -66,9 +66,7 @@ pub fn run_func_with(
     let mut lent: Vec<(usize, Handle)> = Vec::new();
     for (i, arg) in args.iter_mut().enumerate() {
         if let ArgValue::Array(array) = arg {
-            let label = func
-                .buffer_of(&func.params[i])
-                .map_or(func.params[i].name(), |b| b.name());
+            let label = func.buffer_of(&func.params[i]).map_or(func.params[i].name(), |b| b.name());
             let handle = machine.memory.insert(label, array.take_storage());
             lent.push((i, handle));
         }
@@ -135,9 +133,9 @@ fn bind_and_run<'m>(
                 saved.push((param.clone(), machine.bind(param, Value::Scalar(value))));
             }
             (ArgValue::Array(_), None) => {
-                return Err(machine.fail(InterpErrorKind::IllFormed(
-                    "array storage was not lent".into(),
-                )));
+                return Err(
+                    machine.fail(InterpErrorKind::IllFormed("array storage was not lent".into()))
+                );
             }
         }
     }
@@ -165,24 +163,30 @@ fn bind_and_run<'m>(
                 .shape()
                 .iter()
                 .zip(array.shape())
-                .map(|(e, &v)| (e, v, "shape"))
+                .enumerate()
+                .map(|(d, (e, &v))| (e, v, "shape", Some(d)))
                 .chain(
                     strides
                         .iter()
                         .zip(array.strides())
-                        .map(|(e, &v)| (e, v, "stride")),
+                        .enumerate()
+                        .map(|(d, (e, &v))| (e, v, "stride", Some(d))),
                 )
                 .chain(std::iter::once((
                     buffer.elem_offset(),
                     array.elem_offset(),
                     "elem_offset",
+                    None,
                 )));
-            for (k, (expr, actual, what)) in entries.enumerate() {
+            for (expr, actual, what, dim) in entries {
                 let is_plain_var = expr.as_var().is_some();
                 if (pass == 0) != is_plain_var {
                     continue;
                 }
-                let label = || format!("{what} entry {k} of buffer `{}`", buffer.name());
+                let label = || match dim {
+                    Some(d) => format!("{what} {d} of buffer `{}`", buffer.name()),
+                    None => format!("{what} of buffer `{}`", buffer.name()),
+                };
                 machine.bind_or_check(expr, actual, &label, &mut saved)?;
             }
         }
@@ -223,8 +227,7 @@ fn random_args(
                 for e in buffer.shape() {
                     shape.push(eval_with_default(e, extent, buffer.name())?);
                 }
-                let array = NDArray::random(buffer.dtype(), &shape, arg_seed)
-                    .map_err(|e| InterpError::new(InterpErrorKind::Array(e)))?;
+                let array = random_array_for(buffer, &shape, arg_seed)?;
                 out.push(ArgValue::Array(array));
             }
             None if param.dtype().is_handle() => {
@@ -250,6 +253,32 @@ fn random_args(
         }
     }
     Ok(out)
+}
+
+/// A random array with the layout `buffer` declares: its constant strides (row-major when it has
+/// none or they are symbolic) and its constant `elem_offset` (0 when symbolic).
+fn random_array_for(
+    buffer: &crate::ir::Buffer,
+    shape: &[i64],
+    seed: u64,
+) -> Result<NDArray, InterpError> {
+    let array_err = |e| InterpError::new(InterpErrorKind::Array(e));
+    let declared: Option<Vec<i64>> = buffer.strides().iter().map(PrimExpr::as_int).collect();
+    let strides = match declared {
+        Some(s) if !s.is_empty() => s,
+        _ => crate::interp::ndarray::compact_strides(shape),
+    };
+    let offset = buffer.elem_offset().as_int().unwrap_or(0).max(0);
+    let mut reach = offset;
+    if !shape.contains(&0) {
+        for (&d, &s) in shape.iter().zip(&strides) {
+            reach += (d - 1) * s.max(0);
+        }
+        reach += 1;
+    }
+    let flat = NDArray::random(buffer.dtype(), &[reach], seed).map_err(array_err)?;
+    NDArray::with_layout(buffer.dtype(), shape, &strides, offset, flat.storage().clone())
+        .map_err(array_err)
 }
 
 /// Evaluates a shape entry, binding its free vars to `extent` when one is given.

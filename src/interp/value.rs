@@ -34,11 +34,7 @@ impl Value {
     }
     /// A value from lanes: one lane is a scalar.
     pub fn from_lanes(mut lanes: Vec<Scalar>) -> Value {
-        if lanes.len() == 1 {
-            Value::Scalar(lanes.remove(0))
-        } else {
-            Value::Vector(lanes)
-        }
+        if lanes.len() == 1 { Value::Scalar(lanes.remove(0)) } else { Value::Vector(lanes) }
     }
     /// The number of lanes (1 for scalars, handles and strings).
     pub fn lane_count(&self) -> usize {
