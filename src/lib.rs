@@ -13,5 +13,6 @@ pub mod eval;
 pub mod syntax;
 pub mod interp;
 pub mod ir;
-pub mod transform;
 pub mod print;
+pub mod json;
+pub mod transform;
