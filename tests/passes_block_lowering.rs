@@ -8,6 +8,8 @@
 //! - the interpreter runs every function with constant-shaped buffer parameters before and after
 //!   the pass on seeded random inputs, and all arrays come out bit-identical.
 //!
+//! `tests/passes/block_lowering_chain/` runs all seven passes in pipeline order on each input.
+//!
 //! Error cases: `tests/passes/<pass>/err/<case>.tir` must make the pass fail with an error whose
 //! text contains the line in `<case>.expected` beside it.
 
@@ -36,7 +38,20 @@ const PASSES: &[(&str, PassFn)] = &[
     ("lower_match_buffer", t::lower_match_buffer::lower_match_buffer),
     ("lower_opaque_block", t::lower_opaque_block::lower_opaque_block),
     ("flatten_buffer", t::flatten_buffer::flatten_buffer),
+    ("block_lowering_chain", block_lowering_chain),
 ];
+
+/// All seven passes in TVM v0.23's default pipeline order (without the passes between them that
+/// are not block lowering, such as Simplify), to check that each accepts what the previous makes.
+fn block_lowering_chain(func: PrimFunc) -> Result<PrimFunc, IrError> {
+    let func = t::lower_init_block::lower_init_block(func)?;
+    let func = t::plan_and_update_buffer_allocation_location::plan_and_update_buffer_allocation_location(func)?;
+    let func = t::convert_blocks_to_opaque::convert_blocks_to_opaque(func)?;
+    let func = t::compact_buffer_allocation::compact_buffer_allocation(func)?;
+    let func = t::lower_match_buffer::lower_match_buffer(func)?;
+    let func = t::lower_opaque_block::lower_opaque_block(func)?;
+    t::flatten_buffer::flatten_buffer(func)
+}
 
 /// Cases the interpreter cannot run, with the reason (the golden checks still apply).
 const NOT_RUNNABLE: &[(&str, &str)] = &[(
