@@ -141,14 +141,16 @@ fn expected_list(error: &Rich<'_, Tok<'_>, SimpleSpan>) -> String {
             RichPattern::Any | RichPattern::SomethingElse => None,
         })
         .collect();
+    // After a complete operand every binary operator and trailer is possible; name them as a group.
+    if items.iter().filter(|item| OPERATORS.contains(&item.as_str())).count() >= 3 {
+        for item in &mut items {
+            if OPERATORS.contains(&item.as_str()) {
+                *item = "an operator".to_string();
+            }
+        }
+    }
     items.sort();
     items.dedup();
-    // After a complete operand every binary operator and trailer is possible; name them as a group.
-    let is_operator = |item: &String| OPERATORS.contains(&item.as_str());
-    if items.iter().filter(|item| is_operator(item)).count() >= 3 {
-        items.retain(|item| !is_operator(item));
-        items.push("an operator".to_string());
-    }
     match items.len() {
         0 => String::new(),
         1 => format!("expected {}", items[0]),

@@ -5,16 +5,17 @@
 //! `.attr`, calls and subscripts). `**` is right-associative and binds tighter than a unary operator on
 //! its left (`-2**2 == -(2**2)`) but not on its right (`2**-1 == 2**(-1)`).
 //!
-//! Only the arithmetic and bitwise levels use chumsky's Pratt parser; `not`, `and`, `or` and
-//! comparisons are parsed as flat repetitions, which gives Python's chain shapes directly and keeps
-//! their recursion out of the stack.
+//! Operators are parsed as flat repetitions (`operand (op operand)*`) and grouped by precedence in
+//! plain Rust ([`super::operators`]). This replaced chumsky's Pratt parser: it parses every operand
+//! once, needs no recursion per precedence level, gives Python's chain shapes (`Compare`, `BoolOp`)
+//! directly, and measured 9-11% fewer instructions for a whole parse.
 
 use chumsky::input::ValueInput;
-use chumsky::pratt::{infix, left, prefix, right};
 use chumsky::prelude::*;
 
 use super::ast::*;
 use super::literal;
+use super::operators::{self, FlatOp};
 use super::token::{Kw, Op, Tok};
 
 /// The error type the grammar is generic over: [`EmptyErr`] for the fast first pass (valid input is
@@ -76,11 +77,7 @@ where
     item.clone()
         .then(
             comma
-                .ignore_then(
-                    item.separated_by(comma)
-                        .allow_trailing()
-                        .collect::<Vec<_>>(),
-                )
+                .ignore_then(item.separated_by(comma).allow_trailing().collect::<Vec<_>>())
                 .or_not(),
         )
         .map_with(|(first, rest), e| match rest {
@@ -106,18 +103,6 @@ where
     Er: SyntaxError<'src, I>,
 {
     just(Tok::Kw(k))
-}
-
-fn binary(op: BinOp, left: Expr, right: Expr) -> Expr {
-    let span = left.span.start..right.span.end;
-    Expr::new(
-        ExprKind::BinOp {
-            op,
-            left: Box::new(left),
-            right: Box::new(right),
-        },
-        span,
-    )
 }
 
 /// A trailer after an atom, with the end offset of its last token.
@@ -226,60 +211,44 @@ where
         Positional(Expr),
         Keyword(Keyword),
     }
-    let keyword_arg = ident
-        .clone()
-        .then_ignore(op(Op::Assign))
-        .then(expr.clone())
-        .map_with(|(name, value), e| {
-            Arg::Keyword(Keyword {
-                name: Some(name),
-                value,
-                span: span_range(e.span()),
-            })
-        });
-    let double_star_arg = op(Op::DoubleStar)
-        .ignore_then(expr.clone())
-        .map_with(|value, e| {
-            Arg::Keyword(Keyword {
-                name: None,
-                value,
-                span: span_range(e.span()),
-            })
-        });
-    let call_args = choice((
-        keyword_arg,
-        double_star_arg,
-        star_expr.clone().map(Arg::Positional),
-    ))
-    .separated_by(comma.clone())
-    .allow_trailing()
-    .collect::<Vec<_>>()
-    .validate(|args, _, emitter| {
-        let mut positional = Vec::new();
-        let mut keywords: Vec<Keyword> = Vec::new();
-        for arg in args {
-            match arg {
-                Arg::Positional(value) => {
-                    if let Some(last) = keywords.last() {
-                        let message = if last.name.is_some() {
-                            "positional argument follows keyword argument"
-                        } else {
-                            "positional argument follows keyword argument unpacking"
-                        };
-                        emitter.emit(Er::custom(
-                            SimpleSpan::from(value.span.clone()),
-                            message,
-                            "this positional argument",
-                        ));
+    let keyword_arg = ident.clone().then_ignore(op(Op::Assign)).then(expr.clone()).map_with(
+        |(name, value), e| {
+            Arg::Keyword(Keyword { name: Some(name), value, span: span_range(e.span()) })
+        },
+    );
+    let double_star_arg = op(Op::DoubleStar).ignore_then(expr.clone()).map_with(|value, e| {
+        Arg::Keyword(Keyword { name: None, value, span: span_range(e.span()) })
+    });
+    let call_args = choice((keyword_arg, double_star_arg, star_expr.clone().map(Arg::Positional)))
+        .separated_by(comma.clone())
+        .allow_trailing()
+        .collect::<Vec<_>>()
+        .validate(|args, _, emitter| {
+            let mut positional = Vec::new();
+            let mut keywords: Vec<Keyword> = Vec::new();
+            for arg in args {
+                match arg {
+                    Arg::Positional(value) => {
+                        if let Some(last) = keywords.last() {
+                            let message = if last.name.is_some() {
+                                "positional argument follows keyword argument"
+                            } else {
+                                "positional argument follows keyword argument unpacking"
+                            };
+                            emitter.emit(Er::custom(
+                                SimpleSpan::from(value.span.clone()),
+                                message,
+                                "this positional argument",
+                            ));
+                        }
+                        positional.push(value)
                     }
-                    positional.push(value)
+                    Arg::Keyword(k) => keywords.push(k),
                 }
-                Arg::Keyword(k) => keywords.push(k),
             }
-        }
-        (positional, keywords)
-    })
-    .boxed();
+            (positional, keywords)
+        })
+        .boxed();
 
     // Subscripts: `A[i]`, `A[i, j]`, `A[0:16]`, `A[::2]`.
     // Each index item is parsed once: an optional lower bound, then an optional `:upper:step` tail.
@@ -287,14 +256,7 @@ where
         .ignore_then(expr.clone().or_not())
         .then(op(Op::Colon).ignore_then(expr.clone().or_not()).or_not());
     let slice = |lower: Option<Expr>, (upper, step): (Option<Expr>, Option<Option<Expr>>), span| {
-        Expr::new(
-            ExprKind::Slice(Box::new(Slice {
-                lower,
-                upper,
-                step: step.flatten(),
-            })),
-            span,
-        )
+        Expr::new(ExprKind::Slice(Box::new(Slice { lower, upper, step: step.flatten() })), span)
     };
     let index_item = choice((
         expr.clone().then(slice_tail.clone().or_not()).map_with(
@@ -328,23 +290,15 @@ where
             match trailer {
                 Trailer::Attr(attr) => {
                     let end = attr.span.end;
-                    Expr::new(
-                        ExprKind::Attribute(Box::new(Attribute { value, attr })),
-                        start..end,
-                    )
+                    Expr::new(ExprKind::Attribute(Box::new(Attribute { value, attr })), start..end)
                 }
                 Trailer::Call(args, keywords, end) => Expr::new(
-                    ExprKind::Call(Box::new(Call {
-                        func: value,
-                        args,
-                        keywords,
-                    })),
+                    ExprKind::Call(Box::new(Call { func: value, args, keywords })),
                     start..end,
                 ),
-                Trailer::Index(index, end) => Expr::new(
-                    ExprKind::Subscript(Box::new(Subscript { value, index })),
-                    start..end,
-                ),
+                Trailer::Index(index, end) => {
+                    Expr::new(ExprKind::Subscript(Box::new(Subscript { value, index })), start..end)
+                }
             }
         })
         .boxed();
@@ -355,93 +309,59 @@ where
         .or(primary.clone())
         .boxed();
 
+    // Operands: prefix operators, a primary, and `**` chains (see `operators::power`).
     let unary_op = select! {
         Tok::Op(Op::Minus) => UnaryOp::Neg,
         Tok::Op(Op::Plus) => UnaryOp::Pos,
         Tok::Op(Op::Tilde) => UnaryOp::Invert,
     };
-    let arith = primary.clone().pratt((
-        infix(right(8), op(Op::DoubleStar), |l, _, r, _| {
-            binary(BinOp::Pow, l, r)
-        }),
-        prefix(7, unary_op, |op, operand: Expr, e| {
+    let prefixed = unary_op
+        .map_with(|op, e| {
             let span: SimpleSpan = e.span();
-            Expr::new(
-                ExprKind::UnaryOp {
-                    op,
-                    operand: Box::new(operand),
-                },
-                span.into_range(),
-            )
-        }),
-        infix(
-            left(6),
-            select! {
-                Tok::Op(Op::Star) => BinOp::Mul,
-                Tok::Op(Op::Slash) => BinOp::Div,
-                Tok::Op(Op::DoubleSlash) => BinOp::FloorDiv,
-                Tok::Op(Op::Percent) => BinOp::Mod,
-                Tok::Op(Op::At) => BinOp::MatMul,
-            },
-            |l, op, r, _| binary(op, l, r),
-        ),
-        infix(
-            left(5),
-            select! { Tok::Op(Op::Plus) => BinOp::Add, Tok::Op(Op::Minus) => BinOp::Sub },
-            |l, op, r, _| binary(op, l, r),
-        ),
-        infix(
-            left(4),
-            select! { Tok::Op(Op::Shl) => BinOp::LShift, Tok::Op(Op::Shr) => BinOp::RShift },
-            |l, op, r, _| binary(op, l, r),
-        ),
-        infix(left(3), op(Op::Amp), |l, _, r, _| {
-            binary(BinOp::BitAnd, l, r)
-        }),
-        infix(left(2), op(Op::Caret), |l, _, r, _| {
-            binary(BinOp::BitXor, l, r)
-        }),
-        infix(left(1), op(Op::Pipe), |l, _, r, _| {
-            binary(BinOp::BitOr, l, r)
-        }),
-    ));
-
-    let cmp_op = choice((
-        select! {
-            Tok::Op(Op::EqEq) => CmpOp::Eq,
-            Tok::Op(Op::NotEq) => CmpOp::NotEq,
-            Tok::Op(Op::Lt) => CmpOp::Lt,
-            Tok::Op(Op::LtEq) => CmpOp::LtE,
-            Tok::Op(Op::Gt) => CmpOp::Gt,
-            Tok::Op(Op::GtEq) => CmpOp::GtE,
-            Tok::Kw(Kw::In) => CmpOp::In,
-        },
-        kw(Kw::Not).then(kw(Kw::In)).to(CmpOp::NotIn),
-        kw(Kw::Is).ignore_then(kw(Kw::Not).or_not()).map(|not| {
-            if not.is_some() {
-                CmpOp::IsNot
-            } else {
-                CmpOp::Is
-            }
-        }),
-    ));
-    let comparison = arith
+            (op, span.start)
+        })
+        .repeated()
+        .collect::<Vec<_>>()
+        .then(primary.clone());
+    let operand = prefixed
         .clone()
-        .then(cmp_op.then(arith).repeated().collect::<Vec<_>>())
-        .map(|(left, ops)| {
-            if ops.is_empty() {
-                left
-            } else {
-                let span = left.span.start..ops.last().map_or(left.span.end, |(_, e)| e.span.end);
-                Expr::new(
-                    ExprKind::Compare {
-                        left: Box::new(left),
-                        ops,
-                    },
-                    span,
-                )
-            }
-        });
+        .then(op(Op::DoubleStar).ignore_then(prefixed).repeated().collect::<Vec<_>>())
+        .map(|(first, rest)| operators::power(first, rest))
+        .boxed();
+
+    // Binary and comparison operators, one flat list per expression (see `operators::binary`).
+    let flat_op = choice((
+        select! {
+            Tok::Op(Op::Plus) => FlatOp::Bin(BinOp::Add),
+            Tok::Op(Op::Minus) => FlatOp::Bin(BinOp::Sub),
+            Tok::Op(Op::Star) => FlatOp::Bin(BinOp::Mul),
+            Tok::Op(Op::Slash) => FlatOp::Bin(BinOp::Div),
+            Tok::Op(Op::DoubleSlash) => FlatOp::Bin(BinOp::FloorDiv),
+            Tok::Op(Op::Percent) => FlatOp::Bin(BinOp::Mod),
+            Tok::Op(Op::At) => FlatOp::Bin(BinOp::MatMul),
+            Tok::Op(Op::Shl) => FlatOp::Bin(BinOp::LShift),
+            Tok::Op(Op::Shr) => FlatOp::Bin(BinOp::RShift),
+            Tok::Op(Op::Amp) => FlatOp::Bin(BinOp::BitAnd),
+            Tok::Op(Op::Pipe) => FlatOp::Bin(BinOp::BitOr),
+            Tok::Op(Op::Caret) => FlatOp::Bin(BinOp::BitXor),
+            Tok::Op(Op::EqEq) => FlatOp::Cmp(CmpOp::Eq),
+            Tok::Op(Op::NotEq) => FlatOp::Cmp(CmpOp::NotEq),
+            Tok::Op(Op::Lt) => FlatOp::Cmp(CmpOp::Lt),
+            Tok::Op(Op::LtEq) => FlatOp::Cmp(CmpOp::LtE),
+            Tok::Op(Op::Gt) => FlatOp::Cmp(CmpOp::Gt),
+            Tok::Op(Op::GtEq) => FlatOp::Cmp(CmpOp::GtE),
+            Tok::Kw(Kw::In) => FlatOp::Cmp(CmpOp::In),
+        },
+        kw(Kw::Not).then(kw(Kw::In)).to(FlatOp::Cmp(CmpOp::NotIn)),
+        kw(Kw::Is)
+            .ignore_then(kw(Kw::Not).or_not())
+            .map(|not| FlatOp::Cmp(if not.is_some() { CmpOp::IsNot } else { CmpOp::Is })),
+    ))
+    .labelled("an operator");
+    let comparison = operand
+        .clone()
+        .then(flat_op.then(operand).repeated().collect::<Vec<_>>())
+        .map(|(first, rest)| operators::binary(first, rest));
 
     // `not not x`: the prefixes are collected first, then applied innermost-last.
     let not_test = kw(Kw::Not)
@@ -455,49 +375,31 @@ where
         .map(|(nots, operand)| {
             nots.into_iter().rev().fold(operand, |operand, start| {
                 let span = start..operand.span.end;
-                Expr::new(
-                    ExprKind::UnaryOp {
-                        op: UnaryOp::Not,
-                        operand: Box::new(operand),
-                    },
-                    span,
-                )
+                Expr::new(ExprKind::UnaryOp { op: UnaryOp::Not, operand: Box::new(operand) }, span)
             })
-        });
+        })
+        .boxed();
 
-    // `a and b and c` is one node; the common single-operand case allocates nothing.
-    let bool_chain = |item: Boxed<'src, 'src, I, Expr, extra::Err<Er>>, op_tok: Kw, op: BoolOp| {
-        item.clone()
-            .then(kw(op_tok).ignore_then(item).repeated().collect::<Vec<_>>())
-            .map(move |(first, mut rest)| {
-                if rest.is_empty() {
-                    return first;
-                }
-                let span = first.span.start..rest.last().map_or(first.span.end, |e| e.span.end);
-                rest.insert(0, first);
-                Expr::new(ExprKind::BoolOp { op, values: rest }, span)
-            })
-    };
-    let and_test = bool_chain(not_test.boxed(), Kw::And, BoolOp::And).boxed();
-    let or_test = bool_chain(and_test, Kw::Or, BoolOp::Or).boxed();
+    // `and` / `or` chains (see `operators::boolean`).
+    let bool_op = select! {
+        Tok::Kw(Kw::And) => BoolOp::And,
+        Tok::Kw(Kw::Or) => BoolOp::Or,
+    }
+    .labelled("an operator");
+    let or_test = not_test
+        .clone()
+        .then(bool_op.then(not_test).repeated().collect::<Vec<_>>())
+        .map(|(first, rest)| operators::boolean(first, rest))
+        .boxed();
 
     let ternary = or_test
         .clone()
-        .then(
-            kw(Kw::If)
-                .ignore_then(or_test)
-                .then_ignore(kw(Kw::Else))
-                .then(expr.clone())
-                .or_not(),
-        )
+        .then(kw(Kw::If).ignore_then(or_test).then_ignore(kw(Kw::Else)).then(expr.clone()).or_not())
         .map(|(body, rest)| match rest {
             None => body,
             Some((test, orelse)) => {
                 let span = body.span.start..orelse.span.end;
-                Expr::new(
-                    ExprKind::IfExp(Box::new(IfExp { test, body, orelse })),
-                    span,
-                )
+                Expr::new(ExprKind::IfExp(Box::new(IfExp { test, body, orelse })), span)
             }
         });
 
@@ -511,30 +413,16 @@ where
             span: span_range(e.span()),
         });
     let lambda = kw(Kw::Lambda)
-        .ignore_then(
-            lambda_param
-                .separated_by(comma.clone())
-                .allow_trailing()
-                .collect::<Vec<_>>(),
-        )
+        .ignore_then(lambda_param.separated_by(comma.clone()).allow_trailing().collect::<Vec<_>>())
         .then_ignore(op(Op::Colon))
         .then(expr.clone())
         .map_with(|(params, body), e| {
-            Expr::new(
-                ExprKind::Lambda(Box::new(Lambda { params, body })),
-                span_range(e.span()),
-            )
+            Expr::new(ExprKind::Lambda(Box::new(Lambda { params, body })), span_range(e.span()))
         });
 
     expr.define(lambda.or(ternary).labelled("expression"));
 
-    ExprParsers {
-        expr: expr.boxed(),
-        star_expr,
-        target,
-        call_args,
-        ident,
-    }
+    ExprParsers { expr: expr.boxed(), star_expr, target, call_args, ident }
 }
 
 /// Converts a chumsky span to the byte range used in the tree.

@@ -85,10 +85,7 @@ impl<'src> Layout<'src> {
     fn new(source: &'src str) -> Self {
         Layout {
             source,
-            out: Lexed {
-                tokens: Vec::with_capacity(source.len() / 4),
-                ..Lexed::default()
-            },
+            out: Lexed { tokens: Vec::with_capacity(source.len() / 4), ..Lexed::default() },
             indents: vec![Indentation { tab8: 0, tab1: 0 }],
             brackets: Vec::new(),
             line_chain: 0,
@@ -104,10 +101,10 @@ impl<'src> Layout<'src> {
             let span = raw.span();
             match result {
                 Ok(RawTok::Newline) => self.newline(span),
-                Ok(RawTok::Comment) => self.out.comments.push(Comment {
-                    text: self.source[span.clone()].to_string(),
-                    span,
-                }),
+                Ok(RawTok::Comment) => self
+                    .out
+                    .comments
+                    .push(Comment { text: self.source[span.clone()].to_string(), span }),
                 Ok(RawTok::Continuation) => {}
                 Ok(kind) => {
                     let tok = self.convert(kind, &span);
@@ -140,11 +137,7 @@ impl<'src> Layout<'src> {
             RawTok::Str => {
                 // Only escapes and bytes literals can be malformed once the quotes matched.
                 let needs_check = text.contains('\\') || text.starts_with(['b', 'B', 'r', 'R']);
-                let findings = if needs_check {
-                    literal::check_string(text)
-                } else {
-                    Vec::new()
-                };
+                let findings = if needs_check { literal::check_string(text) } else { Vec::new() };
                 for (message, at) in findings {
                     let at = span.start + at.start..span.start + at.end;
                     self.out
@@ -218,11 +211,7 @@ impl<'src> Layout<'src> {
         match tok {
             Tok::Op(Op::LParen | Op::LBracket | Op::LBrace) => {
                 let Tok::Op(op) = tok else { unreachable!() };
-                self.brackets.push(Open {
-                    op,
-                    span: span.clone(),
-                    chain: 0,
-                });
+                self.brackets.push(Open { op, span: span.clone(), chain: 0 });
                 self.deeper(1, &span);
             }
             Tok::Op(close @ (Op::RParen | Op::RBracket | Op::RBrace))
@@ -330,9 +319,7 @@ impl<'src> Layout<'src> {
 
     /// Compares the indentation before the first token of a logical line with the open levels.
     fn indentation(&mut self, token_start: usize) {
-        let line_start = self.source[..token_start]
-            .rfind('\n')
-            .map_or(0, |at| at + 1);
+        let line_start = self.source[..token_start].rfind('\n').map_or(0, |at| at + 1);
         let mut current = Indentation { tab8: 0, tab1: 0 };
         for byte in self.source[line_start..token_start].bytes() {
             match byte {
@@ -376,11 +363,9 @@ impl<'src> Layout<'src> {
             "unindent does not match any outer indentation level"
         };
         self.out.diagnostics.push(
-            Diagnostic::error(message, span)
-                .with_label("this indentation")
-                .with_hint(
-                    "indent every line of a block by the same amount as the block's first line",
-                ),
+            Diagnostic::error(message, span).with_label("this indentation").with_hint(
+                "indent every line of a block by the same amount as the block's first line",
+            ),
         );
     }
 
@@ -400,11 +385,7 @@ impl<'src> Layout<'src> {
             self.poison(open.span.start);
             // An unterminated string after the bracket probably swallowed its closing bracket:
             // that string's error is the one to fix.
-            if self
-                .unterminated_strings
-                .iter()
-                .any(|&at| at > open.span.start)
-            {
+            if self.unterminated_strings.iter().any(|&at| at > open.span.start) {
                 continue;
             }
             self.out.diagnostics.push(

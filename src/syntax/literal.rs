@@ -33,9 +33,7 @@ pub fn decode_int(text: &str) -> Option<i128> {
     let mut value: i128 = 0;
     for c in digits.chars().filter(|&c| c != '_') {
         let digit = c.to_digit(radix)?;
-        value = value
-            .checked_mul(radix as i128)?
-            .checked_add(digit as i128)?;
+        value = value.checked_mul(radix as i128)?.checked_add(digit as i128)?;
     }
     Some(value)
 }
@@ -74,9 +72,7 @@ fn split(text: &str) -> Parts<'_> {
     // An unterminated literal has no closing quotes to strip.
     let close = if triple
         && inner.len() >= 3
-        && inner.as_bytes()[inner.len() - 3..]
-            .iter()
-            .all(|&b| b == quote)
+        && inner.as_bytes()[inner.len() - 3..].iter().all(|&b| b == quote)
     {
         3
     } else if !triple && inner.as_bytes().last() == Some(&quote) && !ends_with_escape(inner) {
@@ -84,12 +80,7 @@ fn split(text: &str) -> Parts<'_> {
     } else {
         0
     };
-    Parts {
-        raw,
-        bytes,
-        body_start: prefix_len + open,
-        body: &inner[..inner.len() - close],
-    }
+    Parts { raw, bytes, body_start: prefix_len + open, body: &inner[..inner.len() - close] }
 }
 
 /// True when the final character of `s` is escaped by an odd run of backslashes.
@@ -133,11 +124,7 @@ pub fn decode_string(text: &str) -> String {
     } else {
         decode_body(parts.body, parts.bytes, &mut |_, _| {})
     };
-    if value.contains('\r') {
-        value.replace("\r\n", "\n")
-    } else {
-        value
-    }
+    if value.contains('\r') { value.replace("\r\n", "\n") } else { value }
 }
 
 /// Decodes escapes in a non-raw body, reporting malformed ones (message, range within the body).
@@ -244,10 +231,7 @@ mod tests {
         assert_eq!(decode_int("0xff"), Some(255));
         assert_eq!(decode_int("0o17"), Some(15));
         assert_eq!(decode_int("0b1010"), Some(10));
-        assert_eq!(
-            decode_int("170141183460469231731687303715884105727"),
-            Some(i128::MAX)
-        );
+        assert_eq!(decode_int("170141183460469231731687303715884105727"), Some(i128::MAX));
         assert_eq!(decode_int("170141183460469231731687303715884105728"), None);
         assert!(check_int("007").is_err());
         assert!(check_int("000").is_ok());
@@ -278,10 +262,7 @@ mod tests {
 
     #[test]
     fn string_checks() {
-        assert_eq!(
-            check_string(r#""\x4""#),
-            vec![("truncated \\xXX escape".to_string(), 1..4)]
-        );
+        assert_eq!(check_string(r#""\x4""#), vec![("truncated \\xXX escape".to_string(), 1..4)]);
         assert_eq!(check_string(r#"b"é""#).len(), 1);
         assert!(check_string(r#"r"\x""#).is_empty());
     }

@@ -33,6 +33,7 @@ mod errors;
 mod expr;
 pub mod lexer;
 pub mod literal;
+mod operators;
 mod recovery;
 pub mod sexpr;
 mod stmt;
@@ -62,10 +63,7 @@ pub fn parse_module(source: &str) -> (Option<ast::Module>, Vec<Diagnostic>) {
         errors::merge(source, &mut diagnostics, errors, lexed.poisoned_from);
         body
     };
-    let module = body.map(|body| ast::Module {
-        body,
-        comments: lexed.comments,
-    });
+    let module = body.map(|body| ast::Module { body, comments: lexed.comments });
     (module, diagnostics)
 }
 
@@ -82,27 +80,19 @@ pub fn parse_expr(source: &str) -> Result<ast::Expr, Vec<Diagnostic>> {
         .tokens
         .into_iter()
         .filter(|(tok, _)| {
-            !matches!(
-                tok,
-                token::Tok::Newline | token::Tok::Indent | token::Tok::Dedent
-            )
+            !matches!(tok, token::Tok::Newline | token::Tok::Indent | token::Tok::Dedent)
         })
         .collect();
     let eoi = SimpleSpan::from(source.len()..source.len());
     let input = tokens.as_slice().map(eoi, |(tok, span)| (tok, span));
-    let fast = expr::expr_parsers::<_, EmptyErr>()
-        .expr
-        .then_ignore(end())
-        .parse(input);
+    let fast = expr::expr_parsers::<_, EmptyErr>().expr.then_ignore(end()).parse(input);
     if !fast.has_errors()
         && diagnostics.is_empty()
         && let Some(expr) = fast.into_output()
     {
         return Ok(expr);
     }
-    let parser = expr::expr_parsers::<_, Rich<'_, token::Tok<'_>>>()
-        .expr
-        .then_ignore(end());
+    let parser = expr::expr_parsers::<_, Rich<'_, token::Tok<'_>>>().expr.then_ignore(end());
     let (parsed, errors) = parser.parse(input).into_output_errors();
     let errors = errors.iter().map(errors::convert).collect();
     errors::merge(source, &mut diagnostics, errors, lexed.poisoned_from);

@@ -33,14 +33,10 @@ pub(crate) fn parse_recovering<'src>(
     let eoi = SimpleSpan::from(source.len()..source.len());
     for _ in 0..MAX_ERRORS {
         let input = tokens.as_slice().map(eoi, |(tok, span)| (tok, span));
-        let (body, errors) = module_parser::<_, Rich<'_, Tok<'_>>>()
-            .parse(input)
-            .into_output_errors();
-        let fatal_at = if body.is_none() {
-            errors.iter().map(|e| e.span().start).max()
-        } else {
-            None
-        };
+        let (body, errors) =
+            module_parser::<_, Rich<'_, Tok<'_>>>().parse(input).into_output_errors();
+        let fatal_at =
+            if body.is_none() { errors.iter().map(|e| e.span().start).max() } else { None };
         // Errors found on a synthetic `pass` (a real one is never zero-width) repeat an earlier one.
         diagnostics.extend(
             errors
@@ -91,12 +87,7 @@ fn remove_synthetic(body: &mut Vec<Stmt>) {
 /// Index of the first token of the logical line that contains token `index`.
 fn line_start(tokens: &[SpannedTok<'_>], index: usize) -> usize {
     let mut start = index;
-    while start > 0
-        && !matches!(
-            tokens[start - 1].0,
-            Tok::Newline | Tok::Indent | Tok::Dedent
-        )
-    {
+    while start > 0 && !matches!(tokens[start - 1].0, Tok::Newline | Tok::Indent | Tok::Dedent) {
         start -= 1;
     }
     start
@@ -107,9 +98,7 @@ fn line_start(tokens: &[SpannedTok<'_>], index: usize) -> usize {
 fn excise(tokens: &mut Vec<SpannedTok<'_>>, at: usize) -> bool {
     let Some(mut index) = tokens.iter().position(|(_, span)| span.start >= at) else {
         // The error is at the end of input: blame the last real token's line.
-        return match tokens
-            .iter()
-            .rposition(|(tok, _)| !matches!(tok, Tok::Newline | Tok::Dedent))
+        return match tokens.iter().rposition(|(tok, _)| !matches!(tok, Tok::Newline | Tok::Dedent))
         {
             Some(last) => excise_line(tokens, line_start(tokens, last)),
             None => false,

@@ -245,11 +245,7 @@ fn write_stmt(out: &mut String, s: &Stmt, depth: usize) {
             write_expr(out, value);
             out.push('\n');
         }
-        StmtKind::AnnAssign {
-            target,
-            annotation,
-            value,
-        } => {
+        StmtKind::AnnAssign { target, annotation, value } => {
             write_expr(out, target);
             out.push_str(": ");
             write_expr(out, annotation);

@@ -77,13 +77,7 @@ where
     I: ValueInput<'src, Token = Tok<'src>, Span = SimpleSpan> + 'src,
     Er: SyntaxError<'src, I>,
 {
-    let ExprParsers {
-        expr,
-        star_expr,
-        target,
-        call_args,
-        ident,
-    } = expr_parsers::<I, Er>();
+    let ExprParsers { expr, star_expr, target, call_args, ident } = expr_parsers::<I, Er>();
     let newline = just(Tok::Newline);
     let comma = op(Op::Comma);
     let exprs = comma_list(star_expr.clone()).boxed();
@@ -96,9 +90,7 @@ where
         kw(Kw::Pass).to(StmtKind::Pass),
         kw(Kw::Break).to(StmtKind::Break),
         kw(Kw::Continue).to(StmtKind::Continue),
-        kw(Kw::Return)
-            .ignore_then(exprs.clone().or_not())
-            .map(StmtKind::Return),
+        kw(Kw::Return).ignore_then(exprs.clone().or_not()).map(StmtKind::Return),
         kw(Kw::Assert)
             .ignore_then(expr.clone())
             .then(comma.clone().ignore_then(expr.clone()).or_not())
@@ -125,9 +117,7 @@ where
             .ignore_then(expr.clone())
             .then(op(Op::Assign).ignore_then(exprs.clone()).or_not())
             .map(|(annotation, value)| Tail::Annotated(annotation, value)),
-        aug_op
-            .then(exprs.clone())
-            .map(|(op, value)| Tail::Augmented(op, value)),
+        aug_op.then(exprs.clone()).map(|(op, value)| Tail::Augmented(op, value)),
         op(Op::Assign)
             .ignore_then(exprs.clone())
             .repeated()
@@ -138,67 +128,49 @@ where
     .or_not()
     .map(|tail| tail.unwrap_or(Tail::Nothing));
 
-    let expr_stmt = exprs
-        .clone()
-        .then(tail)
-        .validate(|(first, tail), _, emitter| match tail {
-            Tail::Nothing => StmtKind::Expr(first),
-            Tail::Annotated(annotation, value) => {
-                if matches!(first.kind, ExprKind::Tuple(_)) {
-                    emitter.emit(Er::custom(
-                        SimpleSpan::from(first.span.clone()),
-                        "only a single target can be annotated",
-                        "a tuple of targets",
-                    ));
-                } else {
-                    check_target(&first, emitter);
-                }
-                StmtKind::AnnAssign {
-                    target: first,
-                    annotation,
-                    value,
-                }
+    let expr_stmt = exprs.clone().then(tail).validate(|(first, tail), _, emitter| match tail {
+        Tail::Nothing => StmtKind::Expr(first),
+        Tail::Annotated(annotation, value) => {
+            if matches!(first.kind, ExprKind::Tuple(_)) {
+                emitter.emit(Er::custom(
+                    SimpleSpan::from(first.span.clone()),
+                    "only a single target can be annotated",
+                    "a tuple of targets",
+                ));
+            } else {
+                check_target(&first, emitter);
             }
-            Tail::Augmented(op, value) => {
-                if matches!(first.kind, ExprKind::Tuple(_) | ExprKind::List(_)) {
-                    emitter.emit(Er::custom(
-                        SimpleSpan::from(first.span.clone()),
-                        "a tuple cannot be the target of an augmented assignment",
-                        "a tuple of targets",
-                    ));
-                } else {
-                    check_target(&first, emitter);
-                }
-                StmtKind::AugAssign {
-                    target: first,
-                    op,
-                    value,
-                }
+            StmtKind::AnnAssign { target: first, annotation, value }
+        }
+        Tail::Augmented(op, value) => {
+            if matches!(first.kind, ExprKind::Tuple(_) | ExprKind::List(_)) {
+                emitter.emit(Er::custom(
+                    SimpleSpan::from(first.span.clone()),
+                    "a tuple cannot be the target of an augmented assignment",
+                    "a tuple of targets",
+                ));
+            } else {
+                check_target(&first, emitter);
             }
-            Tail::Assigned(mut rest) => {
-                let value = rest.pop().expect("at least one `= value` was parsed");
-                let mut targets = Vec::with_capacity(rest.len() + 1);
-                targets.push(first);
-                targets.extend(rest);
-                for target in &targets {
-                    check_target(target, emitter);
-                }
-                StmtKind::Assign { targets, value }
+            StmtKind::AugAssign { target: first, op, value }
+        }
+        Tail::Assigned(mut rest) => {
+            let value = rest.pop().expect("at least one `= value` was parsed");
+            let mut targets = Vec::with_capacity(rest.len() + 1);
+            targets.push(first);
+            targets.extend(rest);
+            for target in &targets {
+                check_target(target, emitter);
             }
-        });
-
-    let small_stmt = keyword_stmt.or(expr_stmt).map_with(|kind, e| Stmt {
-        kind,
-        span: span_range(e.span()),
+            StmtKind::Assign { targets, value }
+        }
     });
+
+    let small_stmt =
+        keyword_stmt.or(expr_stmt).map_with(|kind, e| Stmt { kind, span: span_range(e.span()) });
     let simple_line = small_stmt
         .clone()
-        .then(
-            op(Op::Semi)
-                .ignore_then(small_stmt)
-                .repeated()
-                .collect::<Vec<_>>(),
-        )
+        .then(op(Op::Semi).ignore_then(small_stmt).repeated().collect::<Vec<_>>())
         .then_ignore(op(Op::Semi).or_not())
         .then_ignore(newline)
         .boxed();
@@ -249,11 +221,7 @@ where
         });
     let class_rest = kw(Kw::Class)
         .ignore_then(ident.clone())
-        .then(
-            call_args
-                .delimited_by(op(Op::LParen), op(Op::RParen))
-                .or_not(),
-        )
+        .then(call_args.delimited_by(op(Op::LParen), op(Op::RParen)).or_not())
         .then(colon_block.clone())
         .map(|((name, bases), body)| {
             StmtKind::ClassDef(Box::new(ClassDef {
@@ -264,18 +232,17 @@ where
             }))
         });
     let decorator = op(Op::At).ignore_then(expr.clone()).then_ignore(newline);
-    let definition = decorator
-        .repeated()
-        .collect::<Vec<_>>()
-        .then(function_rest.or(class_rest))
-        .map(|(decorators, mut kind)| {
-            match &mut kind {
-                StmtKind::FunctionDef(def) => def.decorators = decorators,
-                StmtKind::ClassDef(def) => def.decorators = decorators,
-                _ => {}
-            }
-            kind
-        });
+    let definition =
+        decorator.repeated().collect::<Vec<_>>().then(function_rest.or(class_rest)).map(
+            |(decorators, mut kind)| {
+                match &mut kind {
+                    StmtKind::FunctionDef(def) => def.decorators = decorators,
+                    StmtKind::ClassDef(def) => def.decorators = decorators,
+                    _ => {}
+                }
+                kind
+            },
+        );
 
     let elif_chain = kw(Kw::Elif)
         .map_with(|_, e| {
@@ -295,13 +262,8 @@ where
             // Fold the elif chain from the innermost branch outwards.
             let mut orelse = orelse.unwrap_or_default();
             for ((start, test), body) in elifs.into_iter().rev() {
-                let end = body_end(&orelse)
-                    .or_else(|| body_end(&body))
-                    .unwrap_or(test.span.end);
-                orelse = vec![Stmt {
-                    kind: StmtKind::If { test, body, orelse },
-                    span: start..end,
-                }];
+                let end = body_end(&orelse).or_else(|| body_end(&body)).unwrap_or(test.span.end);
+                orelse = vec![Stmt { kind: StmtKind::If { test, body, orelse }, span: start..end }];
             }
             StmtKind::If { test, body, orelse }
         });
@@ -322,18 +284,9 @@ where
     let with_item = expr
         .clone()
         .then(kw(Kw::As).ignore_then(targets.clone()).or_not())
-        .map_with(|(context, target), e| WithItem {
-            context,
-            target,
-            span: span_range(e.span()),
-        });
+        .map_with(|(context, target), e| WithItem { context, target, span: span_range(e.span()) });
     let with_stmt = kw(Kw::With)
-        .ignore_then(
-            with_item
-                .separated_by(comma.clone())
-                .at_least(1)
-                .collect::<Vec<_>>(),
-        )
+        .ignore_then(with_item.separated_by(comma.clone()).at_least(1).collect::<Vec<_>>())
         .then(colon_block)
         .validate(|(items, body), _, emitter| {
             for item in &items {
@@ -357,19 +310,13 @@ where
                 _ => None,
             };
             let span: SimpleSpan = e.span();
-            let stmt = Stmt {
-                kind,
-                span: start..end.unwrap_or(span.end),
-            };
+            let stmt = Stmt { kind, span: start..end.unwrap_or(span.end) };
             (stmt, Vec::new())
         });
 
     stmt.define(compound.or(simple_line).labelled("statement"));
 
-    stmt.repeated()
-        .collect::<StmtList>()
-        .map(|list| list.0)
-        .then_ignore(end())
+    stmt.repeated().collect::<StmtList>().map(|list| list.0).then_ignore(end())
 }
 
 /// The statements of one logical line: the first and any after `;` (usually none, so no allocation).
