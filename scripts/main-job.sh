@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# The main job: build tirscript and run it. This is the README's first command.
+# The main job: build tirscript and check the example kernels (parse, build the IR, verify), then
+# show one in its canonical form. This is the README's first command.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 cargo build --release --quiet
-./target/release/tirscript --help
+./target/release/tirscript check examples/*.tir
+./target/release/tirscript fmt --check examples/*.tir
+./target/release/tirscript lower examples/matmul.tir
