@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The main job: build tirscript and check the example kernels (parse, build the IR, verify), then
-# show one in its canonical form. This is the README's first command.
+# The main job: build tirscript, check the example kernels (parse, build the IR, verify) and that
+# they are in canonical form, then lower one. This is the README's first command.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
