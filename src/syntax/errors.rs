@@ -35,10 +35,8 @@ const OPERATORS: &[&str] = &[
     "`.`",
     "`(`",
     "`[`",
-    "keyword `if`",
     "keyword `and`",
     "keyword `or`",
-    "keyword `in`",
     "keyword `not`",
     "keyword `is`",
 ];
