@@ -1,6 +1,12 @@
 //! Parse throughput on a generated module of realistic TVMScript (blocks, loops, arithmetic,
 //! intrinsic calls). Run with `cargo bench --bench syntax`; criterion reports MB/s for the lexer alone
 //! and for lexing + parsing.
+//!
+//! Figures for the 384 KB module (240 functions), 2026-11-21: instruction counts (callgrind, exact
+//! and load-independent) are 58 per byte for `lex` and 382 per byte for `parse_module` (lexing
+//! included); wall clock on the shared 2-core machine under load average 12-14 was 45 MiB/s and
+//! 3.8 MiB/s. The chumsky grammar is the bottleneck: about 2,500 instructions per expression operand
+//! go through its combinator layers even on the error-free fast path.
 
 use std::fmt::Write;
 use std::hint::black_box;
