@@ -40,19 +40,13 @@ fn load(path: &Path) -> Result<Side, String> {
     let text = super::read_input(path)?;
     if path.extension().is_some_and(|e| e == "json") {
         let module = crate::json::from_json(&text).map_err(|e| format!("{name}: {e}"))?;
-        return Ok(Side {
-            module,
-            lone_function: false,
-        });
+        return Ok(Side { module, lone_function: false });
     }
     let parsed = crate::eval::parse_script(&name, &text);
     match parsed.module {
         Some(module) if !parsed.has_errors() => {
             let lone_function = module.len() == 1 && is_lone_function_source(&text);
-            Ok(Side {
-                module,
-                lone_function,
-            })
+            Ok(Side { module, lone_function })
         }
         _ => {
             let file = SourceFile::new(name.clone(), text);
@@ -77,9 +71,7 @@ pub fn run(args: &DiffArgs) -> i32 {
             return 2;
         }
     };
-    let options = EqualOptions {
-        map_free_vars: args.map_free_vars,
-    };
+    let options = EqualOptions { map_free_vars: args.map_free_vars };
     match difference(&lhs, &rhs, options) {
         None => 0,
         Some(report) => {
@@ -91,32 +83,14 @@ pub fn run(args: &DiffArgs) -> i32 {
 
 /// The report of the first difference between two sides, or `None` when they are equal.
 fn difference(lhs: &Side, rhs: &Side, options: EqualOptions) -> Option<String> {
-    let print = PrintOptions {
-        syntax_sugar: false,
-        ..PrintOptions::default()
-    };
+    let print = PrintOptions { syntax_sugar: false, ..PrintOptions::default() };
     let lone = |s: &Side| {
-        if s.lone_function {
-            s.module
-                .functions()
-                .next()
-                .map(|(g, f)| (g.name().to_string(), f.clone()))
-        } else {
-            None
-        }
+        if s.lone_function { s.module.functions().next().map(|(_, f)| f.clone()) } else { None }
     };
-    if let (Some((lname, lf)), Some((rname, rf))) = (lone(lhs), lone(rhs)) {
+    if let (Some(lf), Some(rf)) = (lone(lhs), lone(rhs)) {
         let mismatch = compare_structural(lf.as_ref(), rf.as_ref(), options).err()?;
-        let l = print_underlined(
-            Node::NamedFunc(&lf, &lname),
-            std::slice::from_ref(&mismatch.lhs_path),
-            &print,
-        );
-        let r = print_underlined(
-            Node::NamedFunc(&rf, &rname),
-            std::slice::from_ref(&mismatch.rhs_path),
-            &print,
-        );
+        let l = print_underlined(Node::Func(&lf), std::slice::from_ref(&mismatch.lhs_path), &print);
+        let r = print_underlined(Node::Func(&rf), std::slice::from_ref(&mismatch.rhs_path), &print);
         return Some(report(&mismatch, &l, &r));
     }
     let mismatch = compare_structural(&lhs.module, &rhs.module, options).err()?;
@@ -137,11 +111,7 @@ fn difference(lhs: &Side, rhs: &Side, options: EqualOptions) -> Option<String> {
 /// rhs at PATH:` + rhs script, with the values that differ on a last line.
 fn report(m: &Mismatch, lhs: &str, rhs: &str) -> String {
     let path = |p: &crate::analysis::path::ObjectPath| {
-        if p.is_root() {
-            "<root>".to_string()
-        } else {
-            format!("<root>.{p}")
-        }
+        if p.is_root() { "<root>".to_string() } else { format!("<root>.{p}") }
     };
     format!(
         "StructuralEqual check failed, caused by lhs at {}:\n{lhs}\nand rhs at {}:\n{rhs}\n\nlhs has {}, rhs has {}\n",

@@ -4,7 +4,6 @@
 //! `T.where`, `T.reads`, `T.writes` (always printed), `T.block_attr`, `T.alloc_buffer`,
 //! `T.match_buffer`, `with T.init():`, then the body.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use tirscript_printer::{ExprDoc, StmtDoc};
@@ -28,17 +27,19 @@ impl Docsifier<'_> {
         }
     }
 
-    /// The loops enclosing the block being printed, by loop variable id.
-    fn enclosing_loops(&self) -> HashMap<u64, For> {
-        let mut loops = HashMap::new();
-        for f in &self.frames {
+    /// The enclosing loop whose variable is `var_id`: a loop owning an open frame, or a loop
+    /// fused into such a loop's `T.grid` (TVM collects the same set).
+    fn enclosing_loop(&self, var_id: u64) -> Option<&For> {
+        self.frames.iter().find_map(|f| {
             let mut cursor = f.loop_stmt.as_ref().map(|s| s.node());
             while let Some(StmtNode::For(l)) = cursor {
-                loops.insert(l.loop_var.id(), l.clone());
+                if l.loop_var.id() == var_id {
+                    return Some(l);
+                }
                 cursor = Some(l.body.node());
             }
-        }
-        loops
+            None
+        })
     }
 
     fn block(
@@ -49,10 +50,9 @@ impl Docsifier<'_> {
     ) -> StmtDoc {
         self.push_frame(Some(block_id(block)));
         let top = self.top();
-        let loops = self.enclosing_loops();
         let sugar = self.sugar();
         // Step 1: iteration variables.
-        let remappable = |i: usize| -> bool {
+        let remappable = |d: &Self, i: usize| -> bool {
             let Some((r, _)) = realize else { return false };
             let iv = &block.iter_vars[i];
             if !sugar || !matches!(iv.iter_type, IterVarType::DataPar | IterVarType::CommReduce) {
@@ -62,13 +62,12 @@ impl Docsifier<'_> {
             else {
                 return false;
             };
-            loops
-                .get(&v.id())
+            d.enclosing_loop(v.id())
                 .is_some_and(|l| same_expr(&l.min, &dom.min) && same_expr(&l.extent, &dom.extent))
         };
         let mut pending: Vec<usize> = Vec::new();
         for i in 0..block.iter_vars.len() {
-            if remappable(i) {
+            if remappable(self, i) {
                 pending.push(i);
             } else {
                 self.flush_remap(block, bp, realize, &mut pending, top);
@@ -105,10 +104,8 @@ impl Docsifier<'_> {
         self.emit(top, StmtDoc::expr(call));
         // Step 4: annotations.
         if !block.annotations.is_empty() {
-            let a = self.attr_value(
-                &AttrValue::Map(block.annotations.clone()),
-                &bp.attr("annotations"),
-            );
+            let a = self
+                .attr_value(&AttrValue::Map(block.annotations.clone()), &bp.attr("annotations"));
             let call = self.t("block_attr").call(vec![a]);
             self.emit(top, StmtDoc::expr(call));
         }
@@ -153,14 +150,9 @@ impl Docsifier<'_> {
         // Step 8: the body.
         self.as_doc_body(&block.body, &bp.attr("body"));
         let stmts = self.pop_frame();
-        let name = bp
-            .attr("name_hint")
-            .tag(ExprDoc::str(block.name_hint.as_str()));
-        let kwargs = if realize.is_none() {
-            vec![("no_realize", ExprDoc::bool(true))]
-        } else {
-            vec![]
-        };
+        let name = bp.attr("name_hint").tag(ExprDoc::str(block.name_hint.as_str()));
+        let kwargs =
+            if realize.is_none() { vec![("no_realize", ExprDoc::bool(true))] } else { vec![] };
         let call = self.t("block").call_kw(vec![name], kwargs);
         StmtDoc::scope(None, call, stmts)
     }
@@ -226,11 +218,7 @@ impl Docsifier<'_> {
                     let iv = &block.iter_vars[i];
                     lhs.push(self.define_var(&iv.var, top));
                     values.push(self.expr(&r.iter_values[i], &rp.attr("iter_values").idx(i)));
-                    kinds.push(if iv.iter_type == IterVarType::DataPar {
-                        'S'
-                    } else {
-                        'R'
-                    });
+                    kinds.push(if iv.iter_type == IterVarType::DataPar { 'S' } else { 'R' });
                 }
                 let rhs = self
                     .t("axis")

@@ -97,11 +97,8 @@ impl Docsifier<'_> {
         if !self.is_defined(data.id()) {
             let dp = p.attr("data");
             if defs >= VarDefinition::DataPointer && single_use(data) {
-                let doc = VarDoc::BufferField {
-                    buffer: buffer.clone(),
-                    field: "data",
-                    index: None,
-                };
+                let doc =
+                    VarDoc::BufferField { buffer: buffer.clone(), field: "data", index: None };
                 self.define_as(data.id(), frame, doc);
                 inline_data = true;
             } else {
@@ -169,42 +166,26 @@ impl Docsifier<'_> {
         }
         let node = buffer.node();
         if node.data_alignment != ALLOC_ALIGNMENT {
-            kwargs.push((
-                "align",
-                p.attr("data_alignment")
-                    .tag(ExprDoc::int(node.data_alignment)),
-            ));
+            kwargs.push(("align", p.attr("data_alignment").tag(ExprDoc::int(node.data_alignment))));
         }
         if needs_factor || node.offset_factor != 1 {
             kwargs.push((
                 "offset_factor",
-                p.attr("offset_factor")
-                    .tag(ExprDoc::int(node.offset_factor)),
+                p.attr("offset_factor").tag(ExprDoc::int(node.offset_factor)),
             ));
         }
         if node.buffer_type != BufferType::Default {
-            kwargs.push((
-                "buffer_type",
-                p.attr("buffer_type").tag(ExprDoc::str("auto")),
-            ));
+            kwargs.push(("buffer_type", p.attr("buffer_type").tag(ExprDoc::str("auto"))));
         }
         if !node.axis_separators.is_empty() {
-            let seps = node
-                .axis_separators
-                .iter()
-                .map(|s| ExprDoc::int(*s))
-                .collect();
-            kwargs.push((
-                "axis_separators",
-                p.attr("axis_separators").tag(ExprDoc::list(seps)),
-            ));
+            let seps = node.axis_separators.iter().map(|s| ExprDoc::int(*s)).collect();
+            kwargs.push(("axis_separators", p.attr("axis_separators").tag(ExprDoc::list(seps))));
         }
         match out_of_line.len() {
             0 => {}
             1 => {
-                let (lhs, rhs) = out_of_line
-                    .pop()
-                    .unwrap_or_else(|| (ExprDoc::none(), ExprDoc::none()));
+                let (lhs, rhs) =
+                    out_of_line.pop().unwrap_or_else(|| (ExprDoc::none(), ExprDoc::none()));
                 self.emit(frame, StmtDoc::assign(lhs, Some(rhs), None));
             }
             _ => {
@@ -215,11 +196,7 @@ impl Docsifier<'_> {
                 );
             }
         }
-        BufferAttrs {
-            shape,
-            dtype,
-            kwargs,
-        }
+        BufferAttrs { shape, dtype, kwargs }
     }
 
     /// `T.<method>(args..., shape, dtype, key=value...)`, declaring new variables in `frame`.
@@ -249,11 +226,7 @@ impl Docsifier<'_> {
 
     /// Defines `buffer` in frame `frame` under its name (`buffer` when empty).
     pub(crate) fn define_buffer(&mut self, buffer: &Buffer, frame: usize) -> ExprDoc {
-        let hint = if buffer.name().is_empty() {
-            "buffer"
-        } else {
-            buffer.name()
-        };
+        let hint = if buffer.name().is_empty() { "buffer" } else { buffer.name() };
         self.define(buffer.id(), frame, hint)
     }
 
@@ -263,14 +236,8 @@ impl Docsifier<'_> {
         if !self.is_defined(buffer.id()) {
             let frame = self.lowest_def_frame(buffer.id());
             let lhs = self.define_buffer(buffer, frame);
-            let rhs = self.buffer_decl(
-                buffer,
-                "Buffer",
-                vec![],
-                p,
-                frame,
-                VarDefinition::DataPointer,
-            );
+            let rhs =
+                self.buffer_decl(buffer, "Buffer", vec![], p, frame, VarDefinition::DataPointer);
             self.emit(frame, StmtDoc::assign(lhs, Some(rhs), None));
         }
         match self.var_doc(buffer.id()) {

@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 use tirscript_printer::{ExprDoc, StmtDoc};
 
 use super::path::P;
-use super::prefix::{CommonPrefix, NodeId, PrefixWalker};
+use super::prefix::{CommonPrefix, IdMap, NodeId, PrefixRoot};
 use super::{Node, PrintOptions};
 use crate::ir::{Buffer, PrimExpr, Stmt};
 
@@ -30,14 +30,10 @@ const RESERVED: &[&str] = &[
 /// How the doc of a defined object is made at each use.
 #[derive(Clone, Debug)]
 pub(crate) enum VarDoc {
-    /// A plain name.
-    Name(String),
+    /// A plain name, with its doc (shared between uses when no source paths are tracked).
+    Name(String, ExprDoc),
     /// A field of a buffer: `A.data`, `A.elem_offset`, `A.strides[i]`.
-    BufferField {
-        buffer: Buffer,
-        field: &'static str,
-        index: Option<usize>,
-    },
+    BufferField { buffer: Buffer, field: &'static str, index: Option<usize> },
     /// `Module.f` for a function of the module being printed.
     ModuleMember { module: String, name: String },
 }
@@ -66,15 +62,22 @@ pub(crate) struct MetaEntry {
 pub struct Docsifier<'o> {
     pub(crate) options: &'o PrintOptions,
     pub(crate) frames: Vec<Frame>,
-    vars: HashMap<u64, (VarDoc, Option<String>)>,
+    vars: IdMap<u64, (VarDoc, Option<String>)>,
     defined_names: HashSet<String>,
-    pub(crate) prefix: CommonPrefix,
+    /// The common prefixes of the current root, computed on first need.
+    prefix: Option<CommonPrefix>,
+    /// What `prefix` is computed from.
+    prefix_root: PrefixRoot,
     pub(crate) metadata: Vec<MetaEntry>,
     pub(crate) uses_ir: bool,
     pub(crate) uses_tir: bool,
     /// The names given to the functions being printed (TVM's `binding_names`).
     pub(crate) binding_names: Vec<String>,
     track_paths: bool,
+    /// `T.<name>` docs built so far (used only when no source paths are tracked).
+    t_cache: HashMap<String, ExprDoc>,
+    /// `T.<dtype>` docs built so far (likewise).
+    dtype_cache: HashMap<crate::ir::DataType, ExprDoc>,
 }
 
 impl<'o> Docsifier<'o> {
@@ -82,14 +85,17 @@ impl<'o> Docsifier<'o> {
         Docsifier {
             options,
             frames: Vec::new(),
-            vars: HashMap::new(),
+            vars: IdMap::default(),
             defined_names: RESERVED.iter().map(|s| s.to_string()).collect(),
-            prefix: CommonPrefix::default(),
+            prefix: None,
+            prefix_root: PrefixRoot::Nothing,
             metadata: Vec::new(),
             uses_ir: false,
             uses_tir: false,
             binding_names: Vec::new(),
             track_paths,
+            t_cache: HashMap::new(),
+            dtype_cache: HashMap::new(),
         }
     }
 
@@ -100,7 +106,32 @@ impl<'o> Docsifier<'o> {
     /// `T.<name>`, noting that the `tir` import is needed.
     pub(crate) fn t(&mut self, name: &str) -> ExprDoc {
         self.uses_tir = true;
-        ExprDoc::id("T").attr(name)
+        if self.track_paths {
+            return ExprDoc::id("T").attr(name);
+        }
+        // Without source paths a doc is never modified after it is built, so one `T.<name>`
+        // doc serves every use.
+        if let Some(doc) = self.t_cache.get(name) {
+            return doc.clone();
+        }
+        let doc = ExprDoc::id("T").attr(name);
+        self.t_cache.insert(name.to_string(), doc.clone());
+        doc
+    }
+
+    /// `T.<dtype>` (`T.float32`, `T.int64`, ...), cached per dtype like [`Self::t`].
+    pub(crate) fn t_dtype(&mut self, dtype: crate::ir::DataType) -> ExprDoc {
+        if !self.track_paths
+            && let Some(doc) = self.dtype_cache.get(&dtype)
+        {
+            self.uses_tir = true;
+            return doc.clone();
+        }
+        let doc = self.t(&super::expr::dtype_str(dtype));
+        if !self.track_paths {
+            self.dtype_cache.insert(dtype, doc.clone());
+        }
+        doc
     }
 
     /// `I.<name>`, noting that the `ir` import is needed.
@@ -170,12 +201,12 @@ impl<'o> Docsifier<'o> {
         }
         let name = unique_name(hint, &self.defined_names);
         self.defined_names.insert(name.clone());
-        self.vars
-            .insert(id, (VarDoc::Name(name.clone()), Some(name.clone())));
+        let doc = ExprDoc::id(name.as_str());
+        self.vars.insert(id, (VarDoc::Name(name.clone(), doc.clone()), Some(name)));
         if let Some(f) = self.frames.get_mut(frame) {
             f.defined.push(id);
         }
-        ExprDoc::id(name)
+        doc
     }
 
     /// Defines object `id` as printed by `doc` (no name of its own).
@@ -188,18 +219,18 @@ impl<'o> Docsifier<'o> {
 
     /// The doc of a defined object.
     pub(crate) fn var_doc(&mut self, id: u64) -> Option<ExprDoc> {
-        let doc = self.vars.get(&id)?.0.clone();
+        let doc = match &self.vars.get(&id)?.0 {
+            VarDoc::Name(name, _) if self.track_paths => return Some(ExprDoc::id(name.as_str())),
+            VarDoc::Name(_, doc) => return Some(doc.clone()),
+            other => other.clone(),
+        };
         Some(self.make_doc(&doc))
     }
 
     fn make_doc(&mut self, doc: &VarDoc) -> ExprDoc {
         match doc {
-            VarDoc::Name(name) => ExprDoc::id(name.as_str()),
-            VarDoc::BufferField {
-                buffer,
-                field,
-                index,
-            } => {
+            VarDoc::Name(name, _) => ExprDoc::id(name.as_str()),
+            VarDoc::BufferField { buffer, field, index } => {
                 let base = self.buffer_ref(buffer, &self.root_path());
                 let attr = base.attr(*field);
                 match index {
@@ -213,9 +244,23 @@ impl<'o> Docsifier<'o> {
         }
     }
 
+    /// Sets the object whose variables free ones are placed against (TVM's `SetCommonPrefix`).
+    pub(crate) fn set_prefix_root(&mut self, root: PrefixRoot) {
+        self.prefix_root = root;
+        self.prefix = None;
+    }
+
+    fn prefix(&mut self) -> &CommonPrefix {
+        if self.prefix.is_none() {
+            self.prefix = Some(self.prefix_root.compute());
+        }
+        self.prefix.get_or_insert_with(CommonPrefix::default)
+    }
+
     /// The frame a free object is declared in (TVM's `FindLowestVarDef`).
-    pub(crate) fn lowest_def_frame(&self, id: u64) -> usize {
-        let Some(path) = self.prefix.paths.get(&id) else {
+    pub(crate) fn lowest_def_frame(&mut self, id: u64) -> usize {
+        self.prefix();
+        let Some(path) = self.prefix.as_ref().and_then(|p| p.paths.get(&id)) else {
             return 0;
         };
         for node in path.iter().rev() {
@@ -223,18 +268,12 @@ impl<'o> Docsifier<'o> {
                 return index;
             }
         }
-        self.frames
-            .iter()
-            .rposition(|f| f.tir.is_none())
-            .unwrap_or(0)
+        self.frames.iter().rposition(|f| f.tir.is_none()).unwrap_or(0)
     }
 
     /// Whether `node` encloses every occurrence of object `id`.
-    pub(crate) fn encloses_all_uses(&self, node: NodeId, id: u64) -> bool {
-        self.prefix
-            .paths
-            .get(&id)
-            .is_some_and(|path| path.contains(&node))
+    pub(crate) fn encloses_all_uses(&mut self, node: NodeId, id: u64) -> bool {
+        self.prefix().paths.get(&id).is_some_and(|path| path.contains(&node))
     }
 
     /// Records a value with no literal form and returns `metadata["key"][index]`.
@@ -242,10 +281,7 @@ impl<'o> Docsifier<'o> {
         let entry = match self.metadata.iter().position(|e| e.type_key == type_key) {
             Some(i) => &mut self.metadata[i],
             None => {
-                self.metadata.push(MetaEntry {
-                    type_key,
-                    values: Vec::new(),
-                });
+                self.metadata.push(MetaEntry { type_key, values: Vec::new() });
                 let last = self.metadata.len() - 1;
                 &mut self.metadata[last]
             }
@@ -266,14 +302,12 @@ impl<'o> Docsifier<'o> {
 
     /// Turns `node` into the statements of the final script (TVM's `Docsify`).
     pub(crate) fn docsify(mut self, node: Node<'_>) -> Vec<StmtDoc> {
-        let mut walker = PrefixWalker::default();
-        match node {
-            Node::Module(_) | Node::Func(_) | Node::NamedFunc(..) => {}
-            Node::Stmt(s) => walker.stmt(s),
-            Node::Expr(e) => walker.expr(e),
-            Node::Buffer(b) => walker.buffer(b),
-        }
-        self.prefix = walker.finish();
+        self.set_prefix_root(match node {
+            Node::Module(_) | Node::Func(_) | Node::NamedFunc(..) => PrefixRoot::Nothing,
+            Node::Stmt(s) => PrefixRoot::Stmt(s.clone()),
+            Node::Expr(e) => PrefixRoot::Expr(e.clone()),
+            Node::Buffer(b) => PrefixRoot::Buffer(b.clone()),
+        });
         self.push_frame(None);
         let p = self.root_path();
         let (docs, is_expr) = match node {
@@ -310,27 +344,16 @@ impl<'o> Docsifier<'o> {
         let map: serde_json::Map<String, serde_json::Value> = self
             .metadata
             .iter()
-            .map(|e| {
-                (
-                    e.type_key.to_string(),
-                    serde_json::Value::from(e.values.clone()),
-                )
-            })
+            .map(|e| (e.type_key.to_string(), serde_json::Value::from(e.values.clone())))
             .collect();
         let json = serde_json::Value::Object(map).to_string();
-        let load = ExprDoc::id("tvm")
-            .attr("ir")
-            .attr("load_json")
-            .call(vec![ExprDoc::str(json)]);
+        let load = ExprDoc::id("tvm").attr("ir").attr("load_json").call(vec![ExprDoc::str(json)]);
         StmtDoc::assign(ExprDoc::id("metadata"), Some(load), None)
     }
 
     /// Prints an expression reached from a statement (a convenience over `expr`).
     pub(crate) fn exprs(&mut self, es: &[PrimExpr], p: &P) -> Vec<ExprDoc> {
-        es.iter()
-            .enumerate()
-            .map(|(i, e)| self.expr(e, &p.idx(i)))
-            .collect()
+        es.iter().enumerate().map(|(i, e)| self.expr(e, &p.idx(i))).collect()
     }
 }
 
@@ -340,13 +363,7 @@ impl<'o> Docsifier<'o> {
 pub(crate) fn unique_name(hint: &str, taken: &HashSet<String>) -> String {
     let mut base: String = hint
         .bytes()
-        .map(|b| {
-            if b == b'_' || b.is_ascii_alphanumeric() {
-                b as char
-            } else {
-                '_'
-            }
-        })
+        .map(|b| if b == b'_' || b.is_ascii_alphanumeric() { b as char } else { '_' })
         .collect();
     if base.as_bytes().first().is_some_and(u8::is_ascii_digit) {
         base.insert(0, '_');
@@ -357,8 +374,5 @@ pub(crate) fn unique_name(hint: &str, taken: &HashSet<String>) -> String {
     if !taken.contains(&base) {
         return base;
     }
-    (1..)
-        .map(|i| format!("{base}_{i}"))
-        .find(|name| !taken.contains(name))
-        .unwrap_or(base)
+    (1..).map(|i| format!("{base}_{i}")).find(|name| !taken.contains(name)).unwrap_or(base)
 }

@@ -92,16 +92,14 @@ impl Docsifier<'_> {
                 if dtype == DataType::int32() {
                     ExprDoc::int(*v)
                 } else if dtype == DataType::bool() {
-                    self.t("bool")
-                        .call(vec![p.attr("value").tag(ExprDoc::bool(*v != 0))])
+                    self.t("bool").call(vec![p.attr("value").tag(ExprDoc::bool(*v != 0))])
                 } else {
-                    self.t(&dtype_str(dtype))
-                        .call(vec![p.attr("value").tag(ExprDoc::int(*v))])
+                    self.t_dtype(dtype).call(vec![p.attr("value").tag(ExprDoc::int(*v))])
                 }
             }
-            Expr::FloatImm(v) => self
-                .t(&dtype_str(dtype))
-                .call(vec![p.attr("value").tag(ExprDoc::float(*v))]),
+            Expr::FloatImm(v) => {
+                self.t_dtype(dtype).call(vec![p.attr("value").tag(ExprDoc::float(*v))])
+            }
             Expr::StringImm(s) => {
                 if s.contains('\n') {
                     self.add_metadata("tir.StringImm", s)
@@ -167,11 +165,7 @@ impl Docsifier<'_> {
                     ExprDoc::unary(UnaryOp::Not, da)
                 }
             }
-            Expr::Select {
-                condition,
-                true_value,
-                false_value,
-            } => {
+            Expr::Select { condition, true_value, false_value } => {
                 let c = self.expr(condition, &p.attr("condition"));
                 let t = self.expr(true_value, &p.attr("true_value"));
                 let f = self.expr(false_value, &p.attr("false_value"));
@@ -182,11 +176,7 @@ impl Docsifier<'_> {
                 let v = self.expr(value, &p.attr("value"));
                 self.t("Cast").call(vec![d, v])
             }
-            Expr::BufferLoad {
-                buffer,
-                indices,
-                predicate,
-            } => {
+            Expr::BufferLoad { buffer, indices, predicate } => {
                 let b = self.buffer_ref(buffer, &p.attr("buffer"));
                 match predicate {
                     Some(pred) => {
@@ -200,11 +190,7 @@ impl Docsifier<'_> {
                     }
                 }
             }
-            Expr::Ramp {
-                base,
-                stride,
-                lanes,
-            } => {
+            Expr::Ramp { base, stride, lanes } => {
                 let b = self.expr(base, &p.attr("base"));
                 let s = self.expr(stride, &p.attr("stride"));
                 let l = self.expr(lanes, &p.attr("lanes"));
@@ -228,23 +214,13 @@ impl Docsifier<'_> {
                 self.t("Let").call_kw(vec![b], vec![("where", where_)])
             }
             Expr::Call { op, args } => self.call(e, op, args, p),
-            Expr::Reduce {
-                combiner,
-                source,
-                init,
-                axis,
-                condition,
-                value_index,
-            } => {
+            Expr::Reduce { combiner, source, init, axis, condition, value_index } => {
                 let c = self.comm_reducer(combiner, &p.attr("combiner"));
                 let s = ExprDoc::list(self.exprs(source, &p.attr("source")));
                 let i = ExprDoc::list(self.exprs(init, &p.attr("init")));
                 let ap = p.attr("axis");
-                let a = axis
-                    .iter()
-                    .enumerate()
-                    .map(|(k, iv)| self.iter_var(iv, &ap.idx(k)))
-                    .collect();
+                let a =
+                    axis.iter().enumerate().map(|(k, iv)| self.iter_var(iv, &ap.idx(k))).collect();
                 let cond = self.expr(condition, &p.attr("condition"));
                 let vi = p.attr("value_index").tag(ExprDoc::int(*value_index as i64));
                 self.t("reduce").call_kw(
@@ -291,10 +267,7 @@ impl Docsifier<'_> {
             let frame = self.lowest_def_frame(v.id());
             let lhs = self.define_var(v, frame);
             let rhs = self.var_creation(v, p);
-            self.emit(
-                frame,
-                tirscript_printer::StmtDoc::assign(lhs, Some(rhs), None),
-            );
+            self.emit(frame, tirscript_printer::StmtDoc::assign(lhs, Some(rhs), None));
         }
         match self.var_doc(v.id()) {
             Some(doc) => p.tag(doc),
@@ -322,10 +295,9 @@ impl Docsifier<'_> {
         let doc = match v.type_annotation() {
             Type::Pointer { element, scope } => {
                 let element = match element.as_ref() {
-                    Type::Prim(d) => tp
-                        .attr("element_type")
-                        .attr("dtype")
-                        .tag(ExprDoc::str(dtype_str(*d))),
+                    Type::Prim(d) => {
+                        tp.attr("element_type").attr("dtype").tag(ExprDoc::str(dtype_str(*d)))
+                    }
                     other => self.type_doc(other, &tp.attr("element_type")),
                 };
                 let mut args = vec![element];
@@ -334,7 +306,7 @@ impl Docsifier<'_> {
                 }
                 self.t("handle").call_kw(args, kwargs)
             }
-            _ => self.t(&dtype_str(v.dtype())).call_kw(vec![], kwargs),
+            _ => self.t_dtype(v.dtype()).call_kw(vec![], kwargs),
         };
         tp.tag(doc)
     }
@@ -342,13 +314,12 @@ impl Docsifier<'_> {
     /// A type: `T.float32`, `T.handle("int32", "global")`, `T.Tuple(...)`, `None` for void.
     pub(crate) fn type_doc(&mut self, ty: &Type, p: &P) -> ExprDoc {
         let doc = match ty {
-            Type::Prim(d) => self.t(&dtype_str(*d)),
+            Type::Prim(d) => self.t_dtype(*d),
             Type::Pointer { element, scope } => {
                 let element = match element.as_ref() {
-                    Type::Prim(d) => p
-                        .attr("element_type")
-                        .attr("dtype")
-                        .tag(ExprDoc::str(dtype_str(*d))),
+                    Type::Prim(d) => {
+                        p.attr("element_type").attr("dtype").tag(ExprDoc::str(dtype_str(*d)))
+                    }
                     other => self.type_doc(other, &p.attr("element_type")),
                 };
                 let mut args = vec![element];
@@ -360,11 +331,8 @@ impl Docsifier<'_> {
             Type::Tuple(fields) if fields.is_empty() => ExprDoc::none(),
             Type::Tuple(fields) => {
                 let fp = p.attr("fields");
-                let docs = fields
-                    .iter()
-                    .enumerate()
-                    .map(|(i, f)| self.type_doc(f, &fp.idx(i)))
-                    .collect();
+                let docs =
+                    fields.iter().enumerate().map(|(i, f)| self.type_doc(f, &fp.idx(i))).collect();
                 self.t("Tuple").call(docs)
             }
         };
@@ -397,12 +365,8 @@ impl Docsifier<'_> {
             Some(r) => self.range_doc(r, &p.attr("dom")),
             None => ExprDoc::none(),
         };
-        let ty = p
-            .attr("iter_type")
-            .tag(ExprDoc::str(iter_type_name(iv.iter_type)));
-        let tag = p
-            .attr("thread_tag")
-            .tag(ExprDoc::str(iv.thread_tag.as_str()));
+        let ty = p.attr("iter_type").tag(ExprDoc::str(iter_type_name(iv.iter_type)));
+        let tag = p.attr("thread_tag").tag(ExprDoc::str(iv.thread_tag.as_str()));
         p.tag(self.t("iter_var").call(vec![v, dom, ty, tag]))
     }
 
@@ -443,11 +407,7 @@ impl Docsifier<'_> {
                 None => self.i("GlobalVar").call(vec![ExprDoc::str(gv.name())]),
             },
             AttrValue::Array(items) => ExprDoc::list(
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, x)| self.attr_value(x, &p.idx(i)))
-                    .collect(),
+                items.iter().enumerate().map(|(i, x)| self.attr_value(x, &p.idx(i))).collect(),
             ),
             AttrValue::Map(map) => {
                 let mut entries: Vec<(&str, &AttrValue)> = map.iter().collect();
@@ -455,10 +415,7 @@ impl Docsifier<'_> {
                 let docs = entries
                     .into_iter()
                     .map(|(k, x)| {
-                        (
-                            p.key_missing(k).tag(ExprDoc::str(k)),
-                            self.attr_value(x, &p.key(k)),
-                        )
+                        (p.key_missing(k).tag(ExprDoc::str(k)), self.attr_value(x, &p.key(k)))
                     })
                     .collect();
                 ExprDoc::dict(docs)
@@ -473,11 +430,7 @@ impl Docsifier<'_> {
         let mut items = Vec::with_capacity(indices.len());
         for (i, index) in indices.iter().enumerate() {
             let item_p = ip.idx(i);
-            if let Expr::Ramp {
-                base,
-                stride,
-                lanes,
-            } = index.expr()
+            if let Expr::Ramp { base, stride, lanes } = index.expr()
                 && let Some(step) = stride.as_int()
                 && let Ok(stop) = arith::mul(lanes.clone(), stride.clone())
                     .and_then(|span| arith::add(base.clone(), span))
@@ -485,11 +438,7 @@ impl Docsifier<'_> {
                 let start = self.expr(base, &item_p.attr("base"));
                 let stop = self.expr(&stop, &item_p.attr("lanes"));
                 let step = (step != 1).then(|| self.expr(stride, &item_p.attr("stride")));
-                items.push(IndexItem::Slice(SliceDoc::new(
-                    Some(start),
-                    Some(stop),
-                    step,
-                )));
+                items.push(IndexItem::Slice(SliceDoc::new(Some(start), Some(stop), step)));
                 continue;
             }
             items.push(IndexItem::Expr(self.expr(index, &item_p)));

@@ -88,10 +88,7 @@ impl Docsifier<'_> {
             args.push(end);
         }
         let annotations = (!l.annotations.is_empty()).then(|| {
-            self.attr_value(
-                &AttrValue::Map(l.annotations.clone()),
-                &p.attr("annotations"),
-            )
+            self.attr_value(&AttrValue::Map(l.annotations.clone()), &p.attr("annotations"))
         });
         let mut kwargs: Vec<(&str, ExprDoc)> = Vec::new();
         let mut range_sugar = false;
@@ -105,10 +102,7 @@ impl Docsifier<'_> {
             ForKind::Unrolled => self.t("unroll"),
             ForKind::Vectorized => self.t("vectorized"),
             ForKind::ThreadBinding => {
-                let tag = l
-                    .thread_binding
-                    .as_ref()
-                    .map_or("", |iv| iv.thread_tag.as_str());
+                let tag = l.thread_binding.as_ref().map_or("", |iv| iv.thread_tag.as_str());
                 kwargs.push(("thread", p.attr("thread_binding").tag(ExprDoc::str(tag))));
                 self.t("thread_binding")
             }

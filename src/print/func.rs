@@ -8,7 +8,6 @@
 //! A module prints `@I.ir_module` and `class Module:` with its functions sorted by name, `main`
 //! last, as TVM's `SortableFunction` does; calls between them print `Module.f(...)`.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use tirscript_printer::{ArgDoc, ClassDoc, ExprDoc, FunctionDoc, StmtDoc};
@@ -16,7 +15,7 @@ use tirscript_printer::{ArgDoc, ClassDoc, ExprDoc, FunctionDoc, StmtDoc};
 use super::buffer::VarDefinition;
 use super::docsifier::{Docsifier, VarDoc};
 use super::path::P;
-use super::prefix::{PrefixWalker, func_id};
+use super::prefix::{FUNC_NODE, IdMap, PrefixRoot};
 use crate::ir::{AttrValue, Buffer, Expr, IRModule, PrimFunc, Stmt, StmtNode, Type, Var};
 
 /// The id under which the module's own name is defined.
@@ -43,56 +42,47 @@ fn is_simple_buffer(b: &Buffer) -> bool {
         && node.axis_separators.is_empty()
 }
 
-/// How often `v` occurs in `f` (TVM's `CountVarOccurrence`): in the body's expressions, the
-/// parameters and the buffer map, and in the fields of every buffer accessed or declared.
-fn count_var_occurrence(f: &PrimFunc, v: &Var) -> usize {
-    let mut count = occurrences_in_buffers(f, v);
-    crate::ir::visit::walk_stmt_exprs(&f.body, &mut |e| {
-        if e.as_var() == Some(v) {
-            count += 1;
+/// How often each parameter occurs in `f` (TVM's `CountVarOccurrence`, for all parameters in one
+/// pass): in the parameter list, the buffer map (keys and buffer fields), the body's expressions
+/// and the fields of every buffer stored to, loaded from or declared in the body.
+fn param_occurrences(f: &PrimFunc) -> IdMap<u64, usize> {
+    let mut counts: IdMap<u64, usize> = f.params.iter().map(|p| (p.id(), 0)).collect();
+    let mut bump = |v: &Var| {
+        if let Some(c) = counts.get_mut(&v.id()) {
+            *c += 1;
         }
-    });
-    count
-}
-
-/// Occurrences of `v` among parameters, buffer-map entries and the fields of buffers accessed
-/// in the body (TVM's counter visits a buffer's data, shape, strides and offset at each access).
-fn occurrences_in_buffers(f: &PrimFunc, v: &Var) -> usize {
-    let mut count = 0;
-    let in_expr = |e: &crate::ir::PrimExpr| {
-        let mut n = 0;
+    };
+    let in_expr = |e: &crate::ir::PrimExpr, bump: &mut dyn FnMut(&Var)| {
         crate::ir::visit::walk_expr(e, &mut |x| {
-            if x.as_var() == Some(v) {
-                n += 1;
+            if let Some(v) = x.as_var() {
+                bump(v);
             }
-        });
-        n
+        })
     };
-    let in_buffer = |b: &Buffer| {
-        usize::from(b.data() == v)
-            + b.shape()
-                .iter()
-                .chain(b.strides())
-                .map(in_expr)
-                .sum::<usize>()
-            + in_expr(b.elem_offset())
+    let in_buffer = |b: &Buffer, bump: &mut dyn FnMut(&Var)| {
+        bump(b.data());
+        for e in b.shape().iter().chain(b.strides()) {
+            in_expr(e, bump);
+        }
+        in_expr(b.elem_offset(), bump);
     };
-    count += f.params.iter().filter(|p| *p == v).count();
+    f.params.iter().for_each(&mut bump);
     for (p, b) in &f.buffer_map {
-        count += usize::from(p == v) + in_buffer(b);
+        bump(p);
+        in_buffer(b, &mut bump);
     }
     crate::ir::visit::walk_stmt(&f.body, &mut |s| match s.node() {
         StmtNode::BufferStore { buffer, .. } | StmtNode::DeclBuffer { buffer, .. } => {
-            count += in_buffer(buffer)
+            in_buffer(buffer, &mut bump)
         }
         _ => {}
     });
-    crate::ir::visit::walk_stmt_exprs(&f.body, &mut |x| {
-        if let Expr::BufferLoad { buffer, .. } = x.expr() {
-            count += in_buffer(buffer);
-        }
+    crate::ir::visit::walk_stmt_exprs(&f.body, &mut |x| match x.expr() {
+        Expr::Var(v) => bump(v),
+        Expr::BufferLoad { buffer, .. } => in_buffer(buffer, &mut bump),
+        _ => {}
     });
-    count
+    counts
 }
 
 /// The implicit root block of `f`, if its body is one that TVM elides.
@@ -123,9 +113,7 @@ fn implicit_root_block(f: &PrimFunc) -> Option<&Arc<crate::ir::Block>> {
 
 fn contains_block_realize(s: &Stmt) -> bool {
     let mut found = false;
-    crate::ir::visit::walk_stmt(s, &mut |x| {
-        found |= matches!(x.node(), StmtNode::BlockRealize(_))
-    });
+    crate::ir::visit::walk_stmt(s, &mut |x| found |= matches!(x.node(), StmtNode::BlockRealize(_)));
     found
 }
 
@@ -153,10 +141,8 @@ impl Docsifier<'_> {
     }
 
     fn func_doc(&mut self, f: &PrimFunc, p: &P) -> StmtDoc {
-        let mut walker = PrefixWalker::default();
-        walker.func(f);
-        self.prefix = walker.finish();
-        self.push_frame(Some(func_id(f)));
+        self.set_prefix_root(PrefixRoot::Func(f.clone()));
+        self.push_frame(Some(FUNC_NODE));
         let top = self.top();
         let name = self
             .binding_names
@@ -164,7 +150,12 @@ impl Docsifier<'_> {
             .cloned()
             .or_else(|| f.global_symbol().map(str::to_string))
             .unwrap_or_else(|| "main".to_string());
-        let mut data_uses: HashMap<u64, usize> = HashMap::new();
+        let occurrences = if self.sugar() && !f.buffer_map.is_empty() {
+            param_occurrences(f)
+        } else {
+            IdMap::default()
+        };
+        let mut data_uses: IdMap<u64, usize> = IdMap::default();
         for (_, b) in &f.buffer_map {
             *data_uses.entry(b.data().id()).or_insert(0) += 1;
         }
@@ -175,7 +166,7 @@ impl Docsifier<'_> {
             let vp = p.attr("params").idx(i);
             if self.sugar()
                 && let Some(buffer) = f.buffer_of(var)
-                && count_var_occurrence(f, var) == 2
+                && occurrences.get(&var.id()) == Some(&2)
                 && is_simple_buffer(buffer)
                 && data_uses.get(&buffer.data().id()) == Some(&1)
             {
@@ -279,10 +270,8 @@ impl Docsifier<'_> {
             body.push(StmtDoc::expr(self.i("module_attrs").call(vec![d])));
         }
         for (gv, _) in &functions {
-            let doc = VarDoc::ModuleMember {
-                module: module_name.clone(),
-                name: gv.name().to_string(),
-            };
+            let doc =
+                VarDoc::ModuleMember { module: module_name.clone(), name: gv.name().to_string() };
             self.define_as(gv.id(), top, doc);
         }
         for (gv, f) in &functions {

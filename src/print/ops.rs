@@ -45,7 +45,8 @@ pub(crate) fn dtype_location(op: Op) -> DtypeLocation {
         | "vectorlow"
         | "vectorcombine"
         | "dp4a"
-        | "get_active_lane_mask" => DtypeLocation::First,
+        | "get_active_lane_mask"
+        | "type_annotation" => DtypeLocation::First,
         "tvm_struct_get" => DtypeLocation::Last,
         _ => DtypeLocation::None,
     }
@@ -63,5 +64,6 @@ mod tests {
         assert_eq!(dtype_location(op("call_extern")), DtypeLocation::First);
         assert_eq!(dtype_location(op("tvm_struct_get")), DtypeLocation::Last);
         assert_eq!(dtype_location(op("sqrt")), DtypeLocation::None);
+        assert_eq!(dtype_location(op("type_annotation")), DtypeLocation::First);
     }
 }

@@ -27,24 +27,15 @@ impl P {
     }
     /// The value under the string key `key` of a map.
     pub(crate) fn key(&self, key: &str) -> P {
-        P(self
-            .0
-            .as_ref()
-            .map(|p| p.map_item(PathKey::Str(key.to_string()))))
+        P(self.0.as_ref().map(|p| p.map_item(PathKey::Str(key.to_string()))))
     }
     /// The value under the object key named `name` of a map (`buffer_map[A]`).
     pub(crate) fn key_name(&self, name: &str) -> P {
-        P(self
-            .0
-            .as_ref()
-            .map(|p| p.map_item(PathKey::Name(name.to_string()))))
+        P(self.0.as_ref().map(|p| p.map_item(PathKey::Name(name.to_string()))))
     }
     /// The key itself of a map entry (TVM's `MapItemMissing` step for dict keys).
     pub(crate) fn key_missing(&self, key: &str) -> P {
-        P(self
-            .0
-            .as_ref()
-            .map(|p| p.map_item_missing(PathKey::Str(key.to_string()))))
+        P(self.0.as_ref().map(|p| p.map_item_missing(PathKey::Str(key.to_string()))))
     }
     /// Attaches this path to an expression doc.
     pub(crate) fn tag(&self, doc: ExprDoc) -> ExprDoc {
@@ -68,13 +59,11 @@ pub fn to_source_path(path: &ObjectPath) -> SourcePath {
         MapKey::Str(s) => PathKey::Str(s.clone()),
         MapKey::Name(s) => PathKey::Name(s.clone()),
     };
-    path.steps()
-        .iter()
-        .fold(SourcePath::root(), |p, step| match step {
-            PathStep::Attr(name) => p.attr(*name),
-            PathStep::Index(i) => p.array_item(*i),
-            PathStep::IndexMissing(i) => p.array_item_missing(*i),
-            PathStep::Key(k) => p.map_item(key(k)),
-            PathStep::KeyMissing(k) => p.map_item_missing(key(k)),
-        })
+    path.steps().iter().fold(SourcePath::root(), |p, step| match step {
+        PathStep::Attr(name) => p.attr(*name),
+        PathStep::Index(i) => p.array_item(*i),
+        PathStep::IndexMissing(i) => p.array_item_missing(*i),
+        PathStep::Key(k) => p.map_item(key(k)),
+        PathStep::KeyMissing(k) => p.map_item_missing(key(k)),
+    })
 }

@@ -3,12 +3,14 @@
 //!
 //! The printer declares a variable that is used before any definition (a free variable) in the
 //! innermost open frame whose node lies on this chain, so the declaration sits above every use.
-//! Only nodes that can own a printer frame are recorded: the function, statements, blocks and
-//! comm-reducers, each identified by its address (stable while the IR is borrowed). As in TVM,
-//! a buffer's fields (data pointer, shape, strides, offset) are visited at its first occurrence
-//! only.
+//! Only nodes that can own a printer frame are recorded: the function (as [`FUNC_NODE`]),
+//! statements, blocks and comm-reducers, each identified by its address (stable while the IR is
+//! borrowed). As in TVM, a buffer's fields (data pointer, shape, strides, offset) are visited at
+//! its first occurrence only. The walk costs a pass over the whole function, so the printer only
+//! makes it when a free variable or buffer actually needs placing ([`PrefixRoot`]).
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use crate::ir::{
@@ -19,14 +21,67 @@ use crate::ir::{
 /// The identity of a frame-owning node.
 pub(crate) type NodeId = usize;
 
+/// A hasher for ids that are already well spread integers (var, buffer and node identities):
+/// one multiplication instead of SipHash, which dominated the printer's profile.
+#[derive(Default)]
+pub(crate) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+/// A map keyed by ids.
+pub(crate) type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+/// A set of ids.
+pub(crate) type IdSet<K> = HashSet<K, BuildHasherDefault<IdHasher>>;
+
+/// The node id of the function being printed (one function frame is open at a time).
+pub(crate) const FUNC_NODE: NodeId = 1;
+
+/// The object whose common prefixes are computed, on first need.
+#[derive(Clone, Debug, Default)]
+pub(crate) enum PrefixRoot {
+    #[default]
+    Nothing,
+    Func(PrimFunc),
+    Stmt(Stmt),
+    Expr(PrimExpr),
+    Buffer(Buffer),
+}
+
+impl PrefixRoot {
+    /// Walks the root and returns the common prefix of every var and buffer in it.
+    pub(crate) fn compute(&self) -> CommonPrefix {
+        let mut walker = PrefixWalker::default();
+        match self {
+            PrefixRoot::Nothing => {}
+            PrefixRoot::Func(f) => walker.func(f),
+            PrefixRoot::Stmt(s) => walker.stmt(s),
+            PrefixRoot::Expr(e) => walker.expr(e),
+            PrefixRoot::Buffer(b) => walker.buffer(b),
+        }
+        walker.out
+    }
+}
+
 pub(crate) fn stmt_id(s: &Stmt) -> NodeId {
     s.node() as *const StmtNode as usize
 }
 pub(crate) fn block_id(b: &Arc<Block>) -> NodeId {
     Arc::as_ptr(b) as usize
-}
-pub(crate) fn func_id(f: &PrimFunc) -> NodeId {
-    f as *const PrimFunc as usize
 }
 pub(crate) fn reducer_id(r: &Arc<CommReducer>) -> NodeId {
     Arc::as_ptr(r) as usize
@@ -35,33 +90,25 @@ pub(crate) fn reducer_id(r: &Arc<CommReducer>) -> NodeId {
 /// For each var or buffer id, the chain of frame-owning nodes common to all its occurrences.
 #[derive(Default)]
 pub(crate) struct CommonPrefix {
-    pub(crate) paths: HashMap<u64, Vec<NodeId>>,
+    pub(crate) paths: IdMap<u64, Vec<NodeId>>,
 }
 
 /// The walk that computes a [`CommonPrefix`].
 #[derive(Default)]
 pub(crate) struct PrefixWalker {
     stack: Vec<NodeId>,
-    seen_buffers: HashSet<u64>,
+    seen_buffers: IdSet<u64>,
     out: CommonPrefix,
 }
 
 impl PrefixWalker {
-    pub(crate) fn finish(self) -> CommonPrefix {
-        self.out
-    }
-
     fn occur(&mut self, id: u64) {
         match self.out.paths.get_mut(&id) {
             None => {
                 self.out.paths.insert(id, self.stack.clone());
             }
             Some(path) => {
-                let common = path
-                    .iter()
-                    .zip(&self.stack)
-                    .take_while(|(a, b)| a == b)
-                    .count();
+                let common = path.iter().zip(&self.stack).take_while(|(a, b)| a == b).count();
                 path.truncate(common);
             }
         }
@@ -71,7 +118,7 @@ impl PrefixWalker {
         self.occur(v.id());
     }
 
-    pub(crate) fn buffer(&mut self, b: &Buffer) {
+    fn buffer(&mut self, b: &Buffer) {
         if self.seen_buffers.insert(b.id()) {
             self.var(b.data());
             for e in b.shape().iter().chain(b.strides()) {
@@ -82,8 +129,8 @@ impl PrefixWalker {
         self.occur(b.id());
     }
 
-    pub(crate) fn func(&mut self, f: &PrimFunc) {
-        self.stack.push(func_id(f));
+    fn func(&mut self, f: &PrimFunc) {
+        self.stack.push(FUNC_NODE);
         for p in &f.params {
             self.var(p);
         }
@@ -98,7 +145,7 @@ impl PrefixWalker {
         self.stack.pop();
     }
 
-    pub(crate) fn attr_value(&mut self, v: &AttrValue) {
+    fn attr_value(&mut self, v: &AttrValue) {
         match v {
             AttrValue::Expr(e) => self.expr(e),
             AttrValue::Buffer(b) => self.buffer(b),
@@ -119,14 +166,14 @@ impl PrefixWalker {
         self.expr(&r.extent);
     }
 
-    pub(crate) fn iter_var(&mut self, iv: &IterVar) {
+    fn iter_var(&mut self, iv: &IterVar) {
         self.var(&iv.var);
         if let Some(dom) = &iv.dom {
             self.range(dom);
         }
     }
 
-    pub(crate) fn region(&mut self, r: &BufferRegion) {
+    fn region(&mut self, r: &BufferRegion) {
         self.buffer(&r.buffer);
         r.region.iter().for_each(|range| self.range(range));
     }
@@ -135,7 +182,7 @@ impl PrefixWalker {
         a.iter().for_each(|(_, v)| self.attr_value(v));
     }
 
-    pub(crate) fn block(&mut self, b: &Arc<Block>) {
+    fn block(&mut self, b: &Arc<Block>) {
         self.stack.push(block_id(b));
         b.iter_vars.iter().for_each(|iv| self.iter_var(iv));
         b.reads.iter().chain(&b.writes).for_each(|r| self.region(r));
@@ -152,15 +199,10 @@ impl PrefixWalker {
         self.stack.pop();
     }
 
-    pub(crate) fn stmt(&mut self, s: &Stmt) {
+    fn stmt(&mut self, s: &Stmt) {
         self.stack.push(stmt_id(s));
         match s.node() {
-            StmtNode::BufferStore {
-                buffer,
-                value,
-                indices,
-                predicate,
-            } => {
+            StmtNode::BufferStore { buffer, value, indices, predicate } => {
                 self.buffer(buffer);
                 self.expr(value);
                 indices.iter().for_each(|i| self.expr(i));
@@ -187,11 +229,7 @@ impl PrefixWalker {
                 self.expr(condition);
                 self.stmt(body);
             }
-            StmtNode::IfThenElse {
-                condition,
-                then_case,
-                else_case,
-            } => {
+            StmtNode::IfThenElse { condition, then_case, else_case } => {
                 self.expr(condition);
                 self.stmt(then_case);
                 if let Some(e) = else_case {
@@ -203,43 +241,24 @@ impl PrefixWalker {
                 self.expr(value);
                 self.stmt(body);
             }
-            StmtNode::AttrStmt {
-                node, value, body, ..
-            } => {
+            StmtNode::AttrStmt { node, value, body, .. } => {
                 self.attr_value(node);
                 self.expr(value);
                 self.stmt(body);
             }
-            StmtNode::AssertStmt {
-                condition,
-                message,
-                body,
-            } => {
+            StmtNode::AssertStmt { condition, message, body } => {
                 self.expr(condition);
                 self.expr(message);
                 self.stmt(body);
             }
-            StmtNode::Allocate {
-                buffer_var,
-                extents,
-                condition,
-                body,
-                annotations,
-                ..
-            } => {
+            StmtNode::Allocate { buffer_var, extents, condition, body, annotations, .. } => {
                 self.var(buffer_var);
                 extents.iter().for_each(|e| self.expr(e));
                 self.expr(condition);
                 self.stmt(body);
                 self.annotations(annotations);
             }
-            StmtNode::AllocateConst {
-                buffer_var,
-                extents,
-                body,
-                annotations,
-                ..
-            } => {
+            StmtNode::AllocateConst { buffer_var, extents, body, annotations, .. } => {
                 self.var(buffer_var);
                 extents.iter().for_each(|e| self.expr(e));
                 self.stmt(body);
@@ -249,12 +268,7 @@ impl PrefixWalker {
                 self.buffer(buffer);
                 self.stmt(body);
             }
-            StmtNode::BufferRealize {
-                buffer,
-                bounds,
-                condition,
-                body,
-            } => {
+            StmtNode::BufferRealize { buffer, bounds, condition, body } => {
                 self.buffer(buffer);
                 bounds.iter().for_each(|r| self.range(r));
                 self.expr(condition);
@@ -270,7 +284,7 @@ impl PrefixWalker {
         self.stack.pop();
     }
 
-    pub(crate) fn expr(&mut self, e: &PrimExpr) {
+    fn expr(&mut self, e: &PrimExpr) {
         match e.expr() {
             Expr::IntImm(_) | Expr::FloatImm(_) | Expr::StringImm(_) => {}
             Expr::Var(v) => self.var(v),
@@ -282,31 +296,19 @@ impl PrefixWalker {
                 self.expr(b);
             }
             Expr::Not(a) | Expr::Cast(a) => self.expr(a),
-            Expr::Select {
-                condition,
-                true_value,
-                false_value,
-            } => {
+            Expr::Select { condition, true_value, false_value } => {
                 self.expr(condition);
                 self.expr(true_value);
                 self.expr(false_value);
             }
-            Expr::BufferLoad {
-                buffer,
-                indices,
-                predicate,
-            } => {
+            Expr::BufferLoad { buffer, indices, predicate } => {
                 self.buffer(buffer);
                 indices.iter().for_each(|i| self.expr(i));
                 if let Some(p) = predicate {
                     self.expr(p);
                 }
             }
-            Expr::Ramp {
-                base,
-                stride,
-                lanes,
-            } => {
+            Expr::Ramp { base, stride, lanes } => {
                 self.expr(base);
                 self.expr(stride);
                 self.expr(lanes);
@@ -324,25 +326,10 @@ impl PrefixWalker {
                 self.expr(body);
             }
             Expr::Call { args, .. } => args.iter().for_each(|a| self.expr(a)),
-            Expr::Reduce {
-                combiner,
-                source,
-                init,
-                axis,
-                condition,
-                ..
-            } => {
+            Expr::Reduce { combiner, source, init, axis, condition, .. } => {
                 self.stack.push(reducer_id(combiner));
-                combiner
-                    .lhs
-                    .iter()
-                    .chain(&combiner.rhs)
-                    .for_each(|v| self.var(v));
-                combiner
-                    .result
-                    .iter()
-                    .chain(&combiner.identity_element)
-                    .for_each(|x| self.expr(x));
+                combiner.lhs.iter().chain(&combiner.rhs).for_each(|v| self.var(v));
+                combiner.result.iter().chain(&combiner.identity_element).for_each(|x| self.expr(x));
                 self.stack.pop();
                 source.iter().chain(init).for_each(|x| self.expr(x));
                 axis.iter().for_each(|iv| self.iter_var(iv));

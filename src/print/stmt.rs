@@ -84,12 +84,7 @@ impl Docsifier<'_> {
     fn stmt_untagged(&mut self, s: &Stmt, p: &P) -> SDoc {
         match s.node() {
             StmtNode::Evaluate(value) => SDoc::One(self.evaluate(value, p)),
-            StmtNode::BufferStore {
-                buffer,
-                value,
-                indices,
-                predicate,
-            } => {
+            StmtNode::BufferStore { buffer, value, indices, predicate } => {
                 let b = self.buffer_ref(buffer, &p.attr("buffer"));
                 let v = self.expr(value, &p.attr("value"));
                 SDoc::One(match predicate {
@@ -97,8 +92,7 @@ impl Docsifier<'_> {
                         let idx = ExprDoc::list(self.exprs(indices, &p.attr("indices")));
                         let pd = self.expr(pred, &p.attr("predicate"));
                         StmtDoc::expr(
-                            b.attr("vstore")
-                                .call_kw(vec![idx, v], vec![("predicate", pd)]),
+                            b.attr("vstore").call_kw(vec![idx, v], vec![("predicate", pd)]),
                         )
                     }
                     None => {
@@ -118,11 +112,7 @@ impl Docsifier<'_> {
                 let b = self.scoped_body(s, body, &p.attr("body"));
                 SDoc::One(StmtDoc::while_loop(c, b))
             }
-            StmtNode::IfThenElse {
-                condition,
-                then_case,
-                else_case,
-            } => {
+            StmtNode::IfThenElse { condition, then_case, else_case } => {
                 let c = self.expr(condition, &p.attr("condition"));
                 let t = self.scoped_body(then_case, then_case, &p.attr("then_case"));
                 let e = match else_case {
@@ -165,11 +155,7 @@ impl Docsifier<'_> {
                     SDoc::One(StmtDoc::scope(Some(lhs), call, stmts))
                 }
             }
-            StmtNode::AssertStmt {
-                condition,
-                message,
-                body,
-            } => {
+            StmtNode::AssertStmt { condition, message, body } => {
                 let concise = self.allow_concise();
                 let c = self.expr(condition, &p.attr("condition"));
                 let m = self.expr(message, &p.attr("message"));
@@ -183,14 +169,7 @@ impl Docsifier<'_> {
                 }
             }
             StmtNode::DeclBuffer { .. } => self.decl_buffer(s, p, VarDefinition::None),
-            StmtNode::Allocate {
-                buffer_var,
-                dtype,
-                extents,
-                condition,
-                body,
-                annotations,
-            } => {
+            StmtNode::Allocate { buffer_var, dtype, extents, condition, body, annotations } => {
                 let concise = self.allow_concise();
                 if self.sugar()
                     && let StmtNode::DeclBuffer { buffer, .. } = body.node()
@@ -207,8 +186,7 @@ impl Docsifier<'_> {
                     return self.decl_buffer(body, &p.attr("body"), VarDefinition::DataPointer);
                 }
                 let mut args = vec![
-                    p.attr("extents")
-                        .tag(ExprDoc::list(self.exprs(extents, &p.attr("extents")))),
+                    p.attr("extents").tag(ExprDoc::list(self.exprs(extents, &p.attr("extents")))),
                     p.attr("dtype").tag(ExprDoc::str(dtype_str(*dtype))),
                     p.attr("buffer_var")
                         .attr("type_annotation")
@@ -234,14 +212,7 @@ impl Docsifier<'_> {
                 let stmts = self.pop_frame();
                 SDoc::concise(Some(lhs), rhs, stmts, concise)
             }
-            StmtNode::AllocateConst {
-                buffer_var,
-                data,
-                dtype,
-                extents,
-                body,
-                ..
-            } => {
+            StmtNode::AllocateConst { buffer_var, data, dtype, extents, body, .. } => {
                 let concise = self.allow_concise();
                 let values: Vec<ExprDoc> = match data {
                     Some(ConstData::Int(v)) => {
@@ -255,8 +226,7 @@ impl Docsifier<'_> {
                 let args = vec![
                     ExprDoc::list(values),
                     p.attr("dtype").tag(ExprDoc::str(dtype_str(*dtype))),
-                    p.attr("extents")
-                        .tag(ExprDoc::list(self.exprs(extents, &p.attr("extents")))),
+                    p.attr("extents").tag(ExprDoc::list(self.exprs(extents, &p.attr("extents")))),
                 ];
                 let rhs = self.t("allocate_const").call(args);
                 self.push_frame(Some(stmt_id(s)));
@@ -280,10 +250,7 @@ impl Docsifier<'_> {
     /// `return v` for `T.ret(v)`, a bare call, or `T.evaluate(v)`.
     fn evaluate(&mut self, value: &PrimExpr, p: &P) -> StmtDoc {
         if self.sugar()
-            && let Expr::Call {
-                op: crate::ir::Callee::Op(op),
-                args,
-            } = value.expr()
+            && let Expr::Call { op: crate::ir::Callee::Op(op), args } = value.expr()
             && op.name() == "ret"
             && args.len() == 1
         {
@@ -316,13 +283,7 @@ impl Docsifier<'_> {
 
     /// `T.realize(A[0:n, 0:m], "scope", condition=c)` for a `BufferRealize`.
     fn realize_doc(&mut self, s: &Stmt, value: Option<ExprDoc>, p: &P) -> ExprDoc {
-        let StmtNode::BufferRealize {
-            buffer,
-            bounds,
-            condition,
-            ..
-        } = s.node()
-        else {
+        let StmtNode::BufferRealize { buffer, bounds, condition, .. } = s.node() else {
             return ExprDoc::none();
         };
         let b = self.buffer_ref(buffer, &p.attr("buffer"));
@@ -338,13 +299,7 @@ impl Docsifier<'_> {
 
     /// `T.attr(node, key, value)`, `T.launch_thread(...)` or `T.realize(...)` for an `AttrStmt`.
     fn attr_stmt(&mut self, s: &Stmt, p: &P) -> SDoc {
-        let StmtNode::AttrStmt {
-            node,
-            attr_key,
-            value,
-            body,
-        } = s.node()
-        else {
+        let StmtNode::AttrStmt { node, attr_key, value, body } = s.node() else {
             return SDoc::Many(Vec::new());
         };
         let concise = self.allow_concise();
@@ -353,11 +308,7 @@ impl Docsifier<'_> {
         let mut body = body;
         let mut body_p = p.attr("body");
         if attr_key == "realize_scope"
-            && let StmtNode::BufferRealize {
-                buffer,
-                body: inner,
-                ..
-            } = body.node()
+            && let StmtNode::BufferRealize { buffer, body: inner, .. } = body.node()
             && let AttrValue::Buffer(b) = node
             && b == buffer
         {
@@ -374,14 +325,11 @@ impl Docsifier<'_> {
                 self.var_use(&iv.var, &ivp.attr("var"))
             } else if self.encloses_all_uses(stmt_id(s), iv.var.id()) {
                 define = Some(iv.var.clone());
-                ivp.attr("thread_tag")
-                    .tag(ExprDoc::str(iv.thread_tag.as_str()))
+                ivp.attr("thread_tag").tag(ExprDoc::str(iv.thread_tag.as_str()))
             } else {
                 let frame = self.lowest_def_frame(iv.var.id());
                 let lhs = self.define_var(&iv.var, frame);
-                let tag = ivp
-                    .attr("thread_tag")
-                    .tag(ExprDoc::str(iv.thread_tag.as_str()));
+                let tag = ivp.attr("thread_tag").tag(ExprDoc::str(iv.thread_tag.as_str()));
                 let call = self.t("env_thread").call(vec![tag]);
                 self.emit(frame, StmtDoc::assign(lhs, Some(call), None));
                 self.var_use(&iv.var, &ivp.attr("var"))

@@ -12,17 +12,12 @@ use crate::ir::{
 };
 
 fn opts() -> PrintOptions {
-    PrintOptions {
-        verbose_expr: true,
-        ..PrintOptions::default()
-    }
+    PrintOptions { verbose_expr: true, ..PrintOptions::default() }
 }
 
 fn buffer(name: &str, shape: &[i32], dtype: DataType) -> Buffer {
     let shape = shape.iter().map(|&d| PrimExpr::i32(d)).collect();
-    BufferSpec::new(name, shape, dtype)
-        .build()
-        .expect("valid buffer")
+    BufferSpec::new(name, shape, dtype).build().expect("valid buffer")
 }
 
 fn i32v(name: &str) -> Var {
@@ -39,13 +34,7 @@ fn func(
     if let Some(s) = symbol {
         attrs.insert("global_symbol", AttrValue::Str(s.into()));
     }
-    PrimFunc {
-        params,
-        buffer_map,
-        body,
-        ret_type: crate::ir::Type::void(),
-        attrs,
-    }
+    PrimFunc { params, buffer_map, body, ret_type: crate::ir::Type::void(), attrs }
 }
 
 fn handle(name: &str) -> Var {
@@ -91,19 +80,12 @@ fn a_handle_used_in_the_body_keeps_its_match_buffer() {
 fn buffers_sharing_a_data_pointer_are_matched() {
     let (a, b) = (handle("a"), handle("b"));
     let a_buf = buffer("A", &[128, 128], DataType::float32());
-    let mut spec = BufferSpec::new(
-        "B",
-        vec![PrimExpr::i32(256), PrimExpr::i32(256)],
-        DataType::float32(),
-    );
+    let mut spec =
+        BufferSpec::new("B", vec![PrimExpr::i32(256), PrimExpr::i32(256)], DataType::float32());
     spec.data = Some(a_buf.data().clone());
     let b_buf = spec.build().expect("valid buffer");
-    let f = func(
-        vec![a.clone(), b.clone()],
-        vec![(a, a_buf), (b, b_buf)],
-        Stmt::no_op(),
-        Some("main"),
-    );
+    let f =
+        func(vec![a.clone(), b.clone()], vec![(a, a_buf), (b, b_buf)], Stmt::no_op(), Some("main"));
     assert_eq!(
         print_func(&f, &opts()),
         "# from tvm.script import tir as T\n\n@T.prim_func\ndef main(a: T.handle, b: T.handle):\n    \
@@ -165,15 +147,9 @@ fn a_block_realize_declares_its_free_bindings() {
 #[test]
 fn buffers_and_loads_declare_the_buffer_first() {
     let a = buffer("A", &[128, 128], DataType::float(16));
-    assert_eq!(
-        print_buffer(&a, &opts()),
-        "A = T.Buffer((128, 128), \"float16\")\nA"
-    );
+    assert_eq!(print_buffer(&a, &opts()), "A = T.Buffer((128, 128), \"float16\")\nA");
     let load = PrimExpr::buffer_load(&a, vec![PrimExpr::i32(128), PrimExpr::i32(128)]).unwrap();
-    assert_eq!(
-        print_expr(&load, &opts()),
-        "A = T.Buffer((128, 128), \"float16\")\nA[128, 128]"
-    );
+    assert_eq!(print_expr(&load, &opts()), "A = T.Buffer((128, 128), \"float16\")\nA[128, 128]");
     let one = PrimExpr::float(1.0, DataType::float(16));
     let sum = PrimExpr::binary(BinaryOp::Add, load, one).unwrap();
     let store = Stmt::buffer_store(&a, sum, vec![PrimExpr::i32(128), PrimExpr::i32(128)]);
@@ -200,25 +176,16 @@ fn serial(var: &Var, extent: i32, body: Stmt) -> Stmt {
 fn nested_serial_loops_fuse_into_a_grid() {
     let (i, j, k) = (i32v("i"), i32v("j"), i32v("k"));
     let s = serial(&i, 128, serial(&j, 128, serial(&k, 128, Stmt::no_op())));
-    assert_eq!(
-        print_stmt(&s, &opts()),
-        "for i, j, k in T.grid(128, 128, 128):\n    T.evaluate(0)"
-    );
+    assert_eq!(print_stmt(&s, &opts()), "for i, j, k in T.grid(128, 128, 128):\n    T.evaluate(0)");
     let single = serial(&i, 10, Stmt::no_op());
-    assert_eq!(
-        print_stmt(&single, &opts()),
-        "for i in range(10):\n    T.evaluate(0)"
-    );
+    assert_eq!(print_stmt(&single, &opts()), "for i in range(10):\n    T.evaluate(0)");
 }
 
 #[test]
 fn scoping_statements_of_a_fragment_print_as_with_blocks() {
     let v = Var::new("v", DataType::float32());
-    let let_stmt = Stmt::new(StmtNode::LetStmt {
-        var: v,
-        value: PrimExpr::f32(10.0),
-        body: Stmt::no_op(),
-    });
+    let let_stmt =
+        Stmt::new(StmtNode::LetStmt { var: v, value: PrimExpr::f32(10.0), body: Stmt::no_op() });
     assert_eq!(
         print_stmt(&let_stmt, &opts()),
         "with T.LetStmt(T.float32(10.0)) as v:\n    T.evaluate(0)"
@@ -248,14 +215,8 @@ fn scoping_statements_of_a_fragment_print_as_with_blocks() {
 fn a_free_variable_in_a_condition_is_declared_above() {
     let x = Var::new("", DataType::int32());
     let cond = PrimExpr::cmp(CmpOp::Lt, PrimExpr::var(&x), PrimExpr::i32(10)).unwrap();
-    let w = Stmt::new(StmtNode::While {
-        condition: cond,
-        body: Stmt::no_op(),
-    });
-    assert_eq!(
-        print_stmt(&w, &opts()),
-        "v = T.int32()\nwhile v < 10:\n    T.evaluate(0)"
-    );
+    let w = Stmt::new(StmtNode::While { condition: cond, body: Stmt::no_op() });
+    assert_eq!(print_stmt(&w, &opts()), "v = T.int32()\nwhile v < 10:\n    T.evaluate(0)");
 }
 
 #[test]
@@ -279,12 +240,7 @@ fn allocations_and_their_buffer_declarations() {
     let mut spec = BufferSpec::new("buffer", extents.clone(), DataType::float32());
     spec.data = Some(data.clone());
     let buf = spec.build().unwrap();
-    let decl = |body: Stmt| {
-        Stmt::new(StmtNode::DeclBuffer {
-            buffer: buf.clone(),
-            body,
-        })
-    };
+    let decl = |body: Stmt| Stmt::new(StmtNode::DeclBuffer { buffer: buf.clone(), body });
     assert_eq!(
         print_stmt(&alloc(decl(Stmt::no_op())), &opts()),
         "with T.decl_buffer((128, 128)) as buffer:\n    T.evaluate(0)"
@@ -305,22 +261,14 @@ fn arithmetic_prints_as_operators_unless_it_would_fold() {
         (BinaryOp::Div, "T.Div(a, b)"),
     ] {
         let e = PrimExpr::binary(op, a.clone(), b.clone()).unwrap();
-        assert_eq!(
-            print_expr(&e, &opts()),
-            format!("a = T.int32()\nb = T.int32()\n{text}")
-        );
+        assert_eq!(print_expr(&e, &opts()), format!("a = T.int32()\nb = T.int32()\n{text}"));
     }
     let (x, y) = (PrimExpr::i64(3), PrimExpr::i64(4));
-    for (op, name) in [
-        (BinaryOp::Add, "Add"),
-        (BinaryOp::Mul, "Mul"),
-        (BinaryOp::FloorDiv, "FloorDiv"),
-    ] {
+    for (op, name) in
+        [(BinaryOp::Add, "Add"), (BinaryOp::Mul, "Mul"), (BinaryOp::FloorDiv, "FloorDiv")]
+    {
         let e = PrimExpr::binary(op, x.clone(), y.clone()).unwrap();
-        assert_eq!(
-            print_expr(&e, &opts()),
-            format!("T.{name}(T.int64(3), T.int64(4))")
-        );
+        assert_eq!(print_expr(&e, &opts()), format!("T.{name}(T.int64(3), T.int64(4))"));
     }
     let lt = PrimExpr::cmp(CmpOp::Lt, x, y).unwrap();
     assert_eq!(print_expr(&lt, &opts()), "T.LT(T.int64(3), T.int64(4))");
@@ -333,22 +281,13 @@ fn let_expressions_declare_their_variable() {
     let x = i32v("x");
     let body = PrimExpr::binary(BinaryOp::Add, PrimExpr::var(&x), PrimExpr::i32(1)).unwrap();
     let e = PrimExpr::let_(&x, PrimExpr::i32(1), body).unwrap();
-    assert_eq!(
-        print_expr(&e, &opts()),
-        "x = T.int32()\nT.Let(x + 1, where={x: 1})"
-    );
+    assert_eq!(print_expr(&e, &opts()), "x = T.int32()\nT.Let(x + 1, where={x: 1})");
 }
 
 #[test]
 fn immediates_carry_their_dtype_except_int32() {
-    assert_eq!(
-        print_expr(&PrimExpr::int(1, DataType::int(16)), &opts()),
-        "T.int16(1)"
-    );
-    assert_eq!(
-        print_expr(&PrimExpr::float(1.0, DataType::float(16)), &opts()),
-        "T.float16(1.0)"
-    );
+    assert_eq!(print_expr(&PrimExpr::int(1, DataType::int(16)), &opts()), "T.int16(1)");
+    assert_eq!(print_expr(&PrimExpr::float(1.0, DataType::float(16)), &opts()), "T.float16(1.0)");
     assert_eq!(print_expr(&PrimExpr::string("str"), &opts()), "\"str\"");
 }
 
@@ -367,11 +306,8 @@ fn remappable_block_vars_group_and_the_root_block_is_implicit() {
         predicate: PrimExpr::bool(true),
         block: block("update", ivs, Stmt::no_op()),
     };
-    let nest = serial(
-        &loops[0],
-        128,
-        serial(&loops[1], 128, serial(&loops[2], 128, Stmt::from(realize))),
-    );
+    let nest =
+        serial(&loops[0], 128, serial(&loops[1], 128, serial(&loops[2], 128, Stmt::from(realize))));
     let root = BlockRealize {
         iter_values: vec![],
         predicate: PrimExpr::bool(true),
@@ -408,17 +344,32 @@ fn a_module_sorts_main_last_and_calls_through_the_module() {
     let mut m = IRModule::new();
     let callee = crate::ir::GlobalVar::new("helper");
     let call = PrimExpr::call_global(DataType::int32(), &callee, vec![]).unwrap();
-    m.add(
-        "main",
-        func(vec![], vec![], Stmt::evaluate(call), Some("main")),
-    )
-    .unwrap();
-    m.add_with_global(callee, func(vec![], vec![], Stmt::no_op(), None))
-        .unwrap();
+    m.add("main", func(vec![], vec![], Stmt::evaluate(call), Some("main"))).unwrap();
+    m.add_with_global(callee, func(vec![], vec![], Stmt::no_op(), None)).unwrap();
     assert_eq!(
         print_module(&m, &opts()),
         "# from tvm.script import ir as I\n# from tvm.script import tir as T\n\n@I.ir_module\n\
          class Module:\n    @T.prim_func(private=True)\n    def helper():\n        T.evaluate(0)\n\n    \
          @T.prim_func\n    def main():\n        Module.helper()"
+    );
+}
+
+#[test]
+fn the_node_at_a_path_is_underlined() {
+    use crate::analysis::path::ObjectPath;
+    let a = buffer("A", &[8], DataType::float32());
+    let i = i32v("i");
+    let load = PrimExpr::buffer_load(&a, vec![PrimExpr::var(&i)]).unwrap();
+    let doubled = PrimExpr::binary(BinaryOp::Mul, load, PrimExpr::f32(2.0)).unwrap();
+    let store = Stmt::buffer_store(&a, doubled, vec![PrimExpr::var(&i)]);
+    let a_handle = handle("a");
+    let f = func(vec![a_handle.clone()], vec![(a_handle, a)], serial(&i, 8, store), Some("main"));
+    let path = ObjectPath::root().attr("body").attr("body").attr("value").attr("b");
+    let text = print_underlined(Node::Func(&f), &[path], &PrintOptions::default());
+    assert_eq!(
+        text,
+        "# from tvm.script import tir as T\n\n@T.prim_func\n\
+         def main(A: T.Buffer((8,), \"float32\")):\n    for i in range(8):\n        \
+         A[i] = A[i] * T.float32(2.0)\n                      ^^^^^^^^^^^^^^"
     );
 }
