@@ -52,8 +52,7 @@ impl Analyzer {
             min.max,
             super::const_int_bound::inf_add(extent.max, -1),
         );
-        self.var_bounds
-            .insert(var.clone(), ConstIntBound { min: min.min, max });
+        self.var_bounds.insert(var.clone(), ConstIntBound { min: min.min, max });
     }
 
     /// Binds `var` to a known value: simplifiers substitute it and analyses use its bounds.
@@ -98,12 +97,13 @@ impl Analyzer {
         if scale <= 0 || others > 0 {
             return;
         }
-        if let Some(v) = var {
-            if v.dtype().is_integer() && v.dtype().is_scalar() {
-                let bound =
-                    ConstIntBound::new(offset.saturating_neg(), super::const_int_bound::POS_INF);
-                self.var_bounds.insert(v, bound);
-            }
+        if let Some(v) = var
+            && v.dtype().is_integer()
+            && v.dtype().is_scalar()
+        {
+            let bound =
+                ConstIntBound::new(offset.saturating_neg(), super::const_int_bound::POS_INF);
+            self.var_bounds.insert(v, bound);
         }
     }
 
@@ -184,8 +184,7 @@ impl Analyzer {
                     .unwrap_or_else(|_| sub.clone())
             };
             self.literal_constraints.push(sub);
-            self.literal_constraints
-                .push(super::pattern::not(&negation));
+            self.literal_constraints.push(super::pattern::not(&negation));
         }
         let result = f(self);
         self.literal_constraints.truncate(literal_len);

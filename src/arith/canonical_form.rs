@@ -102,11 +102,7 @@ pub(crate) struct SumExpr {
 
 impl SumExpr {
     pub fn constant(base: i64, dtype: DataType) -> SumExpr {
-        SumExpr {
-            dtype,
-            args: Vec::new(),
-            base,
-        }
+        SumExpr { dtype, args: Vec::new(), base }
     }
     pub fn is_zero(&self) -> bool {
         self.base == 0 && self.args.is_empty()
@@ -134,11 +130,7 @@ impl SumExpr {
         if other.scale == 0 {
             return Ok(());
         }
-        let start = self
-            .args
-            .iter()
-            .position(|a| a.index_equal(&other))
-            .unwrap_or(self.args.len());
+        let start = self.args.iter().position(|a| a.index_equal(&other)).unwrap_or(self.args.len());
         for j in start..self.args.len() {
             let arg = &self.args[j];
             if !arg.index_equal(&other) || other.lower > arg.lower {
@@ -289,11 +281,7 @@ impl Canon {
             }
             other => {
                 let split = other.into_split()?;
-                Ok(SumExpr {
-                    dtype: split.dtype,
-                    args: vec![split],
-                    base: 0,
-                })
+                Ok(SumExpr { dtype: split.dtype, args: vec![split], base: 0 })
             }
         }
     }

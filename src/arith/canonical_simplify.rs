@@ -32,9 +32,13 @@ impl Analyzer {
 
     /// Visits without normalizing, so parents can combine canonical forms.
     fn canon_mutate(&mut self, e: &PrimExpr) -> R<Canon> {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.canon_mutate_node(e))
+    }
+
+    fn canon_mutate_node(&mut self, e: &PrimExpr) -> R<Canon> {
         let index = is_index_type(e.dtype());
         match e.expr() {
-            Expr::Binary { op, a, b } if index => {
+            Expr::Binary { op, a, b } if index && !matches!(op, BinaryOp::Min | BinaryOp::Max) => {
                 let (a, b) = (self.canon_mutate(a)?, self.canon_mutate(b)?);
                 if let (Some(x), Some(y)) = (a.as_int(), b.as_int()) {
                     return Ok(Canon::Plain(ops::binary(
@@ -48,19 +52,13 @@ impl Analyzer {
                     BinaryOp::Sub => self.canon_add(a, b, -1),
                     BinaryOp::Mul => self.canon_mul(e, a, b),
                     BinaryOp::Div | BinaryOp::FloorDiv => {
-                        let mode = if *op == BinaryOp::Div {
-                            DivMode::Trunc
-                        } else {
-                            DivMode::Floor
-                        };
+                        let mode =
+                            if *op == BinaryOp::Div { DivMode::Trunc } else { DivMode::Floor };
                         self.canon_div(e, a, b, mode)
                     }
                     BinaryOp::Mod | BinaryOp::FloorMod => {
-                        let mode = if *op == BinaryOp::Mod {
-                            DivMode::Trunc
-                        } else {
-                            DivMode::Floor
-                        };
+                        let mode =
+                            if *op == BinaryOp::Mod { DivMode::Trunc } else { DivMode::Floor };
                         self.canon_mod(e, a, b, mode)
                     }
                     BinaryOp::Min | BinaryOp::Max => {
@@ -69,11 +67,7 @@ impl Analyzer {
                 }
             }
             Expr::Cast(value) if index => self.canon_cast(e, value),
-            Expr::Cmp {
-                op: CmpOp::Lt,
-                a,
-                b,
-            } => self.canon_lt(e, a, b),
+            Expr::Cmp { op: CmpOp::Lt, a, b } => self.canon_lt(e, a, b),
             _ => Ok(Canon::Plain(self.rewrite_node(e, Mode::Canonical)?)),
         }
     }
@@ -122,18 +116,12 @@ impl Analyzer {
         }
         let (a, b) = (a.normalize()?, b.normalize()?);
         let ret = mul_and_normalize(&a, &b)?;
-        if let (
-            Expr::Binary {
-                op: BinaryOp::Mul,
-                a: ra,
-                b: rb,
-            },
-            Expr::Binary { a: oa, b: ob, .. },
-        ) = (ret.expr(), e.expr())
+        if let (Expr::Binary { op: BinaryOp::Mul, a: ra, b: rb }, Expr::Binary { a: oa, b: ob, .. }) =
+            (ret.expr(), e.expr())
+            && ra.ptr_eq(oa)
+            && rb.ptr_eq(ob)
         {
-            if ra.ptr_eq(oa) && rb.ptr_eq(ob) {
-                return Ok(Canon::Plain(e.clone()));
-            }
+            return Ok(Canon::Plain(e.clone()));
         }
         Ok(Canon::Plain(ret))
     }
@@ -196,11 +184,7 @@ impl Analyzer {
                 return Ok(Canon::Plain(PrimExpr::int(0, dtype)));
             }
         }
-        Ok(Canon::Split(self.split_div_const(
-            a.into_split()?,
-            cval,
-            mode,
-        )?))
+        Ok(Canon::Split(self.split_div_const(a.into_split()?, cval, mode)?))
     }
 
     fn canon_mod(&mut self, e: &PrimExpr, a: Canon, b: Canon, mode: DivMode) -> R<Canon> {
@@ -279,11 +263,7 @@ impl Analyzer {
         if bound.min >= 0 && bound.max < cval {
             return Ok(a);
         }
-        Ok(Canon::Split(self.split_mod_const(
-            a.into_split()?,
-            cval,
-            mode,
-        )?))
+        Ok(Canon::Split(self.split_mod_const(a.into_split()?, cval, mode)?))
     }
 
     /// Division or modulus by a non-constant (or non-positive) divisor: cancel common product
@@ -309,10 +289,11 @@ impl Analyzer {
             (_, DivMode::Trunc) => BinaryOp::Mod,
             (_, DivMode::Floor) => BinaryOp::FloorMod,
         };
-        if let Expr::Binary { a: oa, b: ob, .. } = e.expr() {
-            if oa.ptr_eq(&a) && ob.ptr_eq(&b) {
-                return Ok(Canon::Plain(e.clone()));
-            }
+        if let Expr::Binary { a: oa, b: ob, .. } = e.expr()
+            && oa.ptr_eq(&a)
+            && ob.ptr_eq(&b)
+        {
+            return Ok(Canon::Plain(e.clone()));
         }
         Ok(Canon::Plain(PrimExpr::binary(op, a, b)?))
     }
@@ -588,10 +569,9 @@ fn prod_div_simplify(lhs: &PrimExpr, rhs: &PrimExpr) -> R<Option<(PrimExpr, Prim
             rhs_scale = rhs_scale.wrapping_mul(c);
             continue;
         }
-        let hit = lhs_prods.iter().position(|p| {
-            p.as_ref()
-                .is_some_and(|p| super::simplify::same_expr(p, &v))
-        });
+        let hit = lhs_prods
+            .iter()
+            .position(|p| p.as_ref().is_some_and(|p| super::simplify::same_expr(p, &v)));
         match hit {
             Some(i) => {
                 lhs_prods[i] = None;

@@ -42,11 +42,7 @@ impl ConstIntBound {
             return ConstIntBound::new(NEG_INF, POS_INF);
         }
         let value_bits = i64::from(dtype.bits) - i64::from(dtype.is_int());
-        let max = if value_bits >= 63 {
-            POS_INF
-        } else {
-            (1i64 << value_bits) - 1
-        };
+        let max = if value_bits >= 63 { POS_INF } else { (1i64 << value_bits) - 1 };
         let min = if dtype.is_uint() {
             0
         } else if value_bits >= 63 {
@@ -60,16 +56,10 @@ impl ConstIntBound {
         self.min == v && self.max == v
     }
     pub fn union(self, other: ConstIntBound) -> ConstIntBound {
-        ConstIntBound {
-            min: self.min.min(other.min),
-            max: self.max.max(other.max),
-        }
+        ConstIntBound { min: self.min.min(other.min), max: self.max.max(other.max) }
     }
     pub fn intersect(self, other: ConstIntBound) -> ConstIntBound {
-        ConstIntBound {
-            min: self.min.max(other.min),
-            max: self.max.min(other.max),
-        }
+        ConstIntBound { min: self.min.max(other.min), max: self.max.min(other.max) }
     }
 }
 
@@ -124,12 +114,7 @@ fn neg(v: i64) -> i64 {
 
 /// The bound of a monotonic operator over the corners of two intervals.
 fn corners(a: ConstIntBound, b: ConstIntBound, f: impl Fn(i64, i64) -> i64) -> ConstIntBound {
-    let values = [
-        f(a.min, b.min),
-        f(a.max, b.max),
-        f(a.min, b.max),
-        f(a.max, b.min),
-    ];
+    let values = [f(a.min, b.min), f(a.max, b.max), f(a.min, b.max), f(a.max, b.min)];
     let min = values.iter().copied().min().unwrap_or(NEG_INF);
     let max = values.iter().copied().max().unwrap_or(POS_INF);
     ConstIntBound { min, max }
@@ -140,16 +125,8 @@ fn division(a: ConstIntBound, b: ConstIntBound, dtype: DataType, floor: bool) ->
     let f = |x, y| inf_div(x, y, floor);
     if b.min <= 0 && 0 <= b.max && dtype.is_int() {
         let everything = ConstIntBound::everything(dtype);
-        let b_neg = if b.min < 0 {
-            ConstIntBound::new(b.min, -1)
-        } else {
-            everything
-        };
-        let b_pos = if b.max > 0 {
-            ConstIntBound::new(1, b.max)
-        } else {
-            everything
-        };
+        let b_neg = if b.min < 0 { ConstIntBound::new(b.min, -1) } else { everything };
+        let b_pos = if b.max > 0 { ConstIntBound::new(1, b.max) } else { everything };
         let (n, p) = (corners(a, b_neg, f), corners(a, b_pos, f));
         return ConstIntBound::new(n.min.min(p.min), n.max.max(p.max));
     }
@@ -161,17 +138,14 @@ fn division(a: ConstIntBound, b: ConstIntBound, dtype: DataType, floor: bool) ->
 
 /// Assumes a valid program never divides by zero: a divisor bound starting at 0 starts at 1.
 fn assume_no_zero_divisor(b: ConstIntBound) -> ConstIntBound {
-    if b.min == 0 && b.max >= 1 {
-        ConstIntBound { min: 1, max: b.max }
-    } else {
-        b
-    }
+    if b.min == 0 && b.max >= 1 { ConstIntBound { min: 1, max: b.max } } else { b }
 }
 
 impl Analyzer {
     /// The constant integer bound of `e` under the analyzer's bindings and constraints.
     pub fn const_int_bound(&mut self, e: &PrimExpr) -> ConstIntBound {
-        let mut bound = self.const_int_bound_node(e);
+        let mut bound =
+            stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.const_int_bound_node(e));
         for (expr, extra) in &self.bound_info {
             if same_expr(expr, e) {
                 bound = bound.intersect(*extra);
@@ -193,16 +167,12 @@ impl Analyzer {
                 let (x, y) = (self.const_int_bound(a), self.const_int_bound(b));
                 self.binary_bound(*op, a, x, y, dtype)
             }
-            Expr::Select {
-                true_value,
-                false_value,
-                ..
-            } => self
-                .const_int_bound(true_value)
-                .union(self.const_int_bound(false_value)),
-            Expr::Cast(value) => self
-                .const_int_bound(value)
-                .intersect(ConstIntBound::everything(dtype)),
+            Expr::Select { true_value, false_value, .. } => {
+                self.const_int_bound(true_value).union(self.const_int_bound(false_value))
+            }
+            Expr::Cast(value) => {
+                self.const_int_bound(value).intersect(ConstIntBound::everything(dtype))
+            }
             Expr::Broadcast { value, .. } => self.const_int_bound(value),
             Expr::Let { var, value, body } => {
                 if self.var_bounds.contains_key(var) {
@@ -214,21 +184,11 @@ impl Analyzer {
                 self.var_bounds.remove(var);
                 result
             }
-            Expr::Call {
-                op: Callee::Op(op),
-                args,
-            } if args.len() == 2 => {
-                let (x, y) = (
-                    self.const_int_bound(&args[0]),
-                    self.const_int_bound(&args[1]),
-                );
+            Expr::Call { op: Callee::Op(op), args } if args.len() == 2 => {
+                let (x, y) = (self.const_int_bound(&args[0]), self.const_int_bound(&args[1]));
                 match op.name() {
                     "shift_right" => corners(x, y, |p, q| {
-                        if p == POS_INF || p == NEG_INF {
-                            p
-                        } else {
-                            p >> q.clamp(0, 63)
-                        }
+                        if p == POS_INF || p == NEG_INF { p } else { p >> q.clamp(0, 63) }
                     }),
                     "shift_left" if x.min >= 0 && y.min >= 0 => corners(x, y, |p, q| {
                         let bits = 64 - p.unsigned_abs().leading_zeros() as i64;
@@ -261,14 +221,12 @@ impl Analyzer {
         dtype: DataType,
     ) -> ConstIntBound {
         match op {
-            BinaryOp::Add => ConstIntBound {
-                min: inf_add(x.min, y.min),
-                max: inf_add(x.max, y.max),
-            },
-            BinaryOp::Sub => ConstIntBound {
-                min: inf_add(x.min, neg(y.max)),
-                max: inf_add(x.max, neg(y.min)),
-            },
+            BinaryOp::Add => {
+                ConstIntBound { min: inf_add(x.min, y.min), max: inf_add(x.max, y.max) }
+            }
+            BinaryOp::Sub => {
+                ConstIntBound { min: inf_add(x.min, neg(y.max)), max: inf_add(x.max, neg(y.min)) }
+            }
             BinaryOp::Mul => corners(x, y, inf_mul),
             BinaryOp::Div => division(x, assume_no_zero_divisor(y), dtype, false),
             BinaryOp::FloorDiv => division(x, assume_no_zero_divisor(y), dtype, true),
@@ -307,14 +265,8 @@ impl Analyzer {
                 }
                 ConstIntBound::everything(dtype)
             }
-            BinaryOp::Min => ConstIntBound {
-                min: x.min.min(y.min),
-                max: x.max.min(y.max),
-            },
-            BinaryOp::Max => ConstIntBound {
-                min: x.min.max(y.min),
-                max: x.max.max(y.max),
-            },
+            BinaryOp::Min => ConstIntBound { min: x.min.min(y.min), max: x.max.min(y.max) },
+            BinaryOp::Max => ConstIntBound { min: x.min.max(y.min), max: x.max.max(y.max) },
         }
     }
 }

@@ -125,12 +125,12 @@ fn lift(
 
 /// Combines two sets under a binary operator, as TVM's `Combine<Op>`.
 fn combine(op: BinaryOp, a: &IntSet, b: &IntSet) -> IntSet {
-    if a.is_single_point() && b.is_single_point() {
-        if let (Some(x), Some(y)) = (&a.min, &b.min) {
-            if let Ok(e) = ops::binary(op, x.clone(), y.clone()) {
-                return IntSet::point(e);
-            }
-        }
+    if a.is_single_point()
+        && b.is_single_point()
+        && let (Some(x), Some(y)) = (&a.min, &b.min)
+        && let Ok(e) = ops::binary(op, x.clone(), y.clone())
+    {
+        return IntSet::point(e);
     }
     let constant = |s: &IntSet| if s.is_single_point() { s.min.as_ref().and_then(PrimExpr::as_int) } else { None };
     match op {

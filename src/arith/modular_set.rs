@@ -16,16 +16,8 @@ pub struct ModularSet {
 
 impl ModularSet {
     pub fn new(coeff: i64, base: i64) -> ModularSet {
-        let (coeff, base) = if coeff < 0 {
-            (-coeff, base.wrapping_neg())
-        } else {
-            (coeff, base)
-        };
-        let base = if coeff != 0 {
-            base.rem_euclid(coeff)
-        } else {
-            base
-        };
+        let (coeff, base) = if coeff < 0 { (-coeff, base.wrapping_neg()) } else { (coeff, base) };
+        let base = if coeff != 0 { base.rem_euclid(coeff) } else { base };
         ModularSet { coeff, base }
     }
     pub fn everything() -> ModularSet {
@@ -37,11 +29,7 @@ impl ModularSet {
     fn union(self, other: ModularSet) -> ModularSet {
         let coeff = zero_aware_gcd(self.coeff, other.coeff);
         if coeff == 0 {
-            return if self.base == other.base {
-                self
-            } else {
-                ModularSet::everything()
-            };
+            return if self.base == other.base { self } else { ModularSet::everything() };
         }
         let (b0, b1) = (self.base % coeff, other.base % coeff);
         if b0 == b1 {
@@ -56,10 +44,7 @@ impl ModularSet {
         let v = b2 - b1;
         if gcd != 0 && v % gcd == 0 {
             let lcm = (c1 / gcd).saturating_mul(c2);
-            let base = x
-                .saturating_mul(v / gcd)
-                .saturating_mul(c1)
-                .saturating_add(b1);
+            let base = x.saturating_mul(v / gcd).saturating_mul(c1).saturating_add(b1);
             return ModularSet::new(lcm, base);
         }
         ModularSet::everything()
@@ -86,11 +71,7 @@ fn extended_euclidean(a: i64, b: i64) -> (i64, i64, i64) {
         (old_s, s) = (s, old_s.saturating_sub(q.saturating_mul(s)));
         (old_t, t) = (t, old_t.saturating_sub(q.saturating_mul(t)));
     }
-    if old_r < 0 {
-        (-old_r, -old_s, -old_t)
-    } else {
-        (old_r, old_s, old_t)
-    }
+    if old_r < 0 { (-old_r, -old_s, -old_t) } else { (old_r, old_s, old_t) }
 }
 
 impl Analyzer {
@@ -98,21 +79,13 @@ impl Analyzer {
     pub fn modular_set(&mut self, e: &PrimExpr) -> ModularSet {
         match e.expr() {
             Expr::IntImm(v) => ModularSet::new(0, *v),
-            Expr::Var(v) => self
-                .var_modular
-                .get(v)
-                .copied()
-                .unwrap_or_else(ModularSet::everything),
+            Expr::Var(v) => self.var_modular.get(v).copied().unwrap_or_else(ModularSet::everything),
             Expr::Cast(value) => self.modular_set(value),
             Expr::Binary { op, a, b } => match op {
                 BinaryOp::Add | BinaryOp::Sub => {
                     let (x, y) = (self.modular_set(a), self.modular_set(b));
                     let coeff = zero_aware_gcd(x.coeff, y.coeff);
-                    let base = if *op == BinaryOp::Add {
-                        x.base + y.base
-                    } else {
-                        x.base - y.base
-                    };
+                    let base = if *op == BinaryOp::Add { x.base + y.base } else { x.base - y.base };
                     ModularSet::new(coeff, base)
                 }
                 BinaryOp::Mul => {
@@ -139,13 +112,9 @@ impl Analyzer {
                 },
                 BinaryOp::Min | BinaryOp::Max => self.modular_set(a).union(self.modular_set(b)),
             },
-            Expr::Select {
-                true_value,
-                false_value,
-                ..
-            } => self
-                .modular_set(true_value)
-                .union(self.modular_set(false_value)),
+            Expr::Select { true_value, false_value, .. } => {
+                self.modular_set(true_value).union(self.modular_set(false_value))
+            }
             Expr::Let { var, value, body } => {
                 if self.var_modular.contains_key(var) {
                     return self.modular_set(body);
@@ -156,10 +125,7 @@ impl Analyzer {
                 self.var_modular.remove(var);
                 result
             }
-            Expr::Call {
-                op: Callee::Op(op),
-                args,
-            } if args.len() == 2 => {
+            Expr::Call { op: Callee::Op(op), args } if args.len() == 2 => {
                 let shift = self.modular_set(&args[1]);
                 match op.name() {
                     "shift_right" if shift.is_const() && (0..63).contains(&shift.base) => {
@@ -210,12 +176,7 @@ impl Analyzer {
         &mut self,
         cond: &PrimExpr,
     ) -> Option<(crate::ir::Var, Option<ModularSet>)> {
-        let Expr::Cmp {
-            op: CmpOp::Eq,
-            a,
-            b,
-        } = cond.expr()
-        else {
+        let Expr::Cmp { op: CmpOp::Eq, a, b } = cond.expr() else {
             return None;
         };
         let (lhs, base) = match (a.as_int(), b.as_int()) {
@@ -225,14 +186,14 @@ impl Analyzer {
         };
         let (var, entry) = match lhs.expr() {
             Expr::Var(v) => (v.clone(), ModularSet::new(1, base)),
-            Expr::Binary {
-                op: BinaryOp::Mod | BinaryOp::FloorMod,
-                a: x,
-                b: c,
-            } if a.as_int().is_none() => match (x.as_var(), c.as_int()) {
-                (Some(v), Some(c)) => (v.clone(), ModularSet::new(c, base)),
-                _ => return None,
-            },
+            Expr::Binary { op: BinaryOp::Mod | BinaryOp::FloorMod, a: x, b: c }
+                if a.as_int().is_none() =>
+            {
+                match (x.as_var(), c.as_int()) {
+                    (Some(v), Some(c)) => (v.clone(), ModularSet::new(c, base)),
+                    _ => return None,
+                }
+            }
             _ => return None,
         };
         let old = self.var_modular.get(&var).copied();

@@ -131,19 +131,19 @@ fn try_const_fold(op: BinaryOp, a: &PrimExpr, b: &PrimExpr) -> Option<PrimExpr> 
         };
         return folded.map(|v| PrimExpr::int(wrap_int(v, dtype), dtype));
     }
-    if let (Some(x), Some(y)) = (fa, fb) {
-        if dtype.bits == 32 || dtype.bits == 64 {
-            let v = match op {
-                BinaryOp::Add => x + y,
-                BinaryOp::Sub => x - y,
-                BinaryOp::Mul => x * y,
-                BinaryOp::Div if y != 0.0 => x / y,
-                BinaryOp::Min => x.min(y),
-                BinaryOp::Max => x.max(y),
-                _ => return None,
-            };
-            return Some(PrimExpr::float(round_float(v, dtype), dtype));
-        }
+    if let (Some(x), Some(y)) = (fa, fb)
+        && (dtype.bits == 32 || dtype.bits == 64)
+    {
+        let v = match op {
+            BinaryOp::Add => x + y,
+            BinaryOp::Sub => x - y,
+            BinaryOp::Mul => x * y,
+            BinaryOp::Div if y != 0.0 => x / y,
+            BinaryOp::Min => x.min(y),
+            BinaryOp::Max => x.max(y),
+            _ => return None,
+        };
+        return Some(PrimExpr::float(round_float(v, dtype), dtype));
     }
     let zero_a = ia == Some(0) || fa == Some(0.0);
     let zero_b = ib == Some(0) || fb == Some(0.0);

@@ -35,20 +35,13 @@ pub fn has_no_effect(e: &PrimExpr, allow_reads: bool) -> bool {
     let mut ok = true;
     crate::ir::visit::walk_expr(e, &mut |sub| match sub.expr() {
         Expr::BufferLoad { .. } if !allow_reads => ok = false,
-        Expr::Call {
-            op: Callee::Op(op), ..
-        } => {
+        Expr::Call { op: Callee::Op(op), .. } => {
             let effect = op.def().effect;
-            let fine = matches!(
-                effect,
-                CallEffectKind::ExprAnnotation | CallEffectKind::Pure
-            ) || (allow_reads && effect == CallEffectKind::ReadState);
+            let fine = matches!(effect, CallEffectKind::ExprAnnotation | CallEffectKind::Pure)
+                || (allow_reads && effect == CallEffectKind::ReadState);
             ok &= fine;
         }
-        Expr::Call {
-            op: Callee::Global(_),
-            ..
-        } => ok = false,
+        Expr::Call { op: Callee::Global(_), .. } => ok = false,
         _ => {}
     });
     ok
@@ -62,19 +55,11 @@ pub fn is_pure(e: &PrimExpr) -> bool {
 /// Calls `f(term, sign)` for each term of a sum of `+`/`-` nodes (TVM's `UnpackSum`).
 pub fn unpack_sum(e: &PrimExpr, sign: i64, f: &mut dyn FnMut(&PrimExpr, i64)) {
     match e.expr() {
-        Expr::Binary {
-            op: BinaryOp::Add,
-            a,
-            b,
-        } => {
+        Expr::Binary { op: BinaryOp::Add, a, b } => {
             unpack_sum(a, sign, f);
             unpack_sum(b, sign, f);
         }
-        Expr::Binary {
-            op: BinaryOp::Sub,
-            a,
-            b,
-        } => {
+        Expr::Binary { op: BinaryOp::Sub, a, b } => {
             unpack_sum(a, sign, f);
             unpack_sum(b, -sign, f);
         }
@@ -85,11 +70,7 @@ pub fn unpack_sum(e: &PrimExpr, sign: i64, f: &mut dyn FnMut(&PrimExpr, i64)) {
 /// Calls `f` on each factor of a product of `*` nodes (TVM's `UnpackReduction<Mul>`).
 pub fn unpack_product(e: &PrimExpr, f: &mut dyn FnMut(&PrimExpr)) {
     match e.expr() {
-        Expr::Binary {
-            op: BinaryOp::Mul,
-            a,
-            b,
-        } => {
+        Expr::Binary { op: BinaryOp::Mul, a, b } => {
             unpack_product(a, f);
             unpack_product(b, f);
         }
@@ -133,52 +114,20 @@ pub fn normalize_boolean_operators(e: &PrimExpr) -> PrimExpr {
                     );
                     return ops::logical_or(nx, ny).unwrap_or(expr);
                 }
-                Expr::Cmp {
-                    op: CmpOp::Lt,
-                    a,
-                    b,
-                } => return le(b, a),
-                Expr::Cmp {
-                    op: CmpOp::Gt,
-                    a,
-                    b,
-                } => return le(a, b),
-                Expr::Cmp {
-                    op: CmpOp::Le,
-                    a,
-                    b,
-                } => return lt(b, a),
-                Expr::Cmp {
-                    op: CmpOp::Ge,
-                    a,
-                    b,
-                } => return lt(a, b),
-                Expr::Cmp {
-                    op: CmpOp::Eq,
-                    a,
-                    b,
-                } => {
+                Expr::Cmp { op: CmpOp::Lt, a, b } => return le(b, a),
+                Expr::Cmp { op: CmpOp::Gt, a, b } => return le(a, b),
+                Expr::Cmp { op: CmpOp::Le, a, b } => return lt(b, a),
+                Expr::Cmp { op: CmpOp::Ge, a, b } => return lt(a, b),
+                Expr::Cmp { op: CmpOp::Eq, a, b } => {
                     return ops::compare(CmpOp::Ne, a.clone(), b.clone()).unwrap_or(expr);
                 }
-                Expr::Cmp {
-                    op: CmpOp::Ne,
-                    a,
-                    b,
-                } => {
+                Expr::Cmp { op: CmpOp::Ne, a, b } => {
                     return ops::compare(CmpOp::Eq, a.clone(), b.clone()).unwrap_or(expr);
                 }
                 _ => return expr,
             },
-            Expr::Cmp {
-                op: CmpOp::Ge,
-                a,
-                b,
-            } => return le(b, a),
-            Expr::Cmp {
-                op: CmpOp::Gt,
-                a,
-                b,
-            } => return lt(b, a),
+            Expr::Cmp { op: CmpOp::Ge, a, b } => return le(b, a),
+            Expr::Cmp { op: CmpOp::Gt, a, b } => return lt(b, a),
             _ => return expr,
         };
         expr = next;

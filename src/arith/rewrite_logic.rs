@@ -116,16 +116,8 @@ impl Analyzer {
     /// The rewriter's visit of every node that is not an arithmetic binary operator.
     pub(crate) fn rewrite_logic_node(&mut self, e: &PrimExpr, mode: Mode) -> R<PrimExpr> {
         match e.expr() {
-            Expr::Cmp {
-                op: CmpOp::Gt,
-                a,
-                b,
-            } => self.visit(&lt(b, a)?, mode),
-            Expr::Cmp {
-                op: CmpOp::Ge,
-                a,
-                b,
-            } => self.visit(&le(b, a)?, mode),
+            Expr::Cmp { op: CmpOp::Gt, a, b } => self.visit(&lt(b, a)?, mode),
+            Expr::Cmp { op: CmpOp::Ge, a, b } => self.visit(&le(b, a)?, mode),
             Expr::Cmp { op, .. } => {
                 let ret = self.visit_children(e, mode)?;
                 let Expr::Cmp { a, b, .. } = ret.expr() else {
@@ -178,11 +170,7 @@ impl Analyzer {
                     self.rules_or(&ret, a, b, mode)
                 }
             }
-            Expr::Select {
-                condition,
-                true_value,
-                false_value,
-            } => {
+            Expr::Select { condition, true_value, false_value } => {
                 let cond = self.visit(condition, mode)?;
                 let t = self.with_constraint(&cond, |s| s.visit(true_value, mode))?;
                 let negated = self.rewrite_simplify(&not(&cond));
@@ -200,10 +188,9 @@ impl Analyzer {
                 }
                 PrimExpr::select(cond, t, f)
             }
-            Expr::Call {
-                op: Callee::Op(op),
-                args,
-            } if op.name() == "if_then_else" && args.len() == 3 => {
+            Expr::Call { op: Callee::Op(op), args }
+                if op.name() == "if_then_else" && args.len() == 3 =>
+            {
                 let cond = self.visit(&args[0], mode)?;
                 let t = self.with_constraint(&cond, |s| s.visit(&args[1], mode))?;
                 let f = self.with_constraint(&not(&cond), |s| s.visit(&args[2], mode))?;
@@ -216,9 +203,7 @@ impl Analyzer {
                     None => PrimExpr::call_op(e.dtype(), *op, vec![cond, t, f]),
                 }
             }
-            Expr::Call {
-                op: Callee::Op(op), ..
-            } if op.name() == "likely" => {
+            Expr::Call { op: Callee::Op(op), .. } if op.name() == "likely" => {
                 let ret = self.visit_children(e, mode)?;
                 let Expr::Call { args, .. } = ret.expr() else {
                     return Ok(ret);
@@ -234,16 +219,12 @@ impl Analyzer {
                 Ok(ret)
             }
             Expr::Var(v) => {
-                if e.dtype().is_bool() {
-                    if let Some(m) = self.match_literal_constraint(e) {
-                        return Ok(m);
-                    }
+                if e.dtype().is_bool()
+                    && let Some(m) = self.match_literal_constraint(e)
+                {
+                    return Ok(m);
                 }
-                Ok(self
-                    .substitutions
-                    .get(v)
-                    .cloned()
-                    .unwrap_or_else(|| e.clone()))
+                Ok(self.substitutions.get(v).cloned().unwrap_or_else(|| e.clone()))
             }
             Expr::Cast(_) => {
                 let ret = self.visit_children(e, mode)?;
@@ -294,11 +275,11 @@ impl Analyzer {
             if let Some((x, c1)) = plus_const(a) {
                 return eq(x, &int(c2.wrapping_sub(c1), x));
             }
-            if c2 == 0 {
-                if let Some((x, y)) = bin(a, BinaryOp::Mul) {
-                    let e = or(&eq(x, &int(0, x))?, &eq(y, &int(0, y))?)?;
-                    return self.recursive_rewrite(e, mode);
-                }
+            if c2 == 0
+                && let Some((x, y)) = bin(a, BinaryOp::Mul)
+            {
+                let e = or(&eq(x, &int(0, x))?, &eq(y, &int(0, y))?)?;
+                return self.recursive_rewrite(e, mode);
             }
         }
         if same_expr(a, b) {
@@ -336,18 +317,18 @@ impl Analyzer {
             _ => flipped,
         };
         let result = self.rules_not(&not(&flipped), mode)?;
-        if let Some((x, y)) = cmp(&result, CmpOp::Le) {
-            if is_index_type(x.dtype()) {
-                let (x, y) = (x.clone(), y.clone());
-                match self.try_compare(&x, &y, mode)? {
-                    CompareResult::Le | CompareResult::Lt | CompareResult::Eq => {
-                        return Ok(truth(true, ret));
-                    }
-                    CompareResult::Gt => return Ok(truth(false, ret)),
-                    CompareResult::Ne => return self.rules_lt(&lt(&x, &y)?, &x, &y, mode),
-                    CompareResult::Ge => return self.rules_eq(&eq(&x, &y)?, &x, &y, mode),
-                    _ => {}
+        if let Some((x, y)) = cmp(&result, CmpOp::Le)
+            && is_index_type(x.dtype())
+        {
+            let (x, y) = (x.clone(), y.clone());
+            match self.try_compare(&x, &y, mode)? {
+                CompareResult::Le | CompareResult::Lt | CompareResult::Eq => {
+                    return Ok(truth(true, ret));
                 }
+                CompareResult::Gt => return Ok(truth(false, ret)),
+                CompareResult::Ne => return self.rules_lt(&lt(&x, &y)?, &x, &y, mode),
+                CompareResult::Ge => return self.rules_eq(&eq(&x, &y)?, &x, &y, mode),
+                _ => {}
             }
         }
         Ok(result)
@@ -390,10 +371,10 @@ impl Analyzer {
                 return lt(&int(0, p), p);
             }
         }
-        if let Some((p, z)) = bin(b, BinaryOp::Sub) {
-            if same_expr(p, a) {
-                return lt(z, &int(0, z));
-            }
+        if let Some((p, z)) = bin(b, BinaryOp::Sub)
+            && same_expr(p, a)
+        {
+            return lt(z, &int(0, z));
         }
         if let (Some((x, c1)), Some((y, c1b))) = (mul_const(a), mul_const(b)) {
             if c1 == c1b && c1 > 0 {
@@ -433,34 +414,34 @@ impl Analyzer {
             }
         }
         // floordiv(x, c1) < c2 => x < c1 * c2; c1 < floordiv(x, c2) => (c1 + 1) * c2 - 1 < x.
-        if let (Some((x, c1)), Some(c2)) = (bin(a, BinaryOp::FloorDiv), b.as_int()) {
-            if let Some(c1) = c1.as_int().filter(|c| *c > 0) {
-                return lt(x, &int(c1.wrapping_mul(c2), x));
-            }
+        if let (Some((x, c1)), Some(c2)) = (bin(a, BinaryOp::FloorDiv), b.as_int())
+            && let Some(c1) = c1.as_int().filter(|c| *c > 0)
+        {
+            return lt(x, &int(c1.wrapping_mul(c2), x));
         }
-        if let (Some(c1), Some((x, c2))) = (a.as_int(), bin(b, BinaryOp::FloorDiv)) {
-            if let Some(c2) = c2.as_int().filter(|c| *c > 0) {
-                return lt(&int((c1 + 1).wrapping_mul(c2) - 1, x), x);
-            }
+        if let (Some(c1), Some((x, c2))) = (a.as_int(), bin(b, BinaryOp::FloorDiv))
+            && let Some(c2) = c2.as_int().filter(|c| *c > 0)
+        {
+            return lt(&int((c1 + 1).wrapping_mul(c2) - 1, x), x);
         }
         // floordiv(x, c1) * c1 < x => 0 < floormod(x, c1).
-        if let Some((d, c1)) = mul_const(a) {
-            if let Some((x, c)) = bin(d, BinaryOp::FloorDiv) {
-                if c1 > 0 && c.as_int() == Some(c1) {
-                    if same_expr(x, b) {
-                        return lt(&int(0, x), &fmod(x, c)?);
-                    }
-                    if let Some((bx, y)) = bin(b, BinaryOp::Add) {
-                        if same_expr(x, bx) {
-                            return lt(&int(0, x), &add(&fmod(x, c)?, y)?);
-                        }
-                    }
-                    if let Some((bx, y)) = bin(b, BinaryOp::Sub) {
-                        if same_expr(x, bx) {
-                            return lt(y, &fmod(x, c)?);
-                        }
-                    }
-                }
+        if let Some((d, c1)) = mul_const(a)
+            && let Some((x, c)) = bin(d, BinaryOp::FloorDiv)
+            && c1 > 0
+            && c.as_int() == Some(c1)
+        {
+            if same_expr(x, b) {
+                return lt(&int(0, x), &fmod(x, c)?);
+            }
+            if let Some((bx, y)) = bin(b, BinaryOp::Add)
+                && same_expr(x, bx)
+            {
+                return lt(&int(0, x), &add(&fmod(x, c)?, y)?);
+            }
+            if let Some((bx, y)) = bin(b, BinaryOp::Sub)
+                && same_expr(x, bx)
+            {
+                return lt(y, &fmod(x, c)?);
             }
         }
         // Split comparisons with min and max into connectives.
@@ -488,10 +469,8 @@ impl Analyzer {
             return self.recursive_rewrite(merged, mode);
         }
         let (ma, mb) = (self.modular_set(a), self.modular_set(b));
-        let factor = zero_aware_gcd(
-            zero_aware_gcd(ma.base, ma.coeff),
-            zero_aware_gcd(mb.base, mb.coeff),
-        );
+        let factor =
+            zero_aware_gcd(zero_aware_gcd(ma.base, ma.coeff), zero_aware_gcd(mb.base, mb.coeff));
         if factor > 1 {
             let f = int(factor, a);
             let e = lt(&fdiv(a, &f)?, &fdiv(b, &f)?)?;
@@ -545,36 +524,12 @@ impl Analyzer {
         };
         match inner.expr() {
             Expr::Not(x) => Ok(x.clone()),
-            Expr::Cmp {
-                op: CmpOp::Le,
-                a,
-                b,
-            } => lt(b, a),
-            Expr::Cmp {
-                op: CmpOp::Ge,
-                a,
-                b,
-            } => lt(a, b),
-            Expr::Cmp {
-                op: CmpOp::Lt,
-                a,
-                b,
-            } => le(b, a),
-            Expr::Cmp {
-                op: CmpOp::Gt,
-                a,
-                b,
-            } => le(a, b),
-            Expr::Cmp {
-                op: CmpOp::Eq,
-                a,
-                b,
-            } => ne(a, b),
-            Expr::Cmp {
-                op: CmpOp::Ne,
-                a,
-                b,
-            } => eq(a, b),
+            Expr::Cmp { op: CmpOp::Le, a, b } => lt(b, a),
+            Expr::Cmp { op: CmpOp::Ge, a, b } => lt(a, b),
+            Expr::Cmp { op: CmpOp::Lt, a, b } => le(b, a),
+            Expr::Cmp { op: CmpOp::Gt, a, b } => le(a, b),
+            Expr::Cmp { op: CmpOp::Eq, a, b } => ne(a, b),
+            Expr::Cmp { op: CmpOp::Ne, a, b } => eq(a, b),
             Expr::Or(x, y) => {
                 let e = and(&not(x), &not(y))?;
                 self.recursive_rewrite(e, mode)
@@ -591,12 +546,12 @@ impl Analyzer {
         if contradicts(a, b) || contradicts(b, a) {
             return Ok(truth(false, ret));
         }
-        if let (Some((x, c1)), Some((c2, x2))) = (cmp(a, CmpOp::Lt), cmp(b, CmpOp::Lt)) {
-            if let (Some(c1), Some(c2)) = (c1.as_int(), c2.as_int()) {
-                if same_expr(x, x2) && c2.saturating_add(1) >= c1 {
-                    return Ok(truth(false, ret));
-                }
-            }
+        if let (Some((x, c1)), Some((c2, x2))) = (cmp(a, CmpOp::Lt), cmp(b, CmpOp::Lt))
+            && let (Some(c1), Some(c2)) = (c1.as_int(), c2.as_int())
+            && same_expr(x, x2)
+            && c2.saturating_add(1) >= c1
+        {
+            return Ok(truth(false, ret));
         }
         if let Expr::And(y, z) = b.expr() {
             let e = and(&and(a, y)?, z)?;
@@ -609,10 +564,11 @@ impl Analyzer {
         if contradicts(a, b) || contradicts(b, a) {
             return Ok(truth(true, ret));
         }
-        if let (Some((x, y)), Some((y2, x2))) = (cmp(a, CmpOp::Lt), cmp(b, CmpOp::Lt)) {
-            if same_expr(x, x2) && same_expr(y, y2) {
-                return ne(x, y);
-            }
+        if let (Some((x, y)), Some((y2, x2))) = (cmp(a, CmpOp::Lt), cmp(b, CmpOp::Lt))
+            && same_expr(x, x2)
+            && same_expr(y, y2)
+        {
+            return ne(x, y);
         }
         // x < c1 || c2 < x and the other bound forms cover everything when the ranges meet.
         let bounds = |e: &PrimExpr| -> Option<(PrimExpr, i64, bool)> {
@@ -635,30 +591,29 @@ impl Analyzer {
             }
             None
         };
-        if let (Some((x1, c1, up1)), Some((x2, c2, up2))) = (bounds(a), bounds(b)) {
-            if up1 != up2 && same_expr(&x1, &x2) {
-                let (upper, lower) = if up1 { (c1, c2) } else { (c2, c1) };
-                if lower < upper {
-                    return Ok(truth(true, ret));
-                }
+        if let (Some((x1, c1, up1)), Some((x2, c2, up2))) = (bounds(a), bounds(b))
+            && up1 != up2
+            && same_expr(&x1, &x2)
+        {
+            let (upper, lower) = if up1 { (c1, c2) } else { (c2, c1) };
+            if lower < upper {
+                return Ok(truth(true, ret));
             }
         }
         // x < y || x == y => x <= y.
-        if let Some((x, y)) = cmp(a, CmpOp::Lt) {
-            if let Some((p, q)) = cmp(b, CmpOp::Eq) {
-                if (same_expr(x, p) && same_expr(y, q)) || (same_expr(x, q) && same_expr(y, p)) {
-                    let e = le(x, y)?;
-                    return self.recursive_rewrite(e, mode);
-                }
-            }
+        if let Some((x, y)) = cmp(a, CmpOp::Lt)
+            && let Some((p, q)) = cmp(b, CmpOp::Eq)
+            && ((same_expr(x, p) && same_expr(y, q)) || (same_expr(x, q) && same_expr(y, p)))
+        {
+            let e = le(x, y)?;
+            return self.recursive_rewrite(e, mode);
         }
-        if let Some((x, y)) = cmp(b, CmpOp::Lt) {
-            if let Some((p, q)) = cmp(a, CmpOp::Eq) {
-                if (same_expr(x, p) && same_expr(y, q)) || (same_expr(x, q) && same_expr(y, p)) {
-                    let e = le(x, y)?;
-                    return self.recursive_rewrite(e, mode);
-                }
-            }
+        if let Some((x, y)) = cmp(b, CmpOp::Lt)
+            && let Some((p, q)) = cmp(a, CmpOp::Eq)
+            && ((same_expr(x, p) && same_expr(y, q)) || (same_expr(x, q) && same_expr(y, p)))
+        {
+            let e = le(x, y)?;
+            return self.recursive_rewrite(e, mode);
         }
         if let Expr::Or(y, z) = b.expr() {
             let e = or(&or(a, y)?, z)?;
@@ -709,10 +664,7 @@ fn merge_constants(a: &PrimExpr, b: &PrimExpr) -> R<Option<PrimExpr>> {
         return Ok(Some(le(&lhs, &rhs)?));
     }
     if diff < 0 && ro != 0 {
-        return Ok(Some(lt(
-            &add(&lhs, &int(diff.wrapping_neg(), &lhs))?,
-            &rhs,
-        )?));
+        return Ok(Some(lt(&add(&lhs, &int(diff.wrapping_neg(), &lhs))?, &rhs)?));
     }
     if diff > 0 && lo != 0 {
         return Ok(Some(lt(&lhs, &add(&rhs, &int(diff, &rhs))?)?));

@@ -101,10 +101,11 @@ impl Analyzer {
 
     /// Visits `e` with the simplifier of `mode`.
     pub(crate) fn visit(&mut self, e: &PrimExpr, mode: Mode) -> R<PrimExpr> {
-        match mode {
+        // Deeply nested input grows the stack on demand instead of overflowing it.
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || match mode {
             Mode::Rewrite => self.rewrite_node(e, Mode::Rewrite),
             Mode::Canonical => self.canon_visit(e),
-        }
+        })
     }
 
     /// Simplifies a rule's result again, unless rewrites are nested too deeply.
@@ -166,37 +167,37 @@ impl Analyzer {
                 }
             }
         }
-        if let Some((y, x)) = bin(b, BinaryOp::Sub) {
-            if same_expr(x, a) {
-                return Ok(Some(y.clone()));
-            }
+        if let Some((y, x)) = bin(b, BinaryOp::Sub)
+            && same_expr(x, a)
+        {
+            return Ok(Some(y.clone()));
         }
         // min(x, y - z) + z => min(x + z, y), and the other placements, for min and max.
         for (op, is_min) in [(BinaryOp::Min, true), (BinaryOp::Max, false)] {
             let build = |p: &PrimExpr, q: &PrimExpr| if is_min { min(p, q) } else { max(p, q) };
             if let Some((x, yz)) = bin(a, op) {
-                if let Some((y, z)) = bin(yz, BinaryOp::Sub) {
-                    if same_expr(z, b) {
-                        return Ok(Some(build(&add(x, z)?, y)?));
-                    }
+                if let Some((y, z)) = bin(yz, BinaryOp::Sub)
+                    && same_expr(z, b)
+                {
+                    return Ok(Some(build(&add(x, z)?, y)?));
                 }
-                if let Some((x_inner, z)) = bin(x, BinaryOp::Sub) {
-                    if same_expr(z, b) {
-                        return Ok(Some(build(x_inner, &add(yz, z)?)?));
-                    }
+                if let Some((x_inner, z)) = bin(x, BinaryOp::Sub)
+                    && same_expr(z, b)
+                {
+                    return Ok(Some(build(x_inner, &add(yz, z)?)?));
                 }
                 // min(x, y + c1) + c2 => min(x + c2, y) and min(x + c1, y) + c2 => min(x, y + c2)
                 // when c1 == -c2.
                 if let Some(c2) = b.as_int() {
-                    if let Some((y, c1)) = plus_const(yz) {
-                        if c1.checked_neg() == Some(c2) {
-                            return Ok(Some(build(&add(x, b)?, y)?));
-                        }
+                    if let Some((y, c1)) = plus_const(yz)
+                        && c1.checked_neg() == Some(c2)
+                    {
+                        return Ok(Some(build(&add(x, b)?, y)?));
                     }
-                    if let Some((x_inner, c1)) = plus_const(x) {
-                        if c1.checked_neg() == Some(c2) {
-                            return Ok(Some(build(x_inner, &add(yz, b)?)?));
-                        }
+                    if let Some((x_inner, c1)) = plus_const(x)
+                        && c1.checked_neg() == Some(c2)
+                    {
+                        return Ok(Some(build(x_inner, &add(yz, b)?)?));
                     }
                 }
             }
@@ -215,35 +216,37 @@ impl Analyzer {
             }
         }
         // (x + c1) + c2 => x + (c1 + c2).
-        if let (Some((x, c1)), Some(c2)) = (plus_const(a), b.as_int()) {
-            if let Some(c) = c1.checked_add(c2) {
-                return Ok(Some(add(x, &int(c, x))?));
-            }
+        if let (Some((x, c1)), Some(c2)) = (plus_const(a), b.as_int())
+            && let Some(c) = c1.checked_add(c2)
+        {
+            return Ok(Some(add(x, &int(c, x))?));
         }
         if same_expr(a, b) {
             return Ok(Some(mul(a, &int(2, a))?));
         }
         // floordiv(x, y) * y + floormod(x, y) => x.
-        if let Some((fx, fy)) = bin(b, BinaryOp::FloorMod) {
-            if let Some((d, y)) = bin(a, BinaryOp::Mul) {
-                let div = bin(d, BinaryOp::FloorDiv)
-                    .filter(|(_, dy)| same_expr(dy, y))
-                    .or_else(|| bin(y, BinaryOp::FloorDiv).filter(|(_, dy)| same_expr(dy, d)));
-                if let Some((dx, dy)) = div {
-                    if same_expr(dx, fx) && same_expr(dy, fy) {
-                        return Ok(Some(fx.clone()));
-                    }
-                }
+        if let Some((fx, fy)) = bin(b, BinaryOp::FloorMod)
+            && let Some((d, y)) = bin(a, BinaryOp::Mul)
+        {
+            let div = bin(d, BinaryOp::FloorDiv)
+                .filter(|(_, dy)| same_expr(dy, y))
+                .or_else(|| bin(y, BinaryOp::FloorDiv).filter(|(_, dy)| same_expr(dy, d)));
+            if let Some((dx, dy)) = div
+                && same_expr(dx, fx)
+                && same_expr(dy, fy)
+            {
+                return Ok(Some(fx.clone()));
             }
         }
         // floordiv(x, 2) + floormod(x, 2) => floordiv(x + 1, 2).
         if let (Some((x1, two1)), Some((x2, two2))) =
             (bin(a, BinaryOp::FloorDiv), bin(b, BinaryOp::FloorMod))
+            && two1.as_int() == Some(2)
+            && two2.as_int() == Some(2)
+            && same_expr(x1, x2)
         {
-            if two1.as_int() == Some(2) && two2.as_int() == Some(2) && same_expr(x1, x2) {
-                let e = fdiv(&add(x1, &int(1, x1))?, two1)?;
-                return Ok(Some(self.recursive_rewrite(e, mode)?));
-            }
+            let e = fdiv(&add(x1, &int(1, x1))?, two1)?;
+            return Ok(Some(self.recursive_rewrite(e, mode)?));
         }
         // Canonicalization: constants move right, min/max and x * c move left.
         if let Some((c1, y)) = bin(b, BinaryOp::Sub).filter(|(c, _)| c.as_int().is_some()) {
@@ -268,11 +271,10 @@ impl Analyzer {
         }
         if let (Some((_, c1)), Some((_, c2))) =
             (bin(a, BinaryOp::FloorMod), super::pattern::mul_const(b))
+            && c1.as_int() == Some(c2)
         {
-            if c1.as_int() == Some(c2) {
-                let e = add(b, a)?;
-                return Ok(Some(self.recursive_rewrite(e, mode)?));
-            }
+            let e = add(b, a)?;
+            return Ok(Some(self.recursive_rewrite(e, mode)?));
         }
         Ok(None)
     }
@@ -320,10 +322,10 @@ impl Analyzer {
             return Ok(Some(int(0, a)));
         }
         // (x + c1) - c2 => x + (c1 - c2).
-        if let (Some((x, c1)), Some(c2)) = (plus_const(a), b.as_int()) {
-            if let Some(c) = c1.checked_sub(c2) {
-                return Ok(Some(add(x, &int(c, x))?));
-            }
+        if let (Some((x, c1)), Some(c2)) = (plus_const(a), b.as_int())
+            && let Some(c) = c1.checked_sub(c2)
+        {
+            return Ok(Some(add(x, &int(c, x))?));
         }
         // (x + y) - (x + z) => y - z, in every operand order.
         if let (Some((a1, a2)), Some((b1, b2))) = (bin(a, BinaryOp::Add), bin(b, BinaryOp::Add)) {
@@ -336,55 +338,57 @@ impl Analyzer {
             }
         }
         // x - floordiv(x, c1) * c1 => floormod(x, c1); floordiv(x, c1) * c1 - x => 0 - floormod(x, c1).
-        if let Some((d, c1)) = super::pattern::mul_const(b) {
-            if let Some((x, c)) = bin(d, BinaryOp::FloorDiv) {
-                if c.as_int() == Some(c1) && c1 != 0 && same_expr(x, a) {
-                    return Ok(Some(fmod(x, c)?));
-                }
-            }
+        if let Some((d, c1)) = super::pattern::mul_const(b)
+            && let Some((x, c)) = bin(d, BinaryOp::FloorDiv)
+            && c.as_int() == Some(c1)
+            && c1 != 0
+            && same_expr(x, a)
+        {
+            return Ok(Some(fmod(x, c)?));
         }
-        if let Some((d, c1)) = super::pattern::mul_const(a) {
-            if let Some((x, c)) = bin(d, BinaryOp::FloorDiv) {
-                if c.as_int() == Some(c1) && c1 != 0 && same_expr(x, b) {
-                    return Ok(Some(sub(&int(0, x), &fmod(x, c)?)?));
-                }
-            }
+        if let Some((d, c1)) = super::pattern::mul_const(a)
+            && let Some((x, c)) = bin(d, BinaryOp::FloorDiv)
+            && c.as_int() == Some(c1)
+            && c1 != 0
+            && same_expr(x, b)
+        {
+            return Ok(Some(sub(&int(0, x), &fmod(x, c)?)?));
         }
         // floordiv(x + c1, c3) - floordiv(x, c3) => floordiv(floormod(x, c3) + c1, c3).
         if let (Some((xc, c3)), Some((x2, c3b))) =
             (bin(a, BinaryOp::FloorDiv), bin(b, BinaryOp::FloorDiv))
+            && let (Some((x, c1)), Some(c)) = (plus_const(xc), c3.as_int())
+            && c > 0
+            && c3b.as_int() == Some(c)
+            && same_expr(x, x2)
         {
-            if let (Some((x, c1)), Some(c)) = (plus_const(xc), c3.as_int()) {
-                if c > 0 && c3b.as_int() == Some(c) && same_expr(x, x2) {
-                    return Ok(Some(fdiv(&add(&fmod(x, c3)?, &int(c1, x))?, c3)?));
-                }
-            }
+            return Ok(Some(fdiv(&add(&fmod(x, c3)?, &int(c1, x))?, c3)?));
         }
         // Canonicalization: x - c1 => x + (0 - c1), constants and negations move outwards.
-        if let Some(c1) = b.as_int() {
-            if let Some(neg) = c1.checked_neg() {
-                return Ok(Some(add(a, &int(neg, a))?));
-            }
+        if let Some(c1) = b.as_int()
+            && let Some(neg) = c1.checked_neg()
+        {
+            return Ok(Some(add(a, &int(neg, a))?));
         }
         if let Some((x, c1)) = plus_const(a) {
             let e = add(&sub(x, b)?, &int(c1, x))?;
             return Ok(Some(self.recursive_rewrite(e, mode)?));
         }
-        if let Some((y, c1)) = plus_const(b) {
-            if let Some(neg) = c1.checked_neg() {
-                let e = add(&sub(a, y)?, &int(neg, y))?;
-                return Ok(Some(self.recursive_rewrite(e, mode)?));
-            }
+        if let Some((y, c1)) = plus_const(b)
+            && let Some(neg) = c1.checked_neg()
+        {
+            let e = add(&sub(a, y)?, &int(neg, y))?;
+            return Ok(Some(self.recursive_rewrite(e, mode)?));
         }
         if let Some((y, z)) = bin(b, BinaryOp::Sub) {
             let e = sub(&add(a, z)?, y)?;
             return Ok(Some(self.recursive_rewrite(e, mode)?));
         }
-        if let Some((y, c1)) = super::pattern::mul_const(b) {
-            if let Some(neg) = c1.checked_neg() {
-                let e = add(a, &mul(y, &int(neg, y))?)?;
-                return Ok(Some(self.recursive_rewrite(e, mode)?));
-            }
+        if let Some((y, c1)) = super::pattern::mul_const(b)
+            && let Some(neg) = c1.checked_neg()
+        {
+            let e = add(a, &mul(y, &int(neg, y))?)?;
+            return Ok(Some(self.recursive_rewrite(e, mode)?));
         }
         Ok(None)
     }
@@ -392,23 +396,23 @@ impl Analyzer {
     fn rewrite_mul(&mut self, a: &PrimExpr, b: &PrimExpr, mode: Mode) -> R<Option<PrimExpr>> {
         if let Some(c2) = b.as_int() {
             // (x + c1) * c2 => x * c2 + c1 * c2.
-            if let Some((x, c1)) = plus_const(a) {
-                if let Some(c) = c1.checked_mul(c2) {
-                    return Ok(Some(add(&mul(x, b)?, &int(c, x))?));
-                }
+            if let Some((x, c1)) = plus_const(a)
+                && let Some(c) = c1.checked_mul(c2)
+            {
+                return Ok(Some(add(&mul(x, b)?, &int(c, x))?));
             }
             // (x * c1) * c2 => x * (c1 * c2).
-            if let Some((x, c1)) = super::pattern::mul_const(a) {
-                if let Some(c) = c1.checked_mul(c2) {
-                    return Ok(Some(mul(x, &int(c, x))?));
-                }
+            if let Some((x, c1)) = super::pattern::mul_const(a)
+                && let Some(c) = c1.checked_mul(c2)
+            {
+                return Ok(Some(mul(x, &int(c, x))?));
             }
             // (x - y) * c1 => (y - x) * (0 - c1) when c1 < 0.
-            if c2 < 0 {
-                if let Some((x, y)) = bin(a, BinaryOp::Sub) {
-                    let e = mul(&sub(y, x)?, &int(-c2, x))?;
-                    return Ok(Some(self.recursive_rewrite(e, mode)?));
-                }
+            if c2 < 0
+                && let Some((x, y)) = bin(a, BinaryOp::Sub)
+            {
+                let e = mul(&sub(y, x)?, &int(-c2, x))?;
+                return Ok(Some(self.recursive_rewrite(e, mode)?));
             }
         }
         // x * (c1 * y) => (x * y) * c1; c1 * x => x * c1.
@@ -431,26 +435,21 @@ impl Analyzer {
             return Ok(None);
         };
         // floordiv(floordiv(x, c1), c2) => floordiv(x, c1 * c2).
-        if let Some((x, c1)) = bin(a, BinaryOp::FloorDiv) {
-            if let Some(c1) = c1.as_int().filter(|c| *c > 0) {
-                if c2 > 0 {
-                    if let Some(c) = c1.checked_mul(c2) {
-                        return Ok(Some(fdiv(x, &int(c, x))?));
-                    }
-                }
-            }
+        if let Some((x, c1)) = bin(a, BinaryOp::FloorDiv)
+            && let Some(c1) = c1.as_int().filter(|c| *c > 0)
+            && c2 > 0
+            && let Some(c) = c1.checked_mul(c2)
+        {
+            return Ok(Some(fdiv(x, &int(c, x))?));
         }
         // floordiv(floordiv(x, c1) + c2, c3) => floordiv(x + c1 * c2, c1 * c3).
-        if let Some((inner, c_add)) = plus_const(a) {
-            if let Some((x, c1)) = bin(inner, BinaryOp::FloorDiv) {
-                if let Some(c1) = c1.as_int().filter(|c| *c > 0) {
-                    if c2 > 0 {
-                        if let (Some(p), Some(q)) = (c1.checked_mul(c_add), c1.checked_mul(c2)) {
-                            return Ok(Some(fdiv(&add(x, &int(p, x))?, &int(q, x))?));
-                        }
-                    }
-                }
-            }
+        if let Some((inner, c_add)) = plus_const(a)
+            && let Some((x, c1)) = bin(inner, BinaryOp::FloorDiv)
+            && let Some(c1) = c1.as_int().filter(|c| *c > 0)
+            && c2 > 0
+            && let (Some(p), Some(q)) = (c1.checked_mul(c_add), c1.checked_mul(c2))
+        {
+            return Ok(Some(fdiv(&add(x, &int(p, x))?, &int(q, x))?));
         }
         // floordiv(x * c1 + y, c2), floordiv(x * c1, c2), floordiv(y + x * c1, c2).
         let affine = if let Some((x, c1)) = super::pattern::mul_const(a) {
@@ -462,89 +461,75 @@ impl Analyzer {
         } else {
             None
         };
-        if let Some((x, c1, y)) = affine {
-            if c2 != 0 {
-                let y = y.cloned().unwrap_or_else(|| int(0, x));
-                let c2e = int(c2, x);
-                let residue = fdiv(
-                    &add(
-                        &mul(x, &int(floormod_i(c1, c2).unwrap_or(0), x))?,
-                        &fmod(&y, &c2e)?,
-                    )?,
-                    &c2e,
-                )?;
-                let y_div_raw = fdiv(&y, &c2e)?;
-                let y_div = if self.can_prove_equal(&y_div_raw, &int(0, x)) {
-                    int(0, x)
-                } else {
-                    y_div_raw
-                };
-                let bound = self.const_int_bound(&residue);
-                if bound.min == bound.max {
-                    let q = floordiv_i(c1, c2).unwrap_or(0);
-                    return Ok(Some(add(
-                        &mul(x, &int(q, x))?,
-                        &add(&y_div, &int(bound.max, x))?,
-                    )?));
-                }
-                if c1 > 0 && c2 > 0 && c2 % c1 == 0 {
-                    let ymod = fmod(&y, &c2e)?;
-                    if self.can_prove_less(&ymod, c1) {
-                        return Ok(Some(add(&fdiv(x, &int(c2 / c1, x))?, &y_div)?));
-                    }
+        if let Some((x, c1, y)) = affine
+            && c2 != 0
+        {
+            let y = y.cloned().unwrap_or_else(|| int(0, x));
+            let c2e = int(c2, x);
+            let residue = fdiv(
+                &add(&mul(x, &int(floormod_i(c1, c2).unwrap_or(0), x))?, &fmod(&y, &c2e)?)?,
+                &c2e,
+            )?;
+            let y_div_raw = fdiv(&y, &c2e)?;
+            let y_div =
+                if self.can_prove_equal(&y_div_raw, &int(0, x)) { int(0, x) } else { y_div_raw };
+            let bound = self.const_int_bound(&residue);
+            if bound.min == bound.max {
+                let q = floordiv_i(c1, c2).unwrap_or(0);
+                return Ok(Some(add(&mul(x, &int(q, x))?, &add(&y_div, &int(bound.max, x))?)?));
+            }
+            if c1 > 0 && c2 > 0 && c2 % c1 == 0 {
+                let ymod = fmod(&y, &c2e)?;
+                if self.can_prove_less(&ymod, c1) {
+                    return Ok(Some(add(&fdiv(x, &int(c2 / c1, x))?, &y_div)?));
                 }
             }
         }
         // floordiv(floormod(x, 2) + 1, 2) => floormod(x, 2).
-        if c2 == 2 {
-            if let Some((m, 1)) = plus_const(a) {
-                if bin(m, BinaryOp::FloorMod).is_some_and(|(_, two)| two.as_int() == Some(2)) {
-                    return Ok(Some(m.clone()));
-                }
-            }
+        if c2 == 2
+            && let Some((m, 1)) = plus_const(a)
+            && bin(m, BinaryOp::FloorMod).is_some_and(|(_, two)| two.as_int() == Some(2))
+        {
+            return Ok(Some(m.clone()));
         }
         // floordiv(min(x * c1, y), c2) => min(x * (c1 / c2), floordiv(y, c2)) and the max variants.
         for (op, is_min) in [(BinaryOp::Min, true), (BinaryOp::Max, false)] {
-            if let Some((p, q)) = bin(a, op) {
-                if c2 > 0 {
-                    let build =
-                        |u: &PrimExpr, v: &PrimExpr| if is_min { min(u, v) } else { max(u, v) };
-                    if let Some((x, c1)) =
-                        super::pattern::mul_const(p).filter(|(_, c1)| c1 % c2 == 0)
-                    {
-                        return Ok(Some(build(&mul(x, &int(c1 / c2, x))?, &fdiv(q, b)?)?));
-                    }
-                    if let Some((x, c1)) =
-                        super::pattern::mul_const(q).filter(|(_, c1)| c1 % c2 == 0)
-                    {
-                        return Ok(Some(build(&fdiv(p, b)?, &mul(x, &int(c1 / c2, x))?)?));
-                    }
+            if let Some((p, q)) = bin(a, op)
+                && c2 > 0
+            {
+                let build = |u: &PrimExpr, v: &PrimExpr| if is_min { min(u, v) } else { max(u, v) };
+                if let Some((x, c1)) = super::pattern::mul_const(p).filter(|(_, c1)| c1 % c2 == 0) {
+                    return Ok(Some(build(&mul(x, &int(c1 / c2, x))?, &fdiv(q, b)?)?));
+                }
+                if let Some((x, c1)) = super::pattern::mul_const(q).filter(|(_, c1)| c1 % c2 == 0) {
+                    return Ok(Some(build(&fdiv(p, b)?, &mul(x, &int(c1 / c2, x))?)?));
                 }
             }
         }
         // floordiv(x + c1, c2) => floordiv(x, c2) + c1 / c2 when c2 divides c1.
-        if let Some((x, c1)) = plus_const(a) {
-            if c2 > 0 && c1 % c2 == 0 {
-                return Ok(Some(add(&fdiv(x, b)?, &int(c1 / c2, x))?));
-            }
+        if let Some((x, c1)) = plus_const(a)
+            && c2 > 0
+            && c1 % c2 == 0
+        {
+            return Ok(Some(add(&fdiv(x, b)?, &int(c1 / c2, x))?));
         }
         // floordiv(x - floormod(x, c1), c1) => floordiv(x, c1).
-        if let Some((x, m)) = bin(a, BinaryOp::Sub) {
-            if let Some((x2, c1)) = bin(m, BinaryOp::FloorMod) {
-                if c1.as_int() == Some(c2) && same_expr(x, x2) {
-                    return Ok(Some(fdiv(x, b)?));
-                }
-            }
+        if let Some((x, m)) = bin(a, BinaryOp::Sub)
+            && let Some((x2, c1)) = bin(m, BinaryOp::FloorMod)
+            && c1.as_int() == Some(c2)
+            && same_expr(x, x2)
+        {
+            return Ok(Some(fdiv(x, b)?));
         }
         Ok(None)
     }
 
     fn rewrite_floormod(&mut self, a: &PrimExpr, b: &PrimExpr) -> R<Option<PrimExpr>> {
         let Some(c2) = b.as_int() else {
-            if let Some((p, q)) = bin(a, BinaryOp::Mul) {
-                if same_expr(q, b) || same_expr(p, b) {
-                    return Ok(Some(int(0, b)));
-                }
+            if let Some((p, q)) = bin(a, BinaryOp::Mul)
+                && (same_expr(q, b) || same_expr(p, b))
+            {
+                return Ok(Some(int(0, b)));
             }
             return Ok(None);
         };
@@ -564,10 +549,7 @@ impl Analyzer {
                 if c1 > 0 && c2 > 0 && c2 % c1 == 0 {
                     let y_div = fdiv(y, &int(c1, y))?;
                     if self.can_prove_equal(&y_div, &int(0, y)) {
-                        return Ok(Some(add(
-                            &mul(&fmod(x, &int(c2 / c1, x))?, &int(c1, x))?,
-                            y,
-                        )?));
+                        return Ok(Some(add(&mul(&fmod(x, &int(c2 / c1, x))?, &int(c1, x))?, y)?));
                     }
                 }
                 let reduced = floormod_i(c1, c2).unwrap_or(c1);
@@ -576,13 +558,11 @@ impl Analyzer {
                 }
             }
             // floormod(x + c1, c2) => floormod(x + floormod(c1, c2), c2) when c1 is out of [0, c2).
-            if let Some(c1) = y.as_int() {
-                if c2 > 0 && (c1 >= c2 || c1 < 0) {
-                    return Ok(Some(fmod(
-                        &add(p, &int(floormod_i(c1, c2).unwrap_or(c1), p))?,
-                        b,
-                    )?));
-                }
+            if let Some(c1) = y.as_int()
+                && c2 > 0
+                && (c1 >= c2 || c1 < 0)
+            {
+                return Ok(Some(fmod(&add(p, &int(floormod_i(c1, c2).unwrap_or(c1), p))?, b)?));
             }
             if let Some((z, c1)) = super::pattern::mul_const(y) {
                 let reduced = floormod_i(c1, c2).unwrap_or(c1);
@@ -649,15 +629,15 @@ impl Analyzer {
         }
         // min(min(x, y), x) => min(x, y), min(max(x, y), x) => x, and their mirror images.
         for (outer, inner) in [(a, b), (b, a)] {
-            if let Some((x, y)) = bin(outer, op) {
-                if same_expr(x, inner) || same_expr(y, inner) {
-                    return Ok(Some(outer.clone()));
-                }
+            if let Some((x, y)) = bin(outer, op)
+                && (same_expr(x, inner) || same_expr(y, inner))
+            {
+                return Ok(Some(outer.clone()));
             }
-            if let Some((x, y)) = bin(outer, other) {
-                if same_expr(x, inner) || same_expr(y, inner) {
-                    return Ok(Some(inner.clone()));
-                }
+            if let Some((x, y)) = bin(outer, other)
+                && (same_expr(x, inner) || same_expr(y, inner))
+            {
+                return Ok(Some(inner.clone()));
             }
         }
         // min(x + y, x + z) => min(y, z) + x; min(y - x, z - x) => min(y, z) - x.
@@ -680,37 +660,27 @@ impl Analyzer {
             }
         }
         // min(min(x, c1), c2) => min(x, min(c1, c2)).
-        if let (Some((x, c1)), Some(_)) = (bin(a, op), b.as_int()) {
-            if c1.as_int().is_some() {
-                return Ok(Some(build(x, &build(c1, b)?)?));
-            }
+        if let (Some((x, c1)), Some(_)) = (bin(a, op), b.as_int())
+            && c1.as_int().is_some()
+        {
+            return Ok(Some(build(x, &build(c1, b)?)?));
         }
         // Scaling: min(floordiv(x, c), floordiv(y, c)) and min(x * c, y * c).
         if let (Some((x, c1)), Some((y, c1b))) =
             (bin(a, BinaryOp::FloorDiv), bin(b, BinaryOp::FloorDiv))
+            && let (Some(c), Some(d)) = (c1.as_int(), c1b.as_int())
+            && c == d
+            && c != 0
         {
-            if let (Some(c), Some(d)) = (c1.as_int(), c1b.as_int()) {
-                if c == d && c != 0 {
-                    let inner = if (c > 0) == is_min {
-                        min(x, y)?
-                    } else {
-                        max(x, y)?
-                    };
-                    return Ok(Some(fdiv(&inner, c1)?));
-                }
-            }
+            let inner = if (c > 0) == is_min { min(x, y)? } else { max(x, y)? };
+            return Ok(Some(fdiv(&inner, c1)?));
         }
         if let (Some((x, c1)), Some((y, c2))) =
             (super::pattern::mul_const(a), super::pattern::mul_const(b))
+            && c1 == c2
         {
-            if c1 == c2 {
-                let inner = if (c1 > 0) == is_min {
-                    min(x, y)?
-                } else {
-                    max(x, y)?
-                };
-                return Ok(Some(mul(&inner, &int(c1, x))?));
-            }
+            let inner = if (c1 > 0) == is_min { min(x, y)? } else { max(x, y)? };
+            return Ok(Some(mul(&inner, &int(c1, x))?));
         }
         if let (Some((x, c1)), Some(c2)) = (super::pattern::mul_const(a), b.as_int()) {
             if c1 == 0 {
@@ -727,26 +697,21 @@ impl Analyzer {
             }
         }
         // Canonicalization: min(min(x, c1), y) => min(min(x, y), c1); min(c1 - x, c2) => c1 - max(x, c1 - c2).
-        if let Some((x, c1)) = bin(a, op) {
-            if c1.as_int().is_some() && b.as_int().is_none() {
-                let e = build(&build(x, b)?, c1)?;
-                return Ok(Some(self.recursive_rewrite(e, mode)?));
-            }
+        if let Some((x, c1)) = bin(a, op)
+            && c1.as_int().is_some()
+            && b.as_int().is_none()
+        {
+            let e = build(&build(x, b)?, c1)?;
+            return Ok(Some(self.recursive_rewrite(e, mode)?));
         }
-        if let (Some((c1, x)), Some(c2)) = (bin(a, BinaryOp::Sub), b.as_int()) {
-            if let Some(c1v) = c1.as_int() {
-                if c2 != 0 {
-                    if let Some(d) = c1v.checked_sub(c2) {
-                        let inner = if is_min {
-                            max(x, &int(d, x))?
-                        } else {
-                            min(x, &int(d, x))?
-                        };
-                        let e = sub(c1, &inner)?;
-                        return Ok(Some(self.recursive_rewrite(e, mode)?));
-                    }
-                }
-            }
+        if let (Some((c1, x)), Some(c2)) = (bin(a, BinaryOp::Sub), b.as_int())
+            && let Some(c1v) = c1.as_int()
+            && c2 != 0
+            && let Some(d) = c1v.checked_sub(c2)
+        {
+            let inner = if is_min { max(x, &int(d, x))? } else { min(x, &int(d, x))? };
+            let e = sub(c1, &inner)?;
+            return Ok(Some(self.recursive_rewrite(e, mode)?));
         }
         Ok(None)
     }

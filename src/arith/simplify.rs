@@ -40,60 +40,26 @@ pub fn same_expr(a: &PrimExpr, b: &PrimExpr) -> bool {
         (Expr::FloatImm(x), Expr::FloatImm(y)) => x.to_bits() == y.to_bits(),
         (Expr::StringImm(x), Expr::StringImm(y)) => x == y,
         (Expr::Var(x), Expr::Var(y)) => x == y,
-        (
-            Expr::Binary {
-                op: o1,
-                a: a1,
-                b: b1,
-            },
-            Expr::Binary {
-                op: o2,
-                a: a2,
-                b: b2,
-            },
-        ) => o1 == o2 && same_expr(a1, a2) && same_expr(b1, b2),
-        (
-            Expr::Cmp {
-                op: o1,
-                a: a1,
-                b: b1,
-            },
-            Expr::Cmp {
-                op: o2,
-                a: a2,
-                b: b2,
-            },
-        ) => o1 == o2 && same_expr(a1, a2) && same_expr(b1, b2),
+        (Expr::Binary { op: o1, a: a1, b: b1 }, Expr::Binary { op: o2, a: a2, b: b2 }) => {
+            o1 == o2 && same_expr(a1, a2) && same_expr(b1, b2)
+        }
+        (Expr::Cmp { op: o1, a: a1, b: b1 }, Expr::Cmp { op: o2, a: a2, b: b2 }) => {
+            o1 == o2 && same_expr(a1, a2) && same_expr(b1, b2)
+        }
         (Expr::And(a1, b1), Expr::And(a2, b2)) | (Expr::Or(a1, b1), Expr::Or(a2, b2)) => {
             same_expr(a1, a2) && same_expr(b1, b2)
         }
         (Expr::Not(x), Expr::Not(y)) | (Expr::Cast(x), Expr::Cast(y)) => same_expr(x, y),
         (
-            Expr::BufferLoad {
-                buffer: x,
-                indices: i,
-                predicate: None,
-            },
-            Expr::BufferLoad {
-                buffer: y,
-                indices: j,
-                predicate: None,
-            },
+            Expr::BufferLoad { buffer: x, indices: i, predicate: None },
+            Expr::BufferLoad { buffer: y, indices: j, predicate: None },
         ) => x == y && all(i, j),
         (Expr::Call { op: o1, args: a1 }, Expr::Call { op: o2, args: a2 }) => {
             o1 == o2 && all(a1, a2)
         }
         (
-            Expr::Select {
-                condition: c1,
-                true_value: t1,
-                false_value: f1,
-            },
-            Expr::Select {
-                condition: c2,
-                true_value: t2,
-                false_value: f2,
-            },
+            Expr::Select { condition: c1, true_value: t1, false_value: f1 },
+            Expr::Select { condition: c2, true_value: t2, false_value: f2 },
         ) => same_expr(c1, c2) && same_expr(t1, t2) && same_expr(f1, f2),
         _ => false,
     }
@@ -136,9 +102,6 @@ mod tests {
         let a = ops::add(i.clone(), j.clone()).unwrap();
         let b = ops::add(j, i).unwrap();
         assert!(can_prove_equal(&a, &b));
-        assert!(!can_prove_equal(
-            &a,
-            &ops::add(b, PrimExpr::i32(1)).unwrap()
-        ));
+        assert!(!can_prove_equal(&a, &ops::add(b, PrimExpr::i32(1)).unwrap()));
     }
 }

@@ -161,11 +161,11 @@ impl StmtSimplifier {
                 Ok(Stmt::new(StmtNode::While { condition: c, body: b }))
             }
             StmtNode::AttrStmt { node, attr_key, value, body } => {
-                if attr_key == "thread_extent" || attr_key == "virtual_thread" {
-                    if let AttrValue::IterVar(iv) = node {
-                        let dom = Range::new(PrimExpr::int(0, value.dtype()), value.clone());
-                        self.analyzer.bind(&iv.var, &dom);
-                    }
+                if (attr_key == "thread_extent" || attr_key == "virtual_thread")
+                    && let AttrValue::IterVar(iv) = node
+                {
+                    let dom = Range::new(PrimExpr::int(0, value.dtype()), value.clone());
+                    self.analyzer.bind(&iv.var, &dom);
                 }
                 let v = self.expr(value);
                 let b = self.stmt(body)?;
