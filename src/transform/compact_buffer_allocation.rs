@@ -4,8 +4,8 @@
 //! The region of each block-allocated buffer (and of each `Allocate` with a single, same-dtype
 //! buffer) is collected by [`collect`]: accesses relaxed over the loops inside the allocation point.
 //! In strict mode (the default, TVM's `is_strict=True`) the region is clipped to the original
-//! shape: `min = max(0, min)` and `extent = min(shape, extent)`, each simplified with the loop
-//! bounds. An extent that depends on an enclosing loop is replaced by its constant upper bound, or
+//! shape: `min = max(0, min)` and `extent = min(shape, extent)`, each simplified by an `Analyzer`
+//! that knows every enclosing loop's range. An extent that depends on an enclosing loop is replaced by its constant upper bound, or
 //! the whole dimension is kept when there is none; so is a dimension whose extent reads memory.
 //! Each such buffer is replaced by a new buffer (same data var) whose shape is the region's extents
 //! and whose strides honour `buffer_dim_align` annotations; every index into it, and every
@@ -15,7 +15,6 @@
 //! Invariants: blocks must be opaque and without init (run ConvertBlocksToOpaque first); parameter
 //! buffers are never changed.
 
-mod bounds;
 mod collect;
 
 use std::collections::HashMap;
@@ -100,10 +99,7 @@ fn aligned_strides(aligns: &[DimAlign], shape: &[PrimExpr]) -> Result<Vec<PrimEx
             let f = PrimExpr::int(factor, dtype);
             let o = PrimExpr::int(offset, dtype);
             let pad = ops::floormod(
-                ops::sub(
-                    ops::add(f.clone(), o)?,
-                    ops::floormod(stride.clone(), f.clone())?,
-                )?,
+                ops::sub(ops::add(f.clone(), o)?, ops::floormod(stride.clone(), f.clone())?)?,
                 f,
             )?;
             stride = ops::add(stride, pad)?;
@@ -168,65 +164,40 @@ impl Compactor {
                 ))
             })
             .collect::<Result<_, IrError>>()?;
-        Ok(BufferRegion {
-            buffer: info.new_buffer.clone(),
-            region,
-        })
+        Ok(BufferRegion { buffer: info.new_buffer.clone(), region })
     }
 
     fn expr(&self, e: &PrimExpr) -> Result<PrimExpr, IrError> {
         rewrite_expr(e, &mut |node| match node.expr() {
-            Expr::BufferLoad {
-                buffer,
-                indices,
-                predicate,
-            } => match self.rewrite_indices(buffer, indices)? {
-                None => Ok(node.clone()),
-                Some((buffer, indices)) => PrimExpr::new(
-                    node.dtype(),
-                    Expr::BufferLoad {
-                        buffer,
-                        indices,
-                        predicate: predicate.clone(),
-                    },
-                ),
-            },
+            Expr::BufferLoad { buffer, indices, predicate } => {
+                match self.rewrite_indices(buffer, indices)? {
+                    None => Ok(node.clone()),
+                    Some((buffer, indices)) => PrimExpr::new(
+                        node.dtype(),
+                        Expr::BufferLoad { buffer, indices, predicate: predicate.clone() },
+                    ),
+                }
+            }
             _ => Ok(node.clone()),
         })
     }
 
     fn stmt(&self, s: &Stmt) -> Result<Stmt, IrError> {
         match s.node() {
-            StmtNode::BufferStore {
-                buffer,
-                value,
-                indices,
-                predicate,
-            } => {
+            StmtNode::BufferStore { buffer, value, indices, predicate } => {
                 let value = self.expr(value)?;
-                let indices = indices
-                    .iter()
-                    .map(|i| self.expr(i))
-                    .collect::<Result<Vec<_>, _>>()?;
+                let indices =
+                    indices.iter().map(|i| self.expr(i)).collect::<Result<Vec<_>, _>>()?;
                 let predicate = predicate.as_ref().map(|p| self.expr(p)).transpose()?;
-                let (buffer, indices) = self
-                    .rewrite_indices(buffer, &indices)?
-                    .unwrap_or((buffer.clone(), indices));
-                Ok(Stmt::new(StmtNode::BufferStore {
-                    buffer,
-                    value,
-                    indices,
-                    predicate,
-                }))
+                let (buffer, indices) =
+                    self.rewrite_indices(buffer, &indices)?.unwrap_or((buffer.clone(), indices));
+                Ok(Stmt::new(StmtNode::BufferStore { buffer, value, indices, predicate }))
             }
             StmtNode::Block(block) => Ok(Stmt::new(StmtNode::Block(self.block(block)?))),
             StmtNode::BlockRealize(r) => {
                 let block = self.block(&r.block)?;
-                let iter_values = r
-                    .iter_values
-                    .iter()
-                    .map(|v| self.expr(v))
-                    .collect::<Result<_, _>>()?;
+                let iter_values =
+                    r.iter_values.iter().map(|v| self.expr(v)).collect::<Result<_, _>>()?;
                 let predicate = self.expr(&r.predicate)?;
                 Ok(Stmt::new(StmtNode::BlockRealize(crate::ir::BlockRealize {
                     iter_values,
@@ -239,24 +210,12 @@ impl Compactor {
                     .infos
                     .get(buffer.data())
                     .map_or_else(|| buffer.clone(), |i| i.new_buffer.clone());
-                Ok(Stmt::new(StmtNode::DeclBuffer {
-                    buffer,
-                    body: self.stmt(body)?,
-                }))
+                Ok(Stmt::new(StmtNode::DeclBuffer { buffer, body: self.stmt(body)? }))
             }
-            StmtNode::Allocate {
-                buffer_var,
-                dtype,
-                extents,
-                condition,
-                body,
-                annotations,
-            } => {
+            StmtNode::Allocate { buffer_var, dtype, extents, condition, body, annotations } => {
                 let body = self.stmt(body)?;
-                let extents = extents
-                    .iter()
-                    .map(|e| self.expr(e))
-                    .collect::<Result<Vec<_>, _>>()?;
+                let extents =
+                    extents.iter().map(|e| self.expr(e)).collect::<Result<Vec<_>, _>>()?;
                 let condition = self.expr(condition)?;
                 let extents = match self.infos.get(buffer_var) {
                     Some(info) if info.new_buffer.dtype() == *dtype => {
@@ -282,53 +241,28 @@ impl Compactor {
 
     fn block(&self, block: &Arc<Block>) -> Result<Arc<Block>, IrError> {
         if block.init.is_some() {
-            return Err(IrError::invalid(
-                "block init is not allowed in CompactBufferAllocation",
-            ));
+            return Err(IrError::invalid("block init is not allowed in CompactBufferAllocation"));
         }
         let alloc_buffers = block
             .alloc_buffers
             .iter()
-            .map(|b| {
-                self.infos
-                    .get(b.data())
-                    .map_or_else(|| b.clone(), |i| i.new_buffer.clone())
-            })
+            .map(|b| self.infos.get(b.data()).map_or_else(|| b.clone(), |i| i.new_buffer.clone()))
             .collect();
         let region_exprs = |r: &BufferRegion| -> Result<BufferRegion, IrError> {
             let region = r
                 .region
                 .iter()
-                .map(|range| {
-                    Ok(Range::new(
-                        self.expr(&range.min)?,
-                        self.expr(&range.extent)?,
-                    ))
-                })
+                .map(|range| Ok(Range::new(self.expr(&range.min)?, self.expr(&range.extent)?)))
                 .collect::<Result<_, IrError>>()?;
-            self.rewrite_region(&BufferRegion {
-                buffer: r.buffer.clone(),
-                region,
-            })
+            self.rewrite_region(&BufferRegion { buffer: r.buffer.clone(), region })
         };
-        let reads = block
-            .reads
-            .iter()
-            .map(region_exprs)
-            .collect::<Result<_, _>>()?;
-        let writes = block
-            .writes
-            .iter()
-            .map(region_exprs)
-            .collect::<Result<_, _>>()?;
+        let reads = block.reads.iter().map(region_exprs).collect::<Result<_, _>>()?;
+        let writes = block.writes.iter().map(region_exprs).collect::<Result<_, _>>()?;
         let match_buffers = block
             .match_buffers
             .iter()
             .map(|m| {
-                Ok(MatchBufferRegion {
-                    buffer: m.buffer.clone(),
-                    source: region_exprs(&m.source)?,
-                })
+                Ok(MatchBufferRegion { buffer: m.buffer.clone(), source: region_exprs(&m.source)? })
             })
             .collect::<Result<_, IrError>>()?;
         let body = self.stmt(&block.body)?;

@@ -7,7 +7,8 @@
 //! simplified; a buffer that is already flat
 //! keeps its shape but, as in TVM, is still a new buffer object aliasing the same data. Indices become
 //! the element offset `((i0 * n1 + i1) * n2 + i2)...` (or `Σ i_k * stride_k`, plus a non-zero
-//! `elem_offset`), simplified to canonical form. Bool buffers are stored as int8: stores cast their
+//! `elem_offset`), simplified as TVM's `ElemOffset` does (TVM then also tries an
+//! iter-map simplification with the enclosing loop ranges, which is not reproduced here). Bool buffers are stored as int8: stores cast their
 //! value to int8 and loads read int8 and cast back to bool. `Allocate` extents are flattened to
 //! match their `DeclBuffer` (or multiplied together without one), bool allocations become int8, and
 //! `DeclBuffer` statements are removed. The function's `buffer_map` keeps the original buffers;
@@ -21,7 +22,7 @@ use std::sync::Arc;
 
 use super::block_lowering_util::{map_stmt_exprs, rewrite_expr};
 use crate::analysis::structural_eq::structural_equal;
-use crate::arith::{ops, simplify};
+use crate::arith::{Analyzer, ops};
 use crate::ir::mutate::map_stmt_children;
 use crate::ir::{
     Block, Buffer, BufferNode, BufferRegion, DataType, Expr, IrError, PrimExpr, PrimFunc, Range,
@@ -31,6 +32,12 @@ use crate::ir::{
 /// Flattens the buffer accesses of `func`.
 pub fn flatten_buffer(func: PrimFunc) -> Result<PrimFunc, IrError> {
     let mut flattener = Flattener::default();
+    // TVM's `MarkBufferMapShapes`: parameter shapes are known to be non-negative.
+    for (_, buffer) in &func.buffer_map {
+        for extent in buffer.shape() {
+            flattener.analyzer.mark_global_non_neg_value(extent);
+        }
+    }
     let body = flattener.stmt(&func.body)?;
     Ok(PrimFunc { body, ..func })
 }
@@ -44,6 +51,8 @@ pub fn pass() -> crate::transform::pass::Pass {
 struct Flattener {
     /// Original buffer to its flattened form, so every access shares one buffer.
     remap: HashMap<Buffer, Buffer>,
+    /// Facts about the function's parameters, for simplifying flattened shapes.
+    analyzer: Analyzer,
 }
 
 /// The flattened shape of `buffer` and whether it differs from the buffer itself.
@@ -102,15 +111,9 @@ pub fn elem_offset(buffer: &Buffer, indices: &[PrimExpr]) -> Result<Vec<PrimExpr
             axis += 1;
         }
         out[axis] = if node.strides.is_empty() {
-            ops::add(
-                ops::mul(out[axis].clone(), node.shape[i].clone())?,
-                index.clone(),
-            )?
+            ops::add(ops::mul(out[axis].clone(), node.shape[i].clone())?, index.clone())?
         } else {
-            ops::add(
-                out[axis].clone(),
-                ops::mul(index.clone(), node.strides[i].clone())?,
-            )?
+            ops::add(out[axis].clone(), ops::mul(index.clone(), node.strides[i].clone())?)?
         };
     }
     if node.elem_offset.as_int() != Some(0) {
@@ -118,7 +121,8 @@ pub fn elem_offset(buffer: &Buffer, indices: &[PrimExpr]) -> Result<Vec<PrimExpr
             *o = ops::add(o.clone(), node.elem_offset.clone())?;
         }
     }
-    Ok(out.iter().map(simplify).collect())
+    let mut analyzer = Analyzer::new();
+    Ok(out.iter().map(|e| analyzer.simplify(e)).collect())
 }
 
 impl Flattener {
@@ -133,19 +137,13 @@ impl Flattener {
         let separators = if shape.len() == node.shape.len() && node.strides.is_empty() {
             node.axis_separators.clone()
         } else {
-            (1..=node.axis_separators.len())
-                .map(|i| i64::try_from(i).unwrap_or(i64::MAX))
-                .collect()
+            (1..=node.axis_separators.len()).map(|i| i64::try_from(i).unwrap_or(i64::MAX)).collect()
         };
         let flat = Buffer::new(BufferNode {
             name: node.name.clone(),
             data: node.data.clone(),
-            dtype: if node.dtype == DataType::bool() {
-                DataType::int(8)
-            } else {
-                node.dtype
-            },
-            shape: shape.iter().map(simplify).collect(),
+            dtype: if node.dtype == DataType::bool() { DataType::int(8) } else { node.dtype },
+            shape: shape.iter().map(|e| self.analyzer.canonical_simplify(e)).collect(),
             strides: Vec::new(),
             elem_offset: node.elem_offset.clone(),
             data_alignment: node.data_alignment,
@@ -159,25 +157,14 @@ impl Flattener {
 
     fn expr(&mut self, e: &PrimExpr) -> Result<PrimExpr, IrError> {
         rewrite_expr(e, &mut |node| match node.expr() {
-            Expr::BufferLoad {
-                buffer,
-                indices,
-                predicate,
-            } => {
+            Expr::BufferLoad { buffer, indices, predicate } => {
                 let indices = elem_offset(buffer, indices)?;
                 let flat = self.flattened(buffer)?;
-                let load_dtype = if node.dtype() == DataType::bool() {
-                    DataType::int(8)
-                } else {
-                    node.dtype()
-                };
+                let load_dtype =
+                    if node.dtype() == DataType::bool() { DataType::int(8) } else { node.dtype() };
                 let load = PrimExpr::new(
                     load_dtype,
-                    Expr::BufferLoad {
-                        buffer: flat,
-                        indices,
-                        predicate: predicate.clone(),
-                    },
+                    Expr::BufferLoad { buffer: flat, indices, predicate: predicate.clone() },
                 )?;
                 if node.dtype() == DataType::bool() {
                     PrimExpr::cast(DataType::bool(), load)
@@ -213,23 +200,13 @@ impl Flattener {
                 Ok(Range::new(min.clone(), ops::sub(end, min)?))
             })
             .collect::<Result<_, IrError>>()?;
-        Ok(BufferRegion {
-            buffer: flat,
-            region,
-        })
+        Ok(BufferRegion { buffer: flat, region })
     }
 
     fn stmt(&mut self, s: &Stmt) -> Result<Stmt, IrError> {
         match s.node() {
             StmtNode::DeclBuffer { body, .. } => self.stmt(body),
-            StmtNode::Allocate {
-                buffer_var,
-                dtype,
-                extents,
-                condition,
-                body,
-                annotations,
-            } => {
+            StmtNode::Allocate { buffer_var, dtype, extents, condition, body, annotations } => {
                 let new_extents = if extents.len() == 1 {
                     extents.clone()
                 } else {
@@ -262,17 +239,11 @@ impl Flattener {
                         }
                     }
                 };
-                let extents = new_extents
-                    .iter()
-                    .map(|e| self.expr(e))
-                    .collect::<Result<Vec<_>, _>>()?;
+                let extents =
+                    new_extents.iter().map(|e| self.expr(e)).collect::<Result<Vec<_>, _>>()?;
                 let condition = self.expr(condition)?;
                 let body = self.stmt(body)?;
-                let dtype = if *dtype == DataType::bool() {
-                    DataType::int(8)
-                } else {
-                    *dtype
-                };
+                let dtype = if *dtype == DataType::bool() { DataType::int(8) } else { *dtype };
                 Ok(Stmt::new(StmtNode::Allocate {
                     buffer_var: buffer_var.clone(),
                     dtype,
@@ -282,17 +253,10 @@ impl Flattener {
                     annotations: annotations.clone(),
                 }))
             }
-            StmtNode::BufferStore {
-                buffer,
-                value,
-                indices,
-                predicate,
-            } => {
+            StmtNode::BufferStore { buffer, value, indices, predicate } => {
                 let value = self.expr(value)?;
-                let indices = indices
-                    .iter()
-                    .map(|i| self.expr(i))
-                    .collect::<Result<Vec<_>, _>>()?;
+                let indices =
+                    indices.iter().map(|i| self.expr(i)).collect::<Result<Vec<_>, _>>()?;
                 let predicate = predicate.as_ref().map(|p| self.expr(p)).transpose()?;
                 let flat_indices = elem_offset(buffer, &indices)?;
                 let flat = self.flattened(buffer)?;
@@ -311,11 +275,8 @@ impl Flattener {
             StmtNode::Block(block) => Ok(Stmt::new(StmtNode::Block(self.block(block)?))),
             StmtNode::BlockRealize(r) => {
                 let block = self.block(&r.block)?;
-                let iter_values = r
-                    .iter_values
-                    .iter()
-                    .map(|v| self.expr(v))
-                    .collect::<Result<_, _>>()?;
+                let iter_values =
+                    r.iter_values.iter().map(|v| self.expr(v)).collect::<Result<_, _>>()?;
                 let predicate = self.expr(&r.predicate)?;
                 Ok(Stmt::new(StmtNode::BlockRealize(crate::ir::BlockRealize {
                     iter_values,
@@ -336,30 +297,12 @@ impl Flattener {
                 "unexpected match_buffer in FlattenBuffer; run LowerMatchBuffer first",
             ));
         }
-        let alloc_buffers = block
-            .alloc_buffers
-            .iter()
-            .map(|b| self.flattened(b))
-            .collect::<Result<_, _>>()?;
-        let reads = block
-            .reads
-            .iter()
-            .map(|r| self.region(r))
-            .collect::<Result<_, _>>()?;
-        let writes = block
-            .writes
-            .iter()
-            .map(|r| self.region(r))
-            .collect::<Result<_, _>>()?;
+        let alloc_buffers =
+            block.alloc_buffers.iter().map(|b| self.flattened(b)).collect::<Result<_, _>>()?;
+        let reads = block.reads.iter().map(|r| self.region(r)).collect::<Result<_, _>>()?;
+        let writes = block.writes.iter().map(|r| self.region(r)).collect::<Result<_, _>>()?;
         let init = block.init.as_ref().map(|i| self.stmt(i)).transpose()?;
         let body = self.stmt(&block.body)?;
-        Ok(Arc::new(Block {
-            alloc_buffers,
-            reads,
-            writes,
-            init,
-            body,
-            ..(**block).clone()
-        }))
+        Ok(Arc::new(Block { alloc_buffers, reads, writes, init, body, ..(**block).clone() }))
     }
 }

@@ -21,11 +21,11 @@ use std::sync::Arc;
 
 use super::block_lowering_util::{map_stmt_exprs, rewrite_expr};
 use super::flatten_buffer::elem_offset;
-use crate::arith::{can_prove_equal, ops, simplify};
+use crate::arith::{Analyzer, ops};
 use crate::ir::mutate::{map_stmt_children, substitute};
 use crate::ir::{
-    BinaryOp, Block, Buffer, BufferRegion, Expr, IrError, MatchBufferRegion, PrimExpr, PrimFunc,
-    Range, Stmt, StmtNode, Var,
+    BinaryOp, Block, Buffer, BufferRegion, CmpOp, Expr, IrError, MatchBufferRegion, PrimExpr,
+    PrimFunc, Range, Stmt, StmtNode, Var,
 };
 
 /// Lowers the match_buffers of all blocks in `func`.
@@ -53,17 +53,16 @@ struct Lower {
     match_buffers: HashMap<Buffer, BufferRegion>,
     /// Bound buffer fields (data, elem_offset, strides, shape vars) and their values.
     var_map: HashMap<Var, PrimExpr>,
+    /// Loop ranges and bound fields, for proving match constraints.
+    analyzer: Analyzer,
 }
 
 impl Lower {
     fn expr(&self, e: &PrimExpr) -> Result<PrimExpr, IrError> {
         rewrite_expr(e, &mut |node| match node.expr() {
             Expr::Var(v) => Ok(self.var_map.get(v).cloned().unwrap_or_else(|| node.clone())),
-            Expr::BufferLoad {
-                buffer,
-                indices,
-                predicate,
-            } => match self.match_buffers.get(buffer) {
+            Expr::BufferLoad { buffer, indices, predicate } => match self.match_buffers.get(buffer)
+            {
                 None => Ok(node.clone()),
                 Some(source) => {
                     if predicate.is_some() {
@@ -84,11 +83,8 @@ impl Lower {
             StmtNode::Block(block) => Ok(Stmt::new(StmtNode::Block(self.block(block)?))),
             StmtNode::BlockRealize(r) => {
                 let block = self.block(&r.block)?;
-                let iter_values = r
-                    .iter_values
-                    .iter()
-                    .map(|v| self.expr(v))
-                    .collect::<Result<_, _>>()?;
+                let iter_values =
+                    r.iter_values.iter().map(|v| self.expr(v)).collect::<Result<_, _>>()?;
                 let predicate = self.expr(&r.predicate)?;
                 Ok(Stmt::new(StmtNode::BlockRealize(crate::ir::BlockRealize {
                     iter_values,
@@ -96,17 +92,10 @@ impl Lower {
                     block,
                 })))
             }
-            StmtNode::BufferStore {
-                buffer,
-                value,
-                indices,
-                predicate,
-            } => {
+            StmtNode::BufferStore { buffer, value, indices, predicate } => {
                 let value = self.expr(value)?;
-                let indices = indices
-                    .iter()
-                    .map(|i| self.expr(i))
-                    .collect::<Result<Vec<_>, _>>()?;
+                let indices =
+                    indices.iter().map(|i| self.expr(i)).collect::<Result<Vec<_>, _>>()?;
                 let predicate = predicate.as_ref().map(|p| self.expr(p)).transpose()?;
                 match self.match_buffers.get(buffer) {
                     None => Ok(Stmt::new(StmtNode::BufferStore {
@@ -131,6 +120,11 @@ impl Lower {
                     }
                 }
             }
+            StmtNode::For(l) => {
+                self.analyzer.bind(&l.loop_var, &Range::new(l.min.clone(), l.extent.clone()));
+                let with_children = map_stmt_children(s, &mut |c| self.stmt(c))?;
+                map_stmt_exprs(&with_children, &mut |e| self.expr(e))
+            }
             _ => {
                 let with_children = map_stmt_children(s, &mut |c| self.stmt(c))?;
                 map_stmt_exprs(&with_children, &mut |e| self.expr(e))
@@ -146,28 +140,12 @@ impl Lower {
             let ranges = r
                 .region
                 .iter()
-                .map(|range| {
-                    Ok(Range::new(
-                        self.expr(&range.min)?,
-                        self.expr(&range.extent)?,
-                    ))
-                })
+                .map(|range| Ok(Range::new(self.expr(&range.min)?, self.expr(&range.extent)?)))
                 .collect::<Result<Vec<_>, IrError>>()?;
-            self.lower_region(&BufferRegion {
-                buffer: r.buffer.clone(),
-                region: ranges,
-            })
+            self.lower_region(&BufferRegion { buffer: r.buffer.clone(), region: ranges })
         };
-        let reads = block
-            .reads
-            .iter()
-            .map(&mut region)
-            .collect::<Result<_, _>>()?;
-        let writes = block
-            .writes
-            .iter()
-            .map(&mut region)
-            .collect::<Result<_, _>>()?;
+        let reads = block.reads.iter().map(&mut region).collect::<Result<_, _>>()?;
+        let writes = block.writes.iter().map(&mut region).collect::<Result<_, _>>()?;
         let iter_vars = block
             .iter_vars
             .iter()
@@ -200,11 +178,7 @@ impl Lower {
         let Some(source) = self.match_buffers.get(&r.buffer) else {
             return Ok(r.clone());
         };
-        let offset = source
-            .region
-            .len()
-            .checked_sub(r.region.len())
-            .ok_or_else(rank_error)?;
+        let offset = source.region.len().checked_sub(r.region.len()).ok_or_else(rank_error)?;
         let mut region = Vec::with_capacity(source.region.len());
         for range in &source.region[..offset] {
             region.push(Range::new(range.min.clone(), PrimExpr::i32(1)));
@@ -215,10 +189,7 @@ impl Lower {
                 target.extent.clone(),
             ));
         }
-        Ok(BufferRegion {
-            buffer: source.buffer.clone(),
-            region,
-        })
+        Ok(BufferRegion { buffer: source.buffer.clone(), region })
     }
 
     /// Checks a match_buffer against its source and binds the matched buffer's fields.
@@ -257,14 +228,16 @@ impl Lower {
         let starts: Vec<PrimExpr> = source.region.iter().map(|r| r.min.clone()).collect();
         let offsets = elem_offset(source_buffer, &starts)?;
         if let [start] = offsets.as_slice() {
-            self.bind(
-                buffer.elem_offset(),
-                start.clone(),
-                &format!("{name}.elem_offset"),
-            )?;
+            self.bind(buffer.elem_offset(), start.clone(), &format!("{name}.elem_offset"))?;
             let factor = buffer.node().offset_factor;
-            let bound = substitute(buffer.elem_offset(), &self.var_map);
-            if factor != 0 && !divisible(&simplify(&bound), factor) {
+            let remainder = ops::binary(
+                BinaryOp::Mod,
+                buffer.elem_offset().clone(),
+                PrimExpr::int(factor, buffer.elem_offset().dtype()),
+            )?;
+            let aligned =
+                ops::compare(CmpOp::Eq, remainder.clone(), PrimExpr::int(0, remainder.dtype()))?;
+            if factor != 0 && !self.analyzer.can_prove(&substitute(&aligned, &self.var_map)) {
                 return Err(IrError::invalid(format!(
                     "the source elem_offset does not satisfy the offset_factor {factor} of buffer {name}"
                 )));
@@ -274,11 +247,7 @@ impl Lower {
             self.bind(buffer.elem_offset(), zero, &format!("{name}.elem_offset"))?;
         }
         let rank = buffer.shape().len();
-        let offset = source
-            .region
-            .len()
-            .checked_sub(rank)
-            .ok_or_else(rank_error)?;
+        let offset = source.region.len().checked_sub(rank).ok_or_else(rank_error)?;
         let strides = buffer.strides();
         if !strides.is_empty() {
             if strides.len() != rank {
@@ -288,10 +257,7 @@ impl Lower {
                 let mut stride = PrimExpr::int(1, strides[rank - 1].dtype());
                 for i in (0..rank).rev() {
                     self.bind(&strides[i], stride.clone(), &format!("{name}.strides_{i}"))?;
-                    let extent = source_buffer
-                        .shape()
-                        .get(i + offset)
-                        .ok_or_else(rank_error)?;
+                    let extent = source_buffer.shape().get(i + offset).ok_or_else(rank_error)?;
                     stride = ops::mul(stride, extent.clone())?;
                 }
             } else {
@@ -329,47 +295,33 @@ impl Lower {
         if let Some(v) = arg.as_var() {
             match self.var_map.get(v) {
                 None => {
+                    if !v.dtype().is_handle() {
+                        self.analyzer.bind_value(v, &value);
+                    }
                     self.var_map.insert(v.clone(), value);
                     Ok(())
                 }
-                Some(bound) => assert_binding(&bound.clone(), &value, arg_name),
+                Some(bound) => self.assert_binding(&bound.clone(), &value, arg_name),
             }
         } else {
-            assert_binding(&substitute(arg, &self.var_map), &value, arg_name)
+            self.assert_binding(&substitute(arg, &self.var_map), &value, arg_name)
         }
     }
-}
 
-/// Fails unless `lhs == rhs` can be proven.
-fn assert_binding(lhs: &PrimExpr, rhs: &PrimExpr, arg_name: &str) -> Result<(), IrError> {
-    let (a, b) = (simplify(lhs), simplify(rhs));
-    if can_prove_equal(&a, &b) {
-        Ok(())
-    } else {
-        Err(IrError::invalid(format!(
-            "The buffer match constraint for {arg_name} unmet: {lhs:?}=={rhs:?}."
-        )))
-    }
-}
-
-/// Whether `e` is provably a multiple of `factor` (a syntactic check on sums and products).
-fn divisible(e: &PrimExpr, factor: i64) -> bool {
-    if factor == 1 {
-        return true;
-    }
-    match e.expr() {
-        Expr::IntImm(v) => v % factor == 0,
-        Expr::Binary {
-            op: BinaryOp::Add | BinaryOp::Sub,
-            a,
-            b,
-        } => divisible(a, factor) && divisible(b, factor),
-        Expr::Binary {
-            op: BinaryOp::Mul,
-            a,
-            b,
-        } => divisible(a, factor) || divisible(b, factor),
-        _ => false,
+    /// Fails unless `lhs == rhs` can be proven.
+    fn assert_binding(
+        &mut self,
+        lhs: &PrimExpr,
+        rhs: &PrimExpr,
+        arg_name: &str,
+    ) -> Result<(), IrError> {
+        if self.analyzer.can_prove_equal(lhs, rhs) {
+            Ok(())
+        } else {
+            Err(IrError::invalid(format!(
+                "The buffer match constraint for {arg_name} unmet: {lhs:?}=={rhs:?}."
+            )))
+        }
     }
 }
 
@@ -382,15 +334,8 @@ fn convert_indices(
     if indices.len() != buffer.shape().len() {
         return Err(rank_error());
     }
-    let offset = source
-        .region
-        .len()
-        .checked_sub(indices.len())
-        .ok_or_else(rank_error)?;
-    let mut out: Vec<PrimExpr> = source.region[..offset]
-        .iter()
-        .map(|r| r.min.clone())
-        .collect();
+    let offset = source.region.len().checked_sub(indices.len()).ok_or_else(rank_error)?;
+    let mut out: Vec<PrimExpr> = source.region[..offset].iter().map(|r| r.min.clone()).collect();
     for (range, index) in source.region[offset..].iter().zip(indices) {
         out.push(ops::add(range.min.clone(), index.clone())?);
     }

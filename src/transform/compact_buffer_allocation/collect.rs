@@ -16,8 +16,8 @@
 
 use std::collections::HashMap;
 
-use super::bounds::{Bound, BoundMap, clamp_extent_to_shape, clamp_min_at_zero, const_bound};
-use crate::arith::{DomainMap, IntSet, eval_set};
+use crate::arith::const_int_bound::POS_INF;
+use crate::arith::{Analyzer, DomainMap, IntSet, eval_set, ops};
 use crate::ir::visit::{expr_children, stmt_parts};
 use crate::ir::{
     AttrValue, Block, Buffer, BufferRegion, CmpOp, Expr, ForKind, IrError, PrimExpr, Range, Stmt,
@@ -40,8 +40,8 @@ pub struct Collector {
     scope_depth: HashMap<Var, usize>,
     var2buffer: HashMap<Var, Vec<Buffer>>,
     dom: DomainMap,
-    /// Every var bound so far with its constant bounds (TVM's analyzer keeps bindings).
-    bounds: BoundMap,
+    /// Every loop and let var bound so far (TVM's `dom_analyzer_` keeps its bindings).
+    analyzer: Analyzer,
     relaxed: HashMap<Buffer, Vec<IntSet>>,
     regions: Regions,
     access_annotations: HashMap<Buffer, Vec<BufferRegion>>,
@@ -50,10 +50,7 @@ pub struct Collector {
 
 /// Collects the narrowed access regions of the buffers allocated in `body`.
 pub fn collect_regions(body: &Stmt, collect_inbound: bool) -> Result<Regions, IrError> {
-    let mut c = Collector {
-        collect_inbound,
-        ..Collector::default()
-    };
+    let mut c = Collector { collect_inbound, ..Collector::default() };
     c.var2buffer = aliases(body);
     c.stmt(body)?;
     Ok(c.regions)
@@ -123,32 +120,17 @@ fn need_relax_thread(tag: &str, scope: &str) -> bool {
 }
 
 fn from_range(r: &Range) -> IntSet {
-    if r.extent.as_int() == Some(1) {
-        IntSet::point(r.min.clone())
-    } else {
-        IntSet::from_range(r)
-    }
+    if r.extent.as_int() == Some(1) { IntSet::point(r.min.clone()) } else { IntSet::from_range(r) }
 }
 
 impl Collector {
     fn bind_range(&mut self, var: &Var, range: &Range) {
-        let lo = const_bound(&range.min, &self.bounds).lo;
-        let extent = const_bound(&range.extent, &self.bounds).hi;
-        let hi = match (const_bound(&range.min, &self.bounds).hi, extent) {
-            (Some(m), Some(e)) => m.checked_add(e).and_then(|v| v.checked_sub(1)),
-            _ => None,
-        };
-        self.bounds.insert(var.clone(), Bound { lo, hi });
+        self.analyzer.bind(var, range);
     }
 
     fn stmt(&mut self, s: &Stmt) -> Result<(), IrError> {
         match s.node() {
-            StmtNode::BufferStore {
-                buffer,
-                value,
-                indices,
-                ..
-            } => {
+            StmtNode::BufferStore { buffer, value, indices, .. } => {
                 self.access(&point_region(buffer, indices));
                 self.expr(value);
                 Ok(())
@@ -159,10 +141,7 @@ impl Collector {
                     (ForKind::ThreadBinding, Some(iv)) => Some(iv.thread_tag.clone()),
                     _ => None,
                 };
-                self.ancestors.push(Ancestor {
-                    var: l.loop_var.clone(),
-                    thread_tag,
-                });
+                self.ancestors.push(Ancestor { var: l.loop_var.clone(), thread_tag });
                 self.bind_range(&l.loop_var, &range);
                 self.dom.insert(l.loop_var.clone(), from_range(&range));
                 self.expr(&l.min);
@@ -176,8 +155,7 @@ impl Collector {
                 self.expr(value);
                 let index = value.dtype().is_integer() && value.dtype().is_scalar();
                 if index {
-                    let b = const_bound(value, &self.bounds);
-                    self.bounds.insert(var.clone(), b);
+                    self.analyzer.bind_value(var, value);
                     self.dom.insert(var.clone(), IntSet::point(value.clone()));
                 }
                 let result = self.stmt(body);
@@ -186,11 +164,7 @@ impl Collector {
                 }
                 result
             }
-            StmtNode::IfThenElse {
-                condition,
-                then_case,
-                else_case,
-            } => {
+            StmtNode::IfThenElse { condition, then_case, else_case } => {
                 self.expr(condition);
                 self.with_condition(condition, false, |c| c.stmt(then_case))?;
                 if let Some(else_case) = else_case {
@@ -206,12 +180,7 @@ impl Collector {
                 c.block(&r.block)
             }),
             StmtNode::Block(block) => self.block(block),
-            StmtNode::Allocate {
-                buffer_var,
-                dtype,
-                body,
-                ..
-            } => {
+            StmtNode::Allocate { buffer_var, dtype, body, .. } => {
                 let single = match self.var2buffer.get(buffer_var) {
                     Some(list) if list.len() == 1 && list[0].dtype() == *dtype => {
                         Some(list[0].clone())
@@ -227,16 +196,10 @@ impl Collector {
                     }
                 }
             }
-            StmtNode::AttrStmt {
-                node: AttrValue::IterVar(iv),
-                attr_key,
-                value,
-                body,
-            } if attr_key == "thread_extent" || attr_key == "virtual_thread" => {
-                let dom = iv
-                    .dom
-                    .clone()
-                    .unwrap_or_else(|| Range::from_extent(value.clone()));
+            StmtNode::AttrStmt { node: AttrValue::IterVar(iv), attr_key, value, body }
+                if attr_key == "thread_extent" || attr_key == "virtual_thread" =>
+            {
+                let dom = iv.dom.clone().unwrap_or_else(|| Range::from_extent(value.clone()));
                 self.ancestors.push(Ancestor {
                     var: iv.var.clone(),
                     thread_tag: Some(iv.thread_tag.clone()),
@@ -265,9 +228,7 @@ impl Collector {
 
     fn expr(&mut self, e: &PrimExpr) {
         match e.expr() {
-            Expr::BufferLoad {
-                buffer, indices, ..
-            } => {
+            Expr::BufferLoad { buffer, indices, .. } => {
                 match self.explicit_annotations.get(buffer).cloned() {
                     Some(region) => self.access(&region),
                     None => self.access(&point_region(buffer, indices)),
@@ -279,8 +240,7 @@ impl Collector {
                 self.expr(value);
                 let index = value.dtype().is_integer() && value.dtype().is_scalar();
                 if index {
-                    let b = const_bound(value, &self.bounds);
-                    self.bounds.insert(var.clone(), b);
+                    self.analyzer.bind_value(var, value);
                     self.dom.insert(var.clone(), IntSet::point(value.clone()));
                 }
                 self.expr(body);
@@ -288,10 +248,9 @@ impl Collector {
                     self.dom.remove(var);
                 }
             }
-            Expr::Call {
-                op: crate::ir::Callee::Op(op),
-                args,
-            } if op.name() == "if_then_else" && args.len() == 3 => {
+            Expr::Call { op: crate::ir::Callee::Op(op), args }
+                if op.name() == "if_then_else" && args.len() == 3 =>
+            {
                 self.expr(&args[0]);
                 let _ = self.with_condition(&args[0], false, |c| {
                     c.expr(&args[1]);
@@ -312,14 +271,10 @@ impl Collector {
 
     fn block(&mut self, block: &Block) -> Result<(), IrError> {
         if block.init.is_some() {
-            return Err(IrError::invalid(
-                "block init is not allowed in CompactBufferAllocation",
-            ));
+            return Err(IrError::invalid("block init is not allowed in CompactBufferAllocation"));
         }
         if !block.iter_vars.is_empty() {
-            return Err(IrError::invalid(
-                "CompactBufferAllocation only works on opaque blocks",
-            ));
+            return Err(IrError::invalid("CompactBufferAllocation only works on opaque blocks"));
         }
         // Step 1: this block's declared regions, by buffer, replace the enclosing block's.
         let mut declared: Vec<(Buffer, Vec<BufferRegion>)> = Vec::new();
@@ -335,28 +290,17 @@ impl Collector {
             saved.push((buffer, previous));
         }
         // Step 2: explicit region annotations.
-        for (key, is_read) in [
-            ("explicit_read_region", true),
-            ("explicit_write_region", false),
-        ] {
+        for (key, is_read) in [("explicit_read_region", true), ("explicit_write_region", false)] {
             if let Some(AttrValue::Array(items)) = block.annotations.get(key) {
-                for index in items
-                    .iter()
-                    .filter_map(super::super::block_lowering_util::attr_int)
-                {
+                for index in items.iter().filter_map(super::super::block_lowering_util::attr_int) {
                     // TVM bounds the index by the number of reads for both annotations.
                     let Ok(i) = usize::try_from(index) else {
                         continue;
                     };
                     if i < block.reads.len() {
-                        let region = if is_read {
-                            block.reads.get(i)
-                        } else {
-                            block.writes.get(i)
-                        };
+                        let region = if is_read { block.reads.get(i) } else { block.writes.get(i) };
                         if let Some(region) = region {
-                            self.explicit_annotations
-                                .insert(region.buffer.clone(), region.clone());
+                            self.explicit_annotations.insert(region.buffer.clone(), region.clone());
                         }
                     }
                 }
@@ -403,15 +347,8 @@ impl Collector {
     }
 
     fn define(&mut self, data: &Var) -> Result<(), IrError> {
-        if self
-            .scope_depth
-            .insert(data.clone(), self.ancestors.len())
-            .is_some()
-        {
-            return Err(IrError::invalid(format!(
-                "`{}` has duplicate definitions",
-                data.name()
-            )));
+        if self.scope_depth.insert(data.clone(), self.ancestors.len()).is_some() {
+            return Err(IrError::invalid(format!("`{}` has duplicate definitions", data.name())));
         }
         Ok(())
     }
@@ -424,10 +361,7 @@ impl Collector {
         };
         let mut kept = Vec::new();
         for ancestor in self.ancestors.iter().take(depth) {
-            if ancestor
-                .thread_tag
-                .as_deref()
-                .is_some_and(|t| need_relax_thread(t, buffer.scope()))
+            if ancestor.thread_tag.as_deref().is_some_and(|t| need_relax_thread(t, buffer.scope()))
             {
                 continue;
             }
@@ -486,15 +420,17 @@ impl Collector {
             let original = Range::from_extent(shape.clone());
             let range = set.cover_range(&original);
             let (min, extent) = if self.collect_inbound {
-                (
-                    clamp_min_at_zero(&range.min, &self.bounds)?,
-                    clamp_extent_to_shape(&range.extent, shape, &self.bounds)?,
-                )
+                let zero = PrimExpr::int(0, range.min.dtype());
+                let min = self.analyzer.simplify(&ops::max(zero, range.min.clone())?);
+                let fits = ops::compare(CmpOp::Le, range.extent.clone(), shape.clone())?;
+                let extent = if self.analyzer.can_prove(&fits) {
+                    range.extent.clone()
+                } else {
+                    ops::min(shape.clone(), range.extent.clone())?
+                };
+                (min, self.analyzer.simplify(&extent))
             } else {
-                (
-                    crate::arith::simplify(&range.min),
-                    crate::arith::simplify(&range.extent),
-                )
+                (self.analyzer.simplify(&range.min), self.analyzer.simplify(&range.extent))
             };
             if has_side_effect(&extent) {
                 result.push(original);
@@ -502,9 +438,9 @@ impl Collector {
             }
             let loop_vars: Vec<&Var> = self.ancestors.iter().map(|a| &a.var).collect();
             if uses_any(&extent, &loop_vars) {
-                match const_bound(&extent, &self.bounds).hi {
-                    Some(hi) => result.push(Range::new(min, PrimExpr::int(hi, extent.dtype()))),
-                    None => result.push(original),
+                match self.analyzer.const_int_bound(&extent).max {
+                    POS_INF => result.push(original),
+                    hi => result.push(Range::new(min, PrimExpr::int(hi, extent.dtype()))),
                 }
                 continue;
             }
@@ -532,10 +468,8 @@ impl Collector {
             ) else {
                 continue;
             };
-            let (new_lo, new_hi) = (
-                lo.map_or(cur_lo, |l| l.max(cur_lo)),
-                hi.map_or(cur_hi, |h| h.min(cur_hi)),
-            );
+            let (new_lo, new_hi) =
+                (lo.map_or(cur_lo, |l| l.max(cur_lo)), hi.map_or(cur_hi, |h| h.min(cur_hi)));
             if new_lo > new_hi {
                 continue;
             }
@@ -625,10 +559,7 @@ fn has_side_effect(e: &PrimExpr) -> bool {
     let mut found = false;
     crate::ir::visit::walk_expr(e, &mut |sub| match sub.expr() {
         Expr::BufferLoad { .. } => found = true,
-        Expr::Call {
-            op: crate::ir::Callee::Op(op),
-            ..
-        } => found |= !op.def().is_pure(),
+        Expr::Call { op: crate::ir::Callee::Op(op), .. } => found |= !op.def().is_pure(),
         Expr::Call { .. } => found = true,
         _ => {}
     });
