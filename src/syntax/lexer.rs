@@ -21,7 +21,8 @@ use logos::Logos;
 
 use super::ast::Comment;
 use super::literal;
-use super::token::{Kw, Op, RawError, RawTok, Tok};
+use super::raw::{RawError, RawTok, keyword_or_op};
+use super::token::{Kw, Op, Tok};
 use crate::diagnostic::Diagnostic;
 
 /// The deepest nesting accepted: indentation levels + open brackets + chained prefix operators,
@@ -400,79 +401,5 @@ impl<'src> Layout<'src> {
             self.indents.pop();
             self.push(Tok::Dedent, end..end);
         }
-    }
-}
-
-/// Keywords and operators map one to one.
-fn keyword_or_op(kind: RawTok) -> Tok<'static> {
-    use RawTok as R;
-    match kind {
-        R::Def => Tok::Kw(Kw::Def),
-        R::Class => Tok::Kw(Kw::Class),
-        R::Return => Tok::Kw(Kw::Return),
-        R::If => Tok::Kw(Kw::If),
-        R::Elif => Tok::Kw(Kw::Elif),
-        R::Else => Tok::Kw(Kw::Else),
-        R::For => Tok::Kw(Kw::For),
-        R::In => Tok::Kw(Kw::In),
-        R::While => Tok::Kw(Kw::While),
-        R::With => Tok::Kw(Kw::With),
-        R::As => Tok::Kw(Kw::As),
-        R::Assert => Tok::Kw(Kw::Assert),
-        R::Pass => Tok::Kw(Kw::Pass),
-        R::Break => Tok::Kw(Kw::Break),
-        R::Continue => Tok::Kw(Kw::Continue),
-        R::Lambda => Tok::Kw(Kw::Lambda),
-        R::And => Tok::Kw(Kw::And),
-        R::Or => Tok::Kw(Kw::Or),
-        R::Not => Tok::Kw(Kw::Not),
-        R::Is => Tok::Kw(Kw::Is),
-        R::True => Tok::Kw(Kw::True),
-        R::False => Tok::Kw(Kw::False),
-        R::None => Tok::Kw(Kw::None),
-        R::LParen => Tok::Op(Op::LParen),
-        R::RParen => Tok::Op(Op::RParen),
-        R::LBracket => Tok::Op(Op::LBracket),
-        R::RBracket => Tok::Op(Op::RBracket),
-        R::LBrace => Tok::Op(Op::LBrace),
-        R::RBrace => Tok::Op(Op::RBrace),
-        R::Comma => Tok::Op(Op::Comma),
-        R::Colon => Tok::Op(Op::Colon),
-        R::Semi => Tok::Op(Op::Semi),
-        R::Dot => Tok::Op(Op::Dot),
-        R::Ellipsis => Tok::Op(Op::Ellipsis),
-        R::Arrow => Tok::Op(Op::Arrow),
-        R::Walrus => Tok::Op(Op::Walrus),
-        R::At => Tok::Op(Op::At),
-        R::Assign => Tok::Op(Op::Assign),
-        R::Plus => Tok::Op(Op::Plus),
-        R::Minus => Tok::Op(Op::Minus),
-        R::Star => Tok::Op(Op::Star),
-        R::Slash => Tok::Op(Op::Slash),
-        R::DoubleSlash => Tok::Op(Op::DoubleSlash),
-        R::Percent => Tok::Op(Op::Percent),
-        R::DoubleStar => Tok::Op(Op::DoubleStar),
-        R::Shl => Tok::Op(Op::Shl),
-        R::Shr => Tok::Op(Op::Shr),
-        R::Amp => Tok::Op(Op::Amp),
-        R::Pipe => Tok::Op(Op::Pipe),
-        R::Caret => Tok::Op(Op::Caret),
-        R::Tilde => Tok::Op(Op::Tilde),
-        R::EqEq => Tok::Op(Op::EqEq),
-        R::NotEq => Tok::Op(Op::NotEq),
-        R::Lt => Tok::Op(Op::Lt),
-        R::LtEq => Tok::Op(Op::LtEq),
-        R::Gt => Tok::Op(Op::Gt),
-        R::GtEq => Tok::Op(Op::GtEq),
-        // Trivia and payload tokens are handled by the caller; they never reach here.
-        R::Newline
-        | R::Comment
-        | R::Continuation
-        | R::Name
-        | R::Int
-        | R::Float
-        | R::Str
-        | R::Reserved
-        | R::AugAssign => Tok::Reserved(""),
     }
 }

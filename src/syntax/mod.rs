@@ -34,6 +34,7 @@ mod expr;
 pub mod lexer;
 pub mod literal;
 mod operators;
+mod raw;
 mod recovery;
 pub mod sexpr;
 mod stmt;
