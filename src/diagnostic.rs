@@ -80,10 +80,7 @@ impl Diagnostic {
 
     /// A warning at `span` with `message`.
     pub fn warning(message: impl Into<String>, span: Range<usize>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(message, span)
-        }
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(message, span) }
     }
 
     /// Sets the text shown at the primary span.
@@ -94,10 +91,7 @@ impl Diagnostic {
 
     /// Adds a secondary label.
     pub fn with_secondary(mut self, span: Range<usize>, text: impl Into<String>) -> Self {
-        self.secondary.push(Label {
-            span,
-            text: text.into(),
-        });
+        self.secondary.push(Label { span, text: text.into() });
         self
     }
 
@@ -120,20 +114,13 @@ impl Diagnostic {
         let name = file.name.as_str();
         let primary = file.clamp(&self.span);
         // ariadne draws no underline for a label without text, so an empty label reads "here".
-        let label_text = if self.label.is_empty() {
-            "here"
-        } else {
-            self.label.as_str()
-        };
-        let mut primary_label = ALabel::new((name, primary.clone()))
-            .with_order(0)
-            .with_message(label_text);
+        let label_text = if self.label.is_empty() { "here" } else { self.label.as_str() };
+        let mut primary_label =
+            ALabel::new((name, primary.clone())).with_order(0).with_message(label_text);
         if color {
             primary_label = primary_label.with_color(Color::Red);
         }
-        let config = Config::default()
-            .with_color(color)
-            .with_index_type(IndexType::Byte);
+        let config = Config::default().with_color(color).with_index_type(IndexType::Byte);
         let mut report = Report::build(kind, (name, primary))
             .with_config(config)
             .with_message(&self.message)
@@ -153,10 +140,7 @@ impl Diagnostic {
         let mut out = Vec::new();
         // Writing into a Vec cannot fail for I/O reasons; ariadne only fails on a missing source,
         // and we hand it the one source it asks for. Fall back to a one-line form regardless.
-        match report
-            .finish()
-            .write((name, Source::from(file.text.as_str())), &mut out)
-        {
+        match report.finish().write((name, Source::from(file.text.as_str())), &mut out) {
             Ok(()) => String::from_utf8_lossy(&out).into_owned(),
             Err(_) => self.one_line(file),
         }
@@ -165,10 +149,7 @@ impl Diagnostic {
     /// A compact single-line form: `file:line:col: severity: message`.
     pub fn one_line(&self, file: &SourceFile) -> String {
         let (line, col) = file.line_col(self.span.start);
-        format!(
-            "{}:{}:{}: {}: {}",
-            file.name, line, col, self.severity, self.message
-        )
+        format!("{}:{}:{}: {}: {}", file.name, line, col, self.severity, self.message)
     }
 
     /// The machine-readable form used by `--message-format json`.
@@ -197,6 +178,16 @@ impl Diagnostic {
         serde_json::to_string(&self.to_json(file)).unwrap_or_default()
     }
 }
+
+impl fmt::Display for Diagnostic {
+    /// `severity: message`, without position (use [`Diagnostic::one_line`] or
+    /// [`Diagnostic::render`] to show where).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.severity, self.message)
+    }
+}
+
+impl std::error::Error for Diagnostic {}
 
 /// The serialised shape of a diagnostic for editors and tools (one JSON object per diagnostic).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -241,17 +232,9 @@ impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         let text = text.into();
         let mut line_starts = vec![0];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
-        SourceFile {
-            name: name.into(),
-            text,
-            line_starts,
-        }
+        line_starts
+            .extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
+        SourceFile { name: name.into(), text, line_starts }
     }
 
     /// Clamps a span into the text and onto char boundaries, so rendering never panics.
@@ -318,6 +301,14 @@ mod tests {
         let text = Diagnostic::error("no label", 4..7).render(&f, false);
         assert!(text.contains("─┬─"), "{text}");
         assert!(text.contains("here"), "{text}");
+    }
+
+    #[test]
+    fn display_and_one_line() {
+        let f = SourceFile::new("a.tir", "ab\ncd");
+        let d = Diagnostic::warning("odd", 4..5);
+        assert_eq!(d.to_string(), "warning: odd");
+        assert_eq!(d.one_line(&f), "a.tir:2:2: warning: odd");
     }
 
     #[test]

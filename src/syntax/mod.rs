@@ -44,8 +44,9 @@ use chumsky::prelude::*;
 
 use crate::diagnostic::Diagnostic;
 
-/// Parses a whole file. Returns the tree (absent only when the input is nested too deeply to parse
-/// safely) and every lexical and syntax error found, in source order.
+/// Parses a whole file. Returns the tree and every lexical and syntax error found, in source order.
+/// The tree is absent when the input is nested too deeply to parse safely, or when error recovery
+/// gave up (after `recovery::MAX_ERRORS` errors); with errors present it lacks the failed statements.
 pub fn parse_module(source: &str) -> (Option<ast::Module>, Vec<Diagnostic>) {
     let lexed = lexer::lex(source);
     let mut diagnostics = lexed.diagnostics;
