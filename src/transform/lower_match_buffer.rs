@@ -27,6 +27,7 @@ use crate::ir::{
     BinaryOp, Block, Buffer, BufferRegion, CmpOp, Expr, IrError, MatchBufferRegion, PrimExpr,
     PrimFunc, Range, Stmt, StmtNode, Var,
 };
+use crate::print::PrintOptions;
 
 /// Lowers the match_buffers of all blocks in `func`.
 pub fn lower_match_buffer(func: PrimFunc) -> Result<PrimFunc, IrError> {
@@ -318,8 +319,11 @@ impl Lower {
         if self.analyzer.can_prove_equal(lhs, rhs) {
             Ok(())
         } else {
+            let show = |e: &PrimExpr| crate::print::print_expr(e, &PrintOptions::default());
             Err(IrError::invalid(format!(
-                "The buffer match constraint for {arg_name} unmet: {lhs:?}=={rhs:?}."
+                "The buffer match constraint for {arg_name} unmet: {}=={}.",
+                show(lhs),
+                show(rhs)
             )))
         }
     }
