@@ -40,6 +40,9 @@ pub struct Collector {
     scope_depth: HashMap<Var, usize>,
     var2buffer: HashMap<Var, Vec<Buffer>>,
     dom: DomainMap,
+    /// Index-typed let vars in scope and their values; accesses see through them, as TVM's
+    /// interval evaluation recursively relaxes a let var's value.
+    lets: HashMap<Var, PrimExpr>,
     /// Every loop and let var bound so far (TVM's `dom_analyzer_` keeps its bindings).
     analyzer: Analyzer,
     relaxed: HashMap<Buffer, Vec<IntSet>>,
@@ -154,13 +157,13 @@ impl Collector {
             StmtNode::LetStmt { var, value, body } => {
                 self.expr(value);
                 let index = value.dtype().is_integer() && value.dtype().is_scalar();
+                let previous = index.then(|| self.lets.insert(var.clone(), value.clone()));
                 if index {
                     self.analyzer.bind_value(var, value);
-                    self.dom.insert(var.clone(), IntSet::point(value.clone()));
                 }
                 let result = self.stmt(body);
-                if index {
-                    self.dom.remove(var);
+                if let Some(previous) = previous {
+                    restore(&mut self.lets, var, previous);
                 }
                 result
             }
@@ -239,13 +242,13 @@ impl Collector {
             Expr::Let { var, value, body } => {
                 self.expr(value);
                 let index = value.dtype().is_integer() && value.dtype().is_scalar();
+                let previous = index.then(|| self.lets.insert(var.clone(), value.clone()));
                 if index {
                     self.analyzer.bind_value(var, value);
-                    self.dom.insert(var.clone(), IntSet::point(value.clone()));
                 }
                 self.expr(body);
-                if index {
-                    self.dom.remove(var);
+                if let Some(previous) = previous {
+                    restore(&mut self.lets, var, previous);
                 }
             }
             Expr::Call { op: crate::ir::Callee::Op(op), args }
@@ -373,7 +376,10 @@ impl Collector {
             .region
             .iter()
             .map(|r| {
-                let set = from_range(r);
+                let set = from_range(&Range::new(
+                    self.see_through_lets(&r.min),
+                    self.see_through_lets(&r.extent),
+                ));
                 let lo = set.min.as_ref().and_then(|m| eval_set(m, &self.dom).min);
                 let hi = set.max.as_ref().and_then(|m| eval_set(m, &self.dom).max);
                 IntSet { min: lo, max: hi }
@@ -450,6 +456,19 @@ impl Collector {
         Ok(())
     }
 
+    /// Replaces let-bound vars by their values until none is left.
+    fn see_through_lets(&self, e: &PrimExpr) -> PrimExpr {
+        let mut current = e.clone();
+        for _ in 0..64 {
+            let next = crate::ir::mutate::substitute(&current, &self.lets);
+            if next.ptr_eq(&current) {
+                break;
+            }
+            current = next;
+        }
+        current
+    }
+
     /// Runs `f` with relaxed var ranges narrowed by `condition` (negated if asked).
     fn with_condition(
         &mut self,
@@ -458,18 +477,27 @@ impl Collector {
         f: impl FnOnce(&mut Collector) -> Result<(), IrError>,
     ) -> Result<(), IrError> {
         let mut saved = Vec::new();
-        for (var, lo, hi) in narrowings(condition, negate) {
+        for (var, op, c) in narrowings(condition, negate) {
             let Some(set) = self.dom.get(&var).cloned() else {
                 continue;
             };
-            let (Some(cur_lo), Some(cur_hi)) = (
+            let (Some(lo), Some(hi)) = (
                 set.min.as_ref().and_then(PrimExpr::as_int),
                 set.max.as_ref().and_then(PrimExpr::as_int),
             ) else {
                 continue;
             };
-            let (new_lo, new_hi) =
-                (lo.map_or(cur_lo, |l| l.max(cur_lo)), hi.map_or(cur_hi, |h| h.min(cur_hi)));
+            let (new_lo, new_hi) = match op {
+                CmpOp::Lt => (lo, hi.min(c.saturating_sub(1))),
+                CmpOp::Le => (lo, hi.min(c)),
+                CmpOp::Gt => (lo.max(c.saturating_add(1)), hi),
+                CmpOp::Ge => (lo.max(c), hi),
+                CmpOp::Eq => (lo.max(c), hi.min(c)),
+                // `x != c` narrows only when `c` is an end of the range.
+                CmpOp::Ne if c == lo => (lo.saturating_add(1), hi),
+                CmpOp::Ne if c == hi => (lo, hi.saturating_sub(1)),
+                CmpOp::Ne => continue,
+            };
             if new_lo > new_hi {
                 continue;
             }
@@ -490,6 +518,13 @@ impl Collector {
     }
 }
 
+fn restore(map: &mut HashMap<Var, PrimExpr>, key: &Var, previous: Option<PrimExpr>) {
+    match previous {
+        Some(v) => map.insert(key.clone(), v),
+        None => map.remove(key),
+    };
+}
+
 /// The region of a single element at `indices`.
 fn point_region(buffer: &Buffer, indices: &[PrimExpr]) -> BufferRegion {
     BufferRegion {
@@ -498,8 +533,10 @@ fn point_region(buffer: &Buffer, indices: &[PrimExpr]) -> BufferRegion {
     }
 }
 
-/// Bounds `(var, lo, hi)` implied by a conjunction of `var op constant` comparisons.
-fn narrowings(condition: &PrimExpr, negate: bool) -> Vec<(Var, Option<i64>, Option<i64>)> {
+/// The comparisons `var op constant` a condition (negated if asked) implies: a conjunction of
+/// comparisons of a var with a constant (either side), and an integer var used as a condition
+/// (meaning `var != 0`).
+fn narrowings(condition: &PrimExpr, negate: bool) -> Vec<(Var, CmpOp, i64)> {
     match condition.expr() {
         Expr::And(a, b) if !negate => {
             let mut out = narrowings(a, false);
@@ -512,22 +549,16 @@ fn narrowings(condition: &PrimExpr, negate: bool) -> Vec<(Var, Option<i64>, Opti
             out
         }
         Expr::Not(a) => narrowings(a, !negate),
+        Expr::Var(v) if v.dtype().is_integer() => {
+            vec![(v.clone(), if negate { CmpOp::Eq } else { CmpOp::Ne }, 0)]
+        }
         Expr::Cmp { op, a, b } => {
             let (var, c, op) = match (a.as_var(), b.as_int(), b.as_var(), a.as_int()) {
                 (Some(v), Some(c), _, _) => (v.clone(), c, *op),
                 (_, _, Some(v), Some(c)) => (v.clone(), c, flip(*op)),
                 _ => return Vec::new(),
             };
-            let op = if negate { negation(op) } else { op };
-            let bound = match op {
-                CmpOp::Lt => (None, c.checked_sub(1)),
-                CmpOp::Le => (None, Some(c)),
-                CmpOp::Gt => (c.checked_add(1), None),
-                CmpOp::Ge => (Some(c), None),
-                CmpOp::Eq => (Some(c), Some(c)),
-                CmpOp::Ne => return Vec::new(),
-            };
-            vec![(var, bound.0, bound.1)]
+            vec![(var, if negate { negation(op) } else { op }, c)]
         }
         _ => Vec::new(),
     }
