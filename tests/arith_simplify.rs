@@ -298,3 +298,21 @@ fn simplify_flattened_indices_like_tvm() {
     check_with(&mut a, Via::Simplify, &j + &i * 128 + 0, "i * 128 + j");
     check_with(&mut a, Via::Simplify, (&i + 1) * 128 - 128 + &j, "i * 128 + j");
 }
+
+#[test]
+fn vector_rules() {
+    let (x, y, _) = xyz();
+    check(Via::Rewrite, ramp(&x, 1, 4) + bcast(&y, 4), "T.Ramp(x + y, 1, 4)");
+    check(Via::Rewrite, ramp(&x, 1, 4) + ramp(&y, 2, 4), "T.Ramp(x + y, 3, 4)");
+    check(Via::Rewrite, bcast(&x, 4) - ramp(&y, 1, 4), "T.Ramp(x - y, -1, 4)");
+    check(Via::Rewrite, bcast(&x, 4) * bcast(&y, 4), "T.Broadcast(x * y, 4)");
+    check(Via::Rewrite, ramp(&x, 2, 4) * bcast(3, 4), "T.Ramp(x * 3, 6, 4)");
+    check(Via::Rewrite, fld(ramp(&x, 4, 4), bcast(2, 4)), "T.Ramp(x // 2, 2, 4)");
+    check(Via::Rewrite, flm(ramp(&x, 4, 4), bcast(2, 4)), "T.Broadcast(x % 2, 4)");
+    check(Via::Simplify, fld(ramp(&x * 8, 1, 4), bcast(8, 4)), "T.Broadcast(x, 4)");
+    check(Via::Simplify, flm(ramp(&x * 8, 1, 4), bcast(8, 4)), "T.Ramp(0, 1, 4)");
+    check(Via::Simplify, flm(ramp(&x * 8 + 2, 1, 4), bcast(8, 4)), "T.Ramp(2, 1, 4)");
+    check(Via::Rewrite, lt(bcast(&x, 4), bcast(&y, 4)), "T.Broadcast(x < y, 4)");
+    check(Via::Rewrite, lt(ramp(&x, 1, 4), ramp(&y, 1, 4)), "T.Broadcast(x < y, 4)");
+    check(Via::Simplify, ramp(&x * 4 + &y * 16 - &y * 16, 1, 4), "T.Ramp(x * 4, 1, 4)");
+}

@@ -12,6 +12,7 @@ pub mod ops;
 pub(crate) mod pattern;
 mod rewrite_logic;
 pub mod rewrite_simplify;
+mod rewrite_vector;
 pub mod simplify;
 
 pub use analyzer::Analyzer;

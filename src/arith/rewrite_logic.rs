@@ -249,6 +249,11 @@ impl Analyzer {
     }
 
     fn rules_eq(&mut self, ret: &PrimExpr, a: &PrimExpr, b: &PrimExpr, mode: Mode) -> R<PrimExpr> {
+        if ret.dtype().is_vector()
+            && let Some(v) = Analyzer::rewrite_vector_cmp(CmpOp::Eq, a, b)?
+        {
+            return Ok(v);
+        }
         if !is_index_type(a.dtype()) {
             if same_expr(a, b) && super::pattern::has_no_effect(a, true) {
                 return Ok(truth(true, ret));
@@ -335,6 +340,12 @@ impl Analyzer {
     }
 
     fn rules_lt(&mut self, ret: &PrimExpr, a: &PrimExpr, b: &PrimExpr, mode: Mode) -> R<PrimExpr> {
+        if ret.dtype().is_vector()
+            && matches!(ret.expr(), Expr::Cmp { op: CmpOp::Lt, .. })
+            && let Some(v) = Analyzer::rewrite_vector_cmp(CmpOp::Lt, a, b)?
+        {
+            return Ok(v);
+        }
         if !matches!(ret.expr(), Expr::Cmp { op: CmpOp::Lt, .. }) || !is_index_type(a.dtype()) {
             return Ok(ret.clone());
         }
@@ -519,6 +530,11 @@ impl Analyzer {
     }
 
     fn rules_not(&mut self, ret: &PrimExpr, mode: Mode) -> R<PrimExpr> {
+        if ret.dtype().is_vector()
+            && let Some(v) = Analyzer::rewrite_vector_logic(ret)?
+        {
+            return Ok(v);
+        }
         let Expr::Not(inner) = ret.expr() else {
             return Ok(ret.clone());
         };
@@ -543,6 +559,11 @@ impl Analyzer {
     }
 
     fn rules_and(&mut self, ret: &PrimExpr, a: &PrimExpr, b: &PrimExpr, mode: Mode) -> R<PrimExpr> {
+        if ret.dtype().is_vector()
+            && let Some(v) = Analyzer::rewrite_vector_logic(ret)?
+        {
+            return Ok(v);
+        }
         if contradicts(a, b) || contradicts(b, a) {
             return Ok(truth(false, ret));
         }
@@ -561,6 +582,11 @@ impl Analyzer {
     }
 
     fn rules_or(&mut self, ret: &PrimExpr, a: &PrimExpr, b: &PrimExpr, mode: Mode) -> R<PrimExpr> {
+        if ret.dtype().is_vector()
+            && let Some(v) = Analyzer::rewrite_vector_logic(ret)?
+        {
+            return Ok(v);
+        }
         if contradicts(a, b) || contradicts(b, a) {
             return Ok(truth(true, ret));
         }

@@ -133,7 +133,15 @@ impl Analyzer {
                     return Ok(ret);
                 };
                 let folded = ops::binary(*op, a.clone(), b.clone())?;
-                if !matches!(folded.expr(), Expr::Binary { .. }) || !is_index_type(ret.dtype()) {
+                if !matches!(folded.expr(), Expr::Binary { .. }) {
+                    return Ok(folded);
+                }
+                if ret.dtype().is_vector()
+                    && let Some(v) = self.rewrite_vector_binary(*op, a, b)?
+                {
+                    return Ok(v);
+                }
+                if !is_index_type(ret.dtype()) {
                     return Ok(folded);
                 }
                 let rewritten = match op {

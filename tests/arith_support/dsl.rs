@@ -132,3 +132,13 @@ pub fn select(cond: impl Into<E>, t: impl Into<E>, f: impl Into<E>) -> E {
 pub fn show(e: &PrimExpr) -> String {
     print_expr(e, &PrintOptions::default())
 }
+
+pub fn ramp(base: impl Into<E>, stride: impl Into<E>, lanes: u16) -> E {
+    let (base, stride) = (base.into().0, stride.into().0);
+    let dtype = base.dtype().with_lanes(lanes);
+    let lanes = PrimExpr::i32(i32::from(lanes));
+    E(PrimExpr::new(dtype, tirscript::ir::Expr::Ramp { base, stride, lanes }).expect("ramp"))
+}
+pub fn bcast(value: impl Into<E>, lanes: u16) -> E {
+    E(ops::broadcast(value.into().0, tirscript::ir::Lanes::Fixed(lanes)).expect("broadcast"))
+}
