@@ -45,7 +45,10 @@ const PASSES: &[(&str, PassFn)] = &[
 /// are not block lowering, such as Simplify), to check that each accepts what the previous makes.
 fn block_lowering_chain(func: PrimFunc) -> Result<PrimFunc, IrError> {
     let func = t::lower_init_block::lower_init_block(func)?;
-    let func = t::plan_and_update_buffer_allocation_location::plan_and_update_buffer_allocation_location(func)?;
+    let func =
+        t::plan_and_update_buffer_allocation_location::plan_and_update_buffer_allocation_location(
+            func,
+        )?;
     let func = t::convert_blocks_to_opaque::convert_blocks_to_opaque(func)?;
     let func = t::compact_buffer_allocation::compact_buffer_allocation(func)?;
     let func = t::lower_match_buffer::lower_match_buffer(func)?;
@@ -60,9 +63,11 @@ const NOT_RUNNABLE: &[(&str, &str)] = &[
         "TVM's own input: its match_buffers view non-contiguous regions without declaring strides, which \
          the interpreter rejects as a view (the pass itself does not look at contiguity)",
     ),
-    ("annotated_opaque_access.before.tir", "it calls an extern function the interpreter does not have"),
+    (
+        "annotated_opaque_access.before.tir",
+        "it calls an extern function the interpreter does not have",
+    ),
 ];
-
 
 fn parse(name: &str, source: &str) -> Result<IRModule, Failed> {
     let parsed = tirscript::eval::parse_script(name, source);
@@ -88,7 +93,10 @@ fn apply(pass: PassFn, module: &IRModule) -> Result<IRModule, IrError> {
 }
 
 fn unified_diff(expected: &str, actual: &str, what: &str) -> String {
-    let diff = similar::TextDiff::from_lines(expected, actual).unified_diff().header("golden", "pass output").to_string();
+    let diff = similar::TextDiff::from_lines(expected, actual)
+        .unified_diff()
+        .header("golden", "pass output")
+        .to_string();
     format!("{what}:\n{diff}")
 }
 
@@ -103,8 +111,10 @@ fn check_results(before: &IRModule, after: &IRModule) -> Result<(), Failed> {
                 .map_err(|e| format!("no arguments for `{name}`: {e}"))?;
             let mut args_before = args.clone();
             let mut args_after = args;
-            run_func(before, name, &mut args_before).map_err(|e| format!("running `{name}` before the pass: {e}"))?;
-            run_func(after, name, &mut args_after).map_err(|e| format!("running `{name}` after the pass: {e}"))?;
+            run_func(before, name, &mut args_before)
+                .map_err(|e| format!("running `{name}` before the pass: {e}"))?;
+            run_func(after, name, &mut args_after)
+                .map_err(|e| format!("running `{name}` after the pass: {e}"))?;
             for (i, (x, y)) in args_before.iter().zip(&args_after).enumerate() {
                 if let (ArgValue::Array(x), ArgValue::Array(y)) = (x, y)
                     && x.storage().as_bytes() != y.storage().as_bytes()
@@ -122,22 +132,27 @@ fn check_case(pass: PassFn, before_path: &Path) -> Result<(), Failed> {
     let source = std::fs::read_to_string(before_path).map_err(|e| format!("{name}: {e}"))?;
     let before = parse(&name, &source)?;
     let after = apply(pass, &before).map_err(|e| format!("the pass failed: {e}"))?;
-    let mut printed = print_script(&after, is_lone_function_source(&source), &PrintOptions::default());
+    let mut printed =
+        print_script(&after, is_lone_function_source(&source), &PrintOptions::default());
     printed.push('\n');
     let stem = name.strip_suffix(".before.tir").unwrap_or(&name);
     let golden_path = PathBuf::from(format!("{stem}.after.tir"));
     if std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v == "1") {
-        std::fs::write(&golden_path, &printed).map_err(|e| format!("{}: {e}", golden_path.display()))?;
+        std::fs::write(&golden_path, &printed)
+            .map_err(|e| format!("{}: {e}", golden_path.display()))?;
     }
     let golden = std::fs::read_to_string(&golden_path)
         .map_err(|e| format!("{}: {e} (UPDATE_GOLDEN=1 creates it)", golden_path.display()))?;
     if golden != printed {
-        return Err(unified_diff(&golden, &printed, &format!("{} differs", golden_path.display())).into());
+        return Err(
+            unified_diff(&golden, &printed, &format!("{} differs", golden_path.display())).into()
+        );
     }
     let case = before_path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     let reparsed = parse(&golden_path.display().to_string(), &golden)?;
-    compare_structural(&after, &reparsed, EqualOptions { map_free_vars: true })
-        .map_err(|m| format!("the golden parses to a different module than the pass output: {m}"))?;
+    compare_structural(&after, &reparsed, EqualOptions { map_free_vars: true }).map_err(|m| {
+        format!("the golden parses to a different module than the pass output: {m}")
+    })?;
     if !NOT_RUNNABLE.iter().any(|(c, _)| *c == case) {
         check_results(&before, &after)?;
     }
@@ -148,7 +163,8 @@ fn check_error_case(pass: PassFn, path: &Path) -> Result<(), Failed> {
     let name = path.display().to_string();
     let source = std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
     let expected_path = path.with_extension("expected");
-    let expected = std::fs::read_to_string(&expected_path).map_err(|e| format!("{}: {e}", expected_path.display()))?;
+    let expected = std::fs::read_to_string(&expected_path)
+        .map_err(|e| format!("{}: {e}", expected_path.display()))?;
     let expected = expected.trim();
     let module = parse(&name, &source)?;
     match apply(pass, &module) {
@@ -164,7 +180,9 @@ fn files_with_suffix(dir: &Path, suffix: &str) -> Vec<PathBuf> {
             entries
                 .flatten()
                 .map(|e| e.path())
-                .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(suffix)))
+                .filter(|p| {
+                    p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(suffix))
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -178,11 +196,15 @@ fn main() {
     let mut trials = Vec::new();
     for &(dir, pass) in PASSES {
         for path in files_with_suffix(&root.join(dir), ".before.tir") {
-            let label = format!("{dir}/{}", path.file_name().and_then(|n| n.to_str()).unwrap_or_default());
+            let label =
+                format!("{dir}/{}", path.file_name().and_then(|n| n.to_str()).unwrap_or_default());
             trials.push(Trial::test(label, move || check_case(pass, &path)));
         }
         for path in files_with_suffix(&root.join(dir).join("err"), ".tir") {
-            let label = format!("{dir}/err/{}", path.file_name().and_then(|n| n.to_str()).unwrap_or_default());
+            let label = format!(
+                "{dir}/err/{}",
+                path.file_name().and_then(|n| n.to_str()).unwrap_or_default()
+            );
             trials.push(Trial::test(label, move || check_error_case(pass, &path)));
         }
     }

@@ -45,10 +45,7 @@ fn map_one(e: &PrimExpr, f: &mut ExprFn<'_>, changed: &mut bool) -> Result<PrimE
 
 /// Applies `f` to the min and extent of a range.
 pub fn map_range(r: &Range, f: &mut ExprFn<'_>, changed: &mut bool) -> Result<Range, IrError> {
-    Ok(Range {
-        min: map_one(&r.min, f, changed)?,
-        extent: map_one(&r.extent, f, changed)?,
-    })
+    Ok(Range { min: map_one(&r.min, f, changed)?, extent: map_one(&r.extent, f, changed)? })
 }
 
 /// Applies `f` to every bound of a buffer region.
@@ -57,15 +54,9 @@ pub fn map_region(
     f: &mut ExprFn<'_>,
     changed: &mut bool,
 ) -> Result<BufferRegion, IrError> {
-    let region = r
-        .region
-        .iter()
-        .map(|range| map_range(range, f, changed))
-        .collect::<Result<_, _>>()?;
-    Ok(BufferRegion {
-        buffer: r.buffer.clone(),
-        region,
-    })
+    let region =
+        r.region.iter().map(|range| map_range(range, f, changed)).collect::<Result<_, _>>()?;
+    Ok(BufferRegion { buffer: r.buffer.clone(), region })
 }
 
 /// Applies `f` to the expressions a block holds itself: iter var domains, regions and match_buffer
@@ -76,24 +67,14 @@ pub fn map_block_exprs(block: &Arc<Block>, f: &mut ExprFn<'_>) -> Result<Arc<Blo
         .iter_vars
         .iter()
         .map(|iv| {
-            let dom = iv
-                .dom
-                .as_ref()
-                .map(|d| map_range(d, f, &mut changed))
-                .transpose()?;
+            let dom = iv.dom.as_ref().map(|d| map_range(d, f, &mut changed)).transpose()?;
             Ok(IterVar { dom, ..iv.clone() })
         })
         .collect::<Result<Vec<_>, IrError>>()?;
-    let reads = block
-        .reads
-        .iter()
-        .map(|r| map_region(r, f, &mut changed))
-        .collect::<Result<_, _>>()?;
-    let writes = block
-        .writes
-        .iter()
-        .map(|r| map_region(r, f, &mut changed))
-        .collect::<Result<_, _>>()?;
+    let reads =
+        block.reads.iter().map(|r| map_region(r, f, &mut changed)).collect::<Result<_, _>>()?;
+    let writes =
+        block.writes.iter().map(|r| map_region(r, f, &mut changed)).collect::<Result<_, _>>()?;
     let match_buffers = block
         .match_buffers
         .iter()
@@ -107,25 +88,14 @@ pub fn map_block_exprs(block: &Arc<Block>, f: &mut ExprFn<'_>) -> Result<Arc<Blo
     if !changed {
         return Ok(block.clone());
     }
-    Ok(Arc::new(Block {
-        iter_vars,
-        reads,
-        writes,
-        match_buffers,
-        ..(**block).clone()
-    }))
+    Ok(Arc::new(Block { iter_vars, reads, writes, match_buffers, ..(**block).clone() }))
 }
 
 /// Applies `f` to every expression held directly by `s` (see the module docs).
 pub fn map_stmt_exprs(s: &Stmt, f: &mut ExprFn<'_>) -> Result<Stmt, IrError> {
     let mut changed = false;
     let node = match s.node() {
-        StmtNode::BufferStore {
-            buffer,
-            value,
-            indices,
-            predicate,
-        } => {
+        StmtNode::BufferStore { buffer, value, indices, predicate } => {
             let value = map_one(value, f, &mut changed)?;
             let indices = match map_all(indices, f)? {
                 Some(v) => {
@@ -134,43 +104,21 @@ pub fn map_stmt_exprs(s: &Stmt, f: &mut ExprFn<'_>) -> Result<Stmt, IrError> {
                 }
                 None => indices.clone(),
             };
-            let predicate = predicate
-                .as_ref()
-                .map(|p| map_one(p, f, &mut changed))
-                .transpose()?;
-            StmtNode::BufferStore {
-                buffer: buffer.clone(),
-                value,
-                indices,
-                predicate,
-            }
+            let predicate = predicate.as_ref().map(|p| map_one(p, f, &mut changed)).transpose()?;
+            StmtNode::BufferStore { buffer: buffer.clone(), value, indices, predicate }
         }
         StmtNode::Evaluate(e) => StmtNode::Evaluate(map_one(e, f, &mut changed)?),
         StmtNode::SeqStmt(_) | StmtNode::DeclBuffer { .. } => return Ok(s.clone()),
         StmtNode::For(l) => {
             let min = map_one(&l.min, f, &mut changed)?;
             let extent = map_one(&l.extent, f, &mut changed)?;
-            let step = l
-                .step
-                .as_ref()
-                .map(|e| map_one(e, f, &mut changed))
-                .transpose()?;
-            StmtNode::For(For {
-                min,
-                extent,
-                step,
-                ..l.clone()
-            })
+            let step = l.step.as_ref().map(|e| map_one(e, f, &mut changed)).transpose()?;
+            StmtNode::For(For { min, extent, step, ..l.clone() })
         }
-        StmtNode::While { condition, body } => StmtNode::While {
-            condition: map_one(condition, f, &mut changed)?,
-            body: body.clone(),
-        },
-        StmtNode::IfThenElse {
-            condition,
-            then_case,
-            else_case,
-        } => StmtNode::IfThenElse {
+        StmtNode::While { condition, body } => {
+            StmtNode::While { condition: map_one(condition, f, &mut changed)?, body: body.clone() }
+        }
+        StmtNode::IfThenElse { condition, then_case, else_case } => StmtNode::IfThenElse {
             condition: map_one(condition, f, &mut changed)?,
             then_case: then_case.clone(),
             else_case: else_case.clone(),
@@ -180,34 +128,18 @@ pub fn map_stmt_exprs(s: &Stmt, f: &mut ExprFn<'_>) -> Result<Stmt, IrError> {
             value: map_one(value, f, &mut changed)?,
             body: body.clone(),
         },
-        StmtNode::AttrStmt {
-            node,
-            attr_key,
-            value,
-            body,
-        } => StmtNode::AttrStmt {
+        StmtNode::AttrStmt { node, attr_key, value, body } => StmtNode::AttrStmt {
             node: node.clone(),
             attr_key: attr_key.clone(),
             value: map_one(value, f, &mut changed)?,
             body: body.clone(),
         },
-        StmtNode::AssertStmt {
-            condition,
-            message,
-            body,
-        } => StmtNode::AssertStmt {
+        StmtNode::AssertStmt { condition, message, body } => StmtNode::AssertStmt {
             condition: map_one(condition, f, &mut changed)?,
             message: map_one(message, f, &mut changed)?,
             body: body.clone(),
         },
-        StmtNode::Allocate {
-            buffer_var,
-            dtype,
-            extents,
-            condition,
-            body,
-            annotations,
-        } => {
+        StmtNode::Allocate { buffer_var, dtype, extents, condition, body, annotations } => {
             let extents = match map_all(extents, f)? {
                 Some(v) => {
                     changed = true;
@@ -250,12 +182,7 @@ pub fn map_stmt_exprs(s: &Stmt, f: &mut ExprFn<'_>) -> Result<Stmt, IrError> {
                 annotations: annotations.clone(),
             }
         }
-        StmtNode::BufferRealize {
-            buffer,
-            bounds,
-            condition,
-            body,
-        } => StmtNode::BufferRealize {
+        StmtNode::BufferRealize { buffer, bounds, condition, body } => StmtNode::BufferRealize {
             buffer: buffer.clone(),
             bounds: bounds
                 .iter()
@@ -280,11 +207,7 @@ pub fn map_stmt_exprs(s: &Stmt, f: &mut ExprFn<'_>) -> Result<Stmt, IrError> {
             let predicate = map_one(&r.predicate, f, &mut changed)?;
             let block = map_block_exprs(&r.block, f)?;
             changed |= !Arc::ptr_eq(&block, &r.block);
-            StmtNode::BlockRealize(BlockRealize {
-                iter_values,
-                predicate,
-                block,
-            })
+            StmtNode::BlockRealize(BlockRealize { iter_values, predicate, block })
         }
     };
     Ok(if changed { Stmt::new(node) } else { s.clone() })
@@ -314,11 +237,9 @@ pub fn collect_storage_align(
         let (annotations, target) = match s.node() {
             StmtNode::Block(b) => (&b.annotations, None),
             StmtNode::BlockRealize(r) => (&r.block.annotations, None),
-            StmtNode::Allocate {
-                annotations,
-                buffer_var,
-                ..
-            } => (annotations, Some(buffer_var.clone())),
+            StmtNode::Allocate { annotations, buffer_var, .. } => {
+                (annotations, Some(buffer_var.clone()))
+            }
             _ => return,
         };
         let Some(value) = annotations.get("buffer_dim_align") else {
@@ -380,12 +301,9 @@ fn parse_dim_aligns(value: &crate::ir::AttrValue) -> Option<Vec<DimAlign>> {
     items
         .iter()
         .map(|item| match item {
-            crate::ir::AttrValue::Array(xs) if xs.len() == 4 => Some([
-                attr_int(&xs[0])?,
-                attr_int(&xs[1])?,
-                attr_int(&xs[2])?,
-                attr_int(&xs[3])?,
-            ]),
+            crate::ir::AttrValue::Array(xs) if xs.len() == 4 => {
+                Some([attr_int(&xs[0])?, attr_int(&xs[1])?, attr_int(&xs[2])?, attr_int(&xs[3])?])
+            }
             _ => None,
         })
         .collect()

@@ -46,11 +46,7 @@ impl Converter {
                 "variable `{}` occurs in the predicate or iter_values of a block, but isn't defined until the body of the block",
                 v.name()
             ))),
-            Expr::Var(v) => Ok(self
-                .substitutes
-                .get(v)
-                .cloned()
-                .unwrap_or_else(|| node.clone())),
+            Expr::Var(v) => Ok(self.substitutes.get(v).cloned().unwrap_or_else(|| node.clone())),
             _ => Ok(node.clone()),
         })
     }
@@ -74,11 +70,7 @@ impl Converter {
         }
         let fields = map_block_exprs(block, &mut |e| self.expr(e))?;
         let body = self.stmt(&block.body)?;
-        Ok(Arc::new(Block {
-            iter_vars: Vec::new(),
-            body,
-            ..(*fields).clone()
-        }))
+        Ok(Arc::new(Block { iter_vars: Vec::new(), body, ..(*fields).clone() }))
     }
 
     fn realize(&mut self, r: &BlockRealize) -> Result<Stmt, IrError> {
@@ -92,13 +84,8 @@ impl Converter {
             )));
         }
         // The predicate and bindings are rewritten before this block's vars are bound.
-        self.forbidden
-            .extend(block.iter_vars.iter().map(|iv| iv.var.clone()));
-        let rewritten = r
-            .iter_values
-            .iter()
-            .map(|v| self.expr(v))
-            .collect::<Result<Vec<_>, _>>();
+        self.forbidden.extend(block.iter_vars.iter().map(|iv| iv.var.clone()));
+        let rewritten = r.iter_values.iter().map(|v| self.expr(v)).collect::<Result<Vec<_>, _>>();
         let predicate = self.expr(&r.predicate);
         for iv in &block.iter_vars {
             self.forbidden.remove(&iv.var);
@@ -107,10 +94,7 @@ impl Converter {
         let mut previous = Vec::new();
         for (iv, value) in block.iter_vars.iter().zip(&values) {
             let value = self.expr(value)?;
-            previous.push((
-                iv.var.clone(),
-                self.substitutes.insert(iv.var.clone(), value),
-            ));
+            previous.push((iv.var.clone(), self.substitutes.insert(iv.var.clone(), value)));
         }
         let new_block = self.block(block);
         for (var, old) in previous.into_iter().rev() {

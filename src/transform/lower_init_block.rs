@@ -48,26 +48,15 @@ fn lower_block(block: &Arc<Block>) -> Result<Arc<Block>, IrError> {
     };
     let guarded = guard_init(init, block)?;
     let body = lower_stmt(&block.body)?;
-    Ok(Arc::new(Block {
-        init: None,
-        body: Stmt::seq(vec![guarded, body]),
-        ..(**block).clone()
-    }))
+    Ok(Arc::new(Block { init: None, body: Stmt::seq(vec![guarded, body]), ..(**block).clone() }))
 }
 
 /// `if all reduction vars are at their first value: init`, or the init alone without reductions.
 fn guard_init(init: &Stmt, block: &Block) -> Result<Stmt, IrError> {
     let mut condition: Option<PrimExpr> = None;
-    for iv in block
-        .iter_vars
-        .iter()
-        .filter(|iv| iv.iter_type == IterVarType::CommReduce)
-    {
+    for iv in block.iter_vars.iter().filter(|iv| iv.iter_type == IterVarType::CommReduce) {
         let dom = iv.dom.as_ref().ok_or_else(|| {
-            IrError::invalid(format!(
-                "reduction iter var `{}` has no domain",
-                iv.var.name()
-            ))
+            IrError::invalid(format!("reduction iter var `{}` has no domain", iv.var.name()))
         })?;
         let at_start = ops::compare(CmpOp::Eq, PrimExpr::var(&iv.var), dom.min.clone())?;
         condition = Some(match condition {
@@ -76,11 +65,9 @@ fn guard_init(init: &Stmt, block: &Block) -> Result<Stmt, IrError> {
         });
     }
     Ok(match condition {
-        Some(condition) => Stmt::new(StmtNode::IfThenElse {
-            condition,
-            then_case: init.clone(),
-            else_case: None,
-        }),
+        Some(condition) => {
+            Stmt::new(StmtNode::IfThenElse { condition, then_case: init.clone(), else_case: None })
+        }
         None => init.clone(),
     })
 }

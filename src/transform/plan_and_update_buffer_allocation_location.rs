@@ -35,20 +35,10 @@ pub fn plan_and_update_buffer_allocation_location(func: PrimFunc) -> Result<Prim
     let lca = detect_buffer_access_lca(&func);
     let order = allocation_order(&func);
     let managed = managed_allocations(&func.body);
-    let arg_vars: HashSet<Var> = func
-        .buffer_map
-        .iter()
-        .map(|(_, b)| b.data().clone())
-        .collect();
-    let mut locator = Locator {
-        alloc_buffers: HashMap::new(),
-        visible: HashMap::new(),
-        managed,
-    };
+    let arg_vars: HashSet<Var> = func.buffer_map.iter().map(|(_, b)| b.data().clone()).collect();
+    let mut locator = Locator { alloc_buffers: HashMap::new(), visible: HashMap::new(), managed };
     for (_, buffer) in &func.buffer_map {
-        locator
-            .visible
-            .insert(buffer.data().clone(), buffer.clone());
+        locator.visible.insert(buffer.data().clone(), buffer.clone());
     }
     for buffer in order {
         let Some(site) = lca.get(&buffer) else {
@@ -60,11 +50,7 @@ pub fn plan_and_update_buffer_allocation_location(func: PrimFunc) -> Result<Prim
         if locator.managed.contains(buffer.data())
             && let Some(key) = site
         {
-            locator
-                .alloc_buffers
-                .entry(*key)
-                .or_default()
-                .push(buffer.clone());
+            locator.alloc_buffers.entry(*key).or_default().push(buffer.clone());
         }
         locator.visible.insert(buffer.data().clone(), buffer);
     }
@@ -171,10 +157,7 @@ impl Locator {
                 if Arc::ptr_eq(&block, &r.block) {
                     return Ok(s.clone());
                 }
-                Ok(Stmt::new(StmtNode::BlockRealize(BlockRealize {
-                    block,
-                    ..r.clone()
-                })))
+                Ok(Stmt::new(StmtNode::BlockRealize(BlockRealize { block, ..r.clone() })))
             }
             StmtNode::BufferRealize { .. } => {
                 Err(IrError::invalid("BufferRealize is not allowed in TensorIR"))
@@ -198,11 +181,8 @@ impl Locator {
                 allocated.push(b.clone());
             }
         }
-        let body = if allocated.is_empty() {
-            body
-        } else {
-            self.inject_opaque_block(body, allocated)
-        };
+        let body =
+            if allocated.is_empty() { body } else { self.inject_opaque_block(body, allocated) };
         Ok(Stmt::from(For { body, ..l.clone() }))
     }
 
@@ -223,8 +203,7 @@ impl Locator {
                     m.source.buffer.name()
                 )));
             }
-            self.visible
-                .insert(m.buffer.data().clone(), m.buffer.clone());
+            self.visible.insert(m.buffer.data().clone(), m.buffer.clone());
         }
         let init = None;
         let body = self.stmt(&block.body)?;
@@ -235,11 +214,7 @@ impl Locator {
             self.visible.remove(b.data());
         }
         let keep = |regions: &[BufferRegion]| -> Vec<BufferRegion> {
-            regions
-                .iter()
-                .filter(|r| self.visible.contains_key(r.buffer.data()))
-                .cloned()
-                .collect()
+            regions.iter().filter(|r| self.visible.contains_key(r.buffer.data())).cloned().collect()
         };
         Ok(Arc::new(Block {
             alloc_buffers: allocated.unwrap_or_default(),
@@ -283,16 +258,10 @@ pub fn read_write_regions(
 ) -> (Vec<BufferRegion>, Vec<BufferRegion>) {
     let access = block_access_regions(block, visible);
     let opaque: Vec<Buffer> = access.opaque.iter().map(|r| r.buffer.clone()).collect();
-    let mut writes: Vec<BufferRegion> = access
-        .writes
-        .into_iter()
-        .filter(|w| !opaque.contains(&w.buffer))
-        .collect();
-    let mut reads: Vec<BufferRegion> = access
-        .reads
-        .into_iter()
-        .filter(|r| !opaque.contains(&r.buffer))
-        .collect();
+    let mut writes: Vec<BufferRegion> =
+        access.writes.into_iter().filter(|w| !opaque.contains(&w.buffer)).collect();
+    let mut reads: Vec<BufferRegion> =
+        access.reads.into_iter().filter(|r| !opaque.contains(&r.buffer)).collect();
     reads.extend(access.opaque.iter().cloned());
     writes.extend(access.opaque);
     (reads, writes)

@@ -46,11 +46,7 @@ struct Scope {
 /// function root, outside every scope).
 pub fn detect_buffer_access_lca(func: &PrimFunc) -> HashMap<Buffer, Option<ScopeKey>> {
     let mut d = Detector {
-        scopes: vec![Scope {
-            parent: None,
-            key: None,
-            depth: 0,
-        }],
+        scopes: vec![Scope { parent: None, key: None, depth: 0 }],
         ancestors: vec![0],
         lca: HashMap::new(),
         buffer_vars: HashMap::new(),
@@ -59,16 +55,11 @@ pub fn detect_buffer_access_lca(func: &PrimFunc) -> HashMap<Buffer, Option<Scope
         loop_scopes: HashMap::new(),
     };
     for (_, buffer) in &func.buffer_map {
-        d.buffer_vars
-            .entry(buffer.data().clone())
-            .or_insert_with(|| buffer.clone());
+        d.buffer_vars.entry(buffer.data().clone()).or_insert_with(|| buffer.clone());
     }
     d.stmt(&func.body);
     d.update_with_blockidx();
-    d.lca
-        .iter()
-        .map(|(b, &s)| (b.clone(), d.scopes[s].key))
-        .collect()
+    d.lca.iter().map(|(b, &s)| (b.clone(), d.scopes[s].key)).collect()
 }
 
 struct Detector {
@@ -92,11 +83,7 @@ impl Detector {
 
     fn push_scope(&mut self, key: ScopeKey) -> usize {
         let depth = self.ancestors.len();
-        self.scopes.push(Scope {
-            parent: Some(self.current()),
-            key: Some(key),
-            depth,
-        });
+        self.scopes.push(Scope { parent: Some(self.current()), key: Some(key), depth });
         self.scopes.len() - 1
     }
 
@@ -104,10 +91,7 @@ impl Detector {
         match s.node() {
             StmtNode::For(l) => {
                 let scope = self.push_scope(ScopeKey::of_loop(s));
-                if l.thread_binding
-                    .as_ref()
-                    .is_some_and(|iv| is_block_idx(&iv.thread_tag))
-                {
+                if l.thread_binding.as_ref().is_some_and(|iv| is_block_idx(&iv.thread_tag)) {
                     self.blockidx_scopes.push(scope);
                 }
                 self.ancestors.push(scope);
@@ -125,11 +109,9 @@ impl Detector {
                 };
             }
             StmtNode::BlockRealize(r) => self.realize(r),
-            StmtNode::AttrStmt {
-                node: AttrValue::IterVar(iv),
-                attr_key,
-                ..
-            } if attr_key == "thread_extent" => {
+            StmtNode::AttrStmt { node: AttrValue::IterVar(iv), attr_key, .. }
+                if attr_key == "thread_extent" =>
+            {
                 if is_block_idx(&iv.thread_tag) {
                     self.blockidx_scopes.push(self.current());
                 }
@@ -140,9 +122,7 @@ impl Detector {
                 self.children(s);
             }
             StmtNode::BufferRealize { buffer, .. } => {
-                self.buffer_vars
-                    .entry(buffer.data().clone())
-                    .or_insert_with(|| buffer.clone());
+                self.buffer_vars.entry(buffer.data().clone()).or_insert_with(|| buffer.clone());
                 self.update(buffer, self.current());
                 self.children(s);
             }
@@ -181,9 +161,7 @@ impl Detector {
     fn realize(&mut self, r: &BlockRealize) {
         let block = &r.block;
         for buffer in &block.alloc_buffers {
-            self.buffer_vars
-                .entry(buffer.data().clone())
-                .or_insert_with(|| buffer.clone());
+            self.buffer_vars.entry(buffer.data().clone()).or_insert_with(|| buffer.clone());
         }
         let scope = self.push_scope(ScopeKey::of_block(block));
         self.ancestors.push(scope);
@@ -293,9 +271,7 @@ impl Detector {
     }
 
     fn update(&mut self, buffer: &Buffer, scope: usize) {
-        self.buffer_vars
-            .entry(buffer.data().clone())
-            .or_insert_with(|| buffer.clone());
+        self.buffer_vars.entry(buffer.data().clone()).or_insert_with(|| buffer.clone());
         if self.match_buffers.contains(buffer) {
             return;
         }
@@ -307,12 +283,8 @@ impl Detector {
     }
 
     fn update_with_blockidx(&mut self) {
-        let buffers: Vec<Buffer> = self
-            .lca
-            .keys()
-            .filter(|b| b.scope().starts_with("global"))
-            .cloned()
-            .collect();
+        let buffers: Vec<Buffer> =
+            self.lca.keys().filter(|b| b.scope().starts_with("global")).cloned().collect();
         for b in buffers {
             let mut lca = self.lca[&b];
             for &s in &self.blockidx_scopes {
