@@ -10,9 +10,10 @@
 //! whole buffer); a `match_buffer` accesses its source region. `if` conditions and realize
 //! predicates comparing a relaxed var with a constant narrow that var's range in their scope.
 //!
-//! Differences from TVM: regions are estimated by interval arithmetic (`arith::eval_set`) only;
-//! TVM first tries its iter-map based `EstimateRegionUpperBound`, which can be tighter for fused or
-//! split indices under predicates.
+//! Differences from TVM: regions are estimated by interval arithmetic (`arith::eval_set`), then a
+//! point access `e` is tightened by enclosing conditions `e + d < c` (and the other comparisons
+//! with a constant). TVM instead first tries its iter-map based `EstimateRegionUpperBound`, which
+//! also handles predicates on fused or split indices that are not a constant shift of the access.
 
 use std::collections::HashMap;
 
@@ -43,6 +44,8 @@ pub struct Collector {
     /// Index-typed let vars in scope and their values; accesses see through them, as TVM's
     /// interval evaluation recursively relaxes a let var's value.
     lets: HashMap<Var, PrimExpr>,
+    /// The conditions (and whether each is negated) of the enclosing `if`s and realize predicates.
+    pending: Vec<(PrimExpr, bool)>,
     /// Every loop and let var bound so far (TVM's `dom_analyzer_` keeps its bindings).
     analyzer: Analyzer,
     relaxed: HashMap<Buffer, Vec<IntSet>>,
@@ -382,7 +385,11 @@ impl Collector {
                 ));
                 let lo = set.min.as_ref().and_then(|m| eval_set(m, &self.dom).min);
                 let hi = set.max.as_ref().and_then(|m| eval_set(m, &self.dom).max);
-                IntSet { min: lo, max: hi }
+                let relaxed = IntSet { min: lo, max: hi };
+                match r.extent.as_int() {
+                    Some(1) => self.tighten_by_conditions(relaxed, &self.see_through_lets(&r.min)),
+                    _ => relaxed,
+                }
             })
             .collect();
         for (var, set) in kept {
@@ -456,6 +463,43 @@ impl Collector {
         Ok(())
     }
 
+    /// Narrows the constant bounds of a relaxed point access `index` by the enclosing conditions
+    /// that compare `index + d` (for a constant `d`) with a constant: the case of TVM's
+    /// predicate-aware `EstimateRegionUpperBound` that tiled loops with a tail produce
+    /// (`T.where(i0 * 32 + i1 < 100)` around an access at `i0 * 32 + i1`).
+    fn tighten_by_conditions(&self, set: IntSet, index: &PrimExpr) -> IntSet {
+        let (Some(mut lo), Some(mut hi)) = (
+            set.min.as_ref().and_then(PrimExpr::as_int),
+            set.max.as_ref().and_then(PrimExpr::as_int),
+        ) else {
+            return set;
+        };
+        let mut analyzer = Analyzer::new();
+        for (condition, negate) in &self.pending {
+            for (lhs, op, c) in comparisons(condition, *negate) {
+                let Ok(difference) = ops::sub(index.clone(), lhs) else { continue };
+                let Some(d) = analyzer.simplify(&difference).as_int() else { continue };
+                let bound = c.saturating_add(d);
+                match op {
+                    CmpOp::Lt => hi = hi.min(bound.saturating_sub(1)),
+                    CmpOp::Le => hi = hi.min(bound),
+                    CmpOp::Gt => lo = lo.max(bound.saturating_add(1)),
+                    CmpOp::Ge => lo = lo.max(bound),
+                    CmpOp::Eq => {
+                        lo = lo.max(bound);
+                        hi = hi.min(bound);
+                    }
+                    CmpOp::Ne => {}
+                }
+            }
+        }
+        if lo > hi {
+            return set;
+        }
+        let dtype = index.dtype();
+        IntSet { min: Some(PrimExpr::int(lo, dtype)), max: Some(PrimExpr::int(hi, dtype)) }
+    }
+
     /// Replaces let-bound vars by their values until none is left.
     fn see_through_lets(&self, e: &PrimExpr) -> PrimExpr {
         let mut current = e.clone();
@@ -508,7 +552,9 @@ impl Collector {
             };
             saved.push((var.clone(), self.dom.insert(var, narrowed)));
         }
+        self.pending.push((condition.clone(), negate));
         let result = f(self);
+        self.pending.pop();
         for (var, previous) in saved.into_iter().rev() {
             if let Some(p) = previous {
                 self.dom.insert(var, p);
@@ -559,6 +605,33 @@ fn narrowings(condition: &PrimExpr, negate: bool) -> Vec<(Var, CmpOp, i64)> {
                 _ => return Vec::new(),
             };
             vec![(var, if negate { negation(op) } else { op }, c)]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The comparisons `expr op constant` a condition (negated if asked) implies, from a conjunction
+/// of comparisons with a constant on either side.
+fn comparisons(condition: &PrimExpr, negate: bool) -> Vec<(PrimExpr, CmpOp, i64)> {
+    match condition.expr() {
+        Expr::And(a, b) if !negate => {
+            let mut out = comparisons(a, false);
+            out.extend(comparisons(b, false));
+            out
+        }
+        Expr::Or(a, b) if negate => {
+            let mut out = comparisons(a, true);
+            out.extend(comparisons(b, true));
+            out
+        }
+        Expr::Not(a) => comparisons(a, !negate),
+        Expr::Cmp { op, a, b } if a.dtype().is_integer() => {
+            let (lhs, c, op) = match (b.as_int(), a.as_int()) {
+                (Some(c), None) => (a.clone(), c, *op),
+                (None, Some(c)) => (b.clone(), c, flip(*op)),
+                _ => return Vec::new(),
+            };
+            vec![(lhs, if negate { negation(op) } else { op }, c)]
         }
         _ => Vec::new(),
     }
