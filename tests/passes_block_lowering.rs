@@ -159,6 +159,36 @@ fn check_case(pass: PassFn, before_path: &Path) -> Result<(), Failed> {
     Ok(())
 }
 
+/// The `pass()` constructors, in pipeline order, run as one `Sequential` under a default context.
+fn registered_chain() -> t::Pass {
+    t::Pass::sequential(
+        "block_lowering",
+        vec![
+            t::lower_init_block::pass(),
+            t::plan_and_update_buffer_allocation_location::pass(),
+            t::convert_blocks_to_opaque::pass(),
+            t::compact_buffer_allocation::pass(),
+            t::lower_match_buffer::pass(),
+            t::lower_opaque_block::pass(),
+            t::flatten_buffer::pass(),
+        ],
+    )
+}
+
+/// The registered passes give the same module as the plain functions on a chain input.
+fn check_registered_passes(before_path: &Path) -> Result<(), Failed> {
+    let name = before_path.display().to_string();
+    let source = std::fs::read_to_string(before_path).map_err(|e| format!("{name}: {e}"))?;
+    let before = parse(&name, &source)?;
+    let direct =
+        apply(block_lowering_chain, &before).map_err(|e| format!("the chain failed: {e}"))?;
+    let registered = registered_chain()
+        .run(before, &t::PassContext::new())
+        .map_err(|e| format!("the registered passes failed: {e}"))?;
+    compare_structural(&direct, &registered, EqualOptions { map_free_vars: false })
+        .map_err(|m| format!("registered passes differ from the plain functions: {m}").into())
+}
+
 fn check_error_case(pass: PassFn, path: &Path) -> Result<(), Failed> {
     let name = path.display().to_string();
     let source = std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
@@ -207,6 +237,13 @@ fn main() {
             );
             trials.push(Trial::test(label, move || check_error_case(pass, &path)));
         }
+    }
+    for path in files_with_suffix(&root.join("block_lowering_chain"), ".before.tir") {
+        let label = format!(
+            "block_lowering_chain/registered/{}",
+            path.file_name().and_then(|n| n.to_str()).unwrap_or_default()
+        );
+        trials.push(Trial::test(label, move || check_registered_passes(&path)));
     }
     libtest_mimic::run(&args, trials).exit();
 }
