@@ -25,7 +25,62 @@ struct Addresses {
     indices: Vec<Vec<i64>>,
 }
 
+/// The indices of a scalar access, kept without allocating (at most `MAX_FAST_DIMS`).
+struct FastIndex {
+    values: [i64; MAX_FAST_DIMS],
+    len: usize,
+}
+
+/// Accesses to buffers of more dimensions take the general path.
+const MAX_FAST_DIMS: usize = 8;
+
 impl<'m> Machine<'m> {
+    /// The address of `buffer[indices]` for the common case (scalar element dtype, scalar indices,
+    /// not a `match_buffer` view), computed without allocating; `None` sends the access down the
+    /// general path. Checks are the same as the general path's.
+    fn scalar_address(
+        &mut self,
+        access: &'static str,
+        buffer: &'m Buffer,
+        indices: &'m [PrimExpr],
+    ) -> Result<Option<(Handle, i64, FastIndex)>, InterpError> {
+        let n = indices.len();
+        let simple = n <= MAX_FAST_DIMS
+            && buffer.dtype().is_scalar()
+            && indices.iter().all(|e| e.dtype().is_scalar())
+            && !self.views.contains_key(&buffer.id());
+        if !simple {
+            return Ok(None);
+        }
+        let mut index = FastIndex { values: [0; MAX_FAST_DIMS], len: n };
+        for (k, e) in indices.iter().enumerate() {
+            index.values[k] = self.eval_int(e)?;
+        }
+        let handle = self.data_handle(buffer)?;
+        let mut shape = [0i64; MAX_FAST_DIMS];
+        for (k, e) in buffer.shape().iter().enumerate().take(n) {
+            shape[k] = self.eval_int(e)?;
+        }
+        if self.options.check_buffer_shape {
+            self.check_in_shape(access, buffer, &index.values[..n], &shape[..n])?;
+        }
+        let mut flat = self.eval_int(buffer.elem_offset())?;
+        if buffer.strides().is_empty() {
+            let mut row_major: i64 = 0;
+            for k in 0..n {
+                row_major = row_major.wrapping_mul(shape[k]).wrapping_add(index.values[k]);
+            }
+            flat = flat.wrapping_add(row_major);
+        } else {
+            for (k, e) in buffer.strides().iter().enumerate().take(n) {
+                let stride = self.eval_int(e)?;
+                flat = flat.wrapping_add(index.values[k].wrapping_mul(stride));
+            }
+        }
+        let size = buffer.dtype().bytes_per_lane() as i64;
+        Ok(Some((handle, flat.wrapping_mul(size), index)))
+    }
+
     /// The data pointer of `buffer`, which a parameter, allocation or match must have bound.
     fn data_handle(&self, buffer: &Buffer) -> Result<Handle, InterpError> {
         match self.lookup(buffer.data()) {
@@ -228,6 +283,14 @@ impl<'m> Machine<'m> {
         predicate: Option<&'m PrimExpr>,
         dtype: DataType,
     ) -> Result<Value, InterpError> {
+        if predicate.is_none() {
+            if let Some((handle, byte, index)) = self.scalar_address("load", buffer, indices)? {
+                let lane = self.memory.read(handle, byte, buffer.dtype()).map_err(|e| {
+                    self.access_error("load", buffer, &index.values[..index.len], e)
+                })?;
+                return Ok(Value::Scalar(lane));
+            }
+        }
         let addresses = self.addresses("load", buffer, indices, predicate)?;
         let scalar = buffer.dtype().element_of();
         let per_element = fixed_lanes(buffer.dtype()).map_err(|k| self.fail(k))?;
@@ -267,6 +330,14 @@ impl<'m> Machine<'m> {
         predicate: Option<&'m PrimExpr>,
     ) -> Result<(), InterpError> {
         let v = self.eval(value)?;
+        if let (None, Value::Scalar(lane)) = (predicate, &v) {
+            if let Some((handle, byte, index)) = self.scalar_address("store", buffer, indices)? {
+                let lane = canonical(*lane, buffer.dtype());
+                return self.memory.write(handle, byte, buffer.dtype(), lane).map_err(|e| {
+                    self.access_error("store", buffer, &index.values[..index.len], e)
+                });
+            }
+        }
         let addresses = self.addresses("store", buffer, indices, predicate)?;
         let scalar = buffer.dtype().element_of();
         let per_element = fixed_lanes(buffer.dtype()).map_err(|k| self.fail(k))?;

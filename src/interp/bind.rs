@@ -203,3 +203,68 @@ impl<'m> Machine<'m> {
         Ok(())
     }
 }
+
+impl<'m> Machine<'m> {
+    /// Calls the module function `gv` with `args`: handles bind the callee's buffers' data
+    /// pointers, scalars its scalar parameters; the result is what `T.ret` gave, or 0.
+    pub(crate) fn call_global(
+        &mut self,
+        gv: &'m crate::ir::GlobalVar,
+        args: &'m [PrimExpr],
+    ) -> Result<Value, InterpError> {
+        let module = self.module;
+        let Some((_, func)) = module.lookup(gv.name()) else {
+            return Err(self.fail(InterpErrorKind::NoSuchFunction(gv.name().to_string())));
+        };
+        if func.params.len() != args.len() {
+            return Err(self.fail(InterpErrorKind::IllFormed(format!(
+                "`{}` takes {} arguments, the call gives {}",
+                gv.name(),
+                func.params.len(),
+                args.len()
+            ))));
+        }
+        if self.call_depth >= crate::interp::machine::MAX_CALL_DEPTH {
+            return Err(self.fail(InterpErrorKind::Unsupported(format!(
+                "calls nested deeper than {} (unbounded recursion?)",
+                crate::interp::machine::MAX_CALL_DEPTH
+            ))));
+        }
+        let mut values = Vec::with_capacity(args.len());
+        for a in args {
+            values.push(self.eval(a)?);
+        }
+        let mut saved = Saved::new();
+        for (param, value) in func.params.iter().zip(values) {
+            if let Some(buffer) = func.buffer_of(param) {
+                if !matches!(value, Value::Handle(_)) {
+                    self.restore_all(saved);
+                    return Err(self.fail(InterpErrorKind::Argument(format!(
+                        "parameter `{}` of `{}` needs a data pointer, got {}",
+                        param.name(),
+                        gv.name(),
+                        value.describe()
+                    ))));
+                }
+                saved.push((buffer.data().clone(), self.bind(buffer.data(), value.clone())));
+            }
+            saved.push((param.clone(), self.bind(param, value)));
+        }
+        self.call_depth += 1;
+        self.path.push(crate::interp::machine::PathStep::Func(gv.name()));
+        let result = self.exec(&func.body);
+        self.path.pop();
+        self.call_depth -= 1;
+        let jump = self.jump.take();
+        self.restore_all(saved);
+        result?;
+        match jump {
+            None => Ok(Value::int(0)),
+            Some(crate::interp::machine::Jump::Return(v)) => Ok(v),
+            Some(_) => Err(self.fail(InterpErrorKind::IllFormed(format!(
+                "break_loop or continue_loop outside a loop in `{}`",
+                gv.name()
+            )))),
+        }
+    }
+}

@@ -10,7 +10,7 @@
 
 use crate::interp::element::{Scalar, canonical, round_float};
 use crate::interp::error::{InterpError, InterpErrorKind};
-use crate::interp::machine::Machine;
+use crate::interp::machine::{Jump, Machine};
 use crate::interp::ops;
 use crate::interp::value::Value;
 use crate::ir::{DataType, Op, PrimExpr};
@@ -277,6 +277,25 @@ impl<'m> Machine<'m> {
                 Ok(Value::from_lanes(out))
             }
             "assume" | "start_profile_intrinsic" | "end_profile_intrinsic" => Ok(Value::int(0)),
+            // `undef` may be any value; zero is one of them, and it keeps runs deterministic.
+            "undef" => {
+                let zero = canonical(Scalar::Int(0), element);
+                Ok(Value::from_lanes(vec![
+                    zero;
+                    crate::interp::eval::fixed_lanes(dtype)
+                        .map_err(|k| self.fail(k))?
+                ]))
+            }
+            "break_loop" | "continue_loop" => {
+                self.jump = Some(if name == "break_loop" { Jump::Break } else { Jump::Continue });
+                Ok(Value::int(0))
+            }
+            "ret" => {
+                self.arity(op, args, 1)?;
+                let value = self.eval(&args[0])?;
+                self.jump = Some(Jump::Return(value));
+                Ok(Value::int(0))
+            }
             _ => self.call_math(op, element, args),
         }
     }

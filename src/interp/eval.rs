@@ -110,13 +110,19 @@ impl<'m> Machine<'m> {
             Expr::Cmp { op, a, b } => {
                 let operand = a.dtype().element_of();
                 let (x, y) = (self.eval(a)?, self.eval(b)?);
-                self.zip_lanes(&x, &y, |p, q| Ok(Scalar::Int(i64::from(ops::compare(*op, operand, p, q)))))
+                self.zip_lanes(&x, &y, |p, q| {
+                    Ok(Scalar::Int(i64::from(ops::compare(*op, operand, p, q))))
+                })
             }
             Expr::And(a, b) | Expr::Or(a, b) => {
                 let is_and = matches!(e.expr(), Expr::And(..));
                 let (x, y) = (self.eval(a)?, self.eval(b)?);
                 self.zip_lanes(&x, &y, |p, q| {
-                    let v = if is_and { p.is_true() && q.is_true() } else { p.is_true() || q.is_true() };
+                    let v = if is_and {
+                        p.is_true() && q.is_true()
+                    } else {
+                        p.is_true() || q.is_true()
+                    };
                     Ok(Scalar::Int(i64::from(v)))
                 })
             }
@@ -144,7 +150,8 @@ impl<'m> Machine<'m> {
                 let mut current = b;
                 for i in 0..n {
                     if i > 0 {
-                        current = ops::binary(crate::ir::BinaryOp::Add, element, current, s).map_err(|k| self.fail(k))?;
+                        current = ops::binary(crate::ir::BinaryOp::Add, element, current, s)
+                            .map_err(|k| self.fail(k))?;
                     }
                     lanes.push(current);
                 }
@@ -161,7 +168,11 @@ impl<'m> Machine<'m> {
                     let value = self.eval(v)?;
                     match value.lanes() {
                         Some(lanes) => pool.extend(lanes),
-                        None => return Err(self.fail(InterpErrorKind::IllFormed("shuffle of a non-numeric value".into()))),
+                        None => {
+                            return Err(self.fail(InterpErrorKind::IllFormed(
+                                "shuffle of a non-numeric value".into(),
+                            )));
+                        }
                     }
                 }
                 let mut out = Vec::with_capacity(indices.len());
@@ -187,12 +198,10 @@ impl<'m> Machine<'m> {
                 result
             }
             Expr::Call { op: Callee::Op(op), args } => self.call_op(*op, dtype, args),
-            Expr::Call { op: Callee::Global(gv), .. } => Err(self.fail(InterpErrorKind::Unsupported(format!(
-                "call to function `{}` from an expression (calls between PrimFuncs are not interpreted)",
-                gv.name()
-            )))),
+            Expr::Call { op: Callee::Global(gv), args } => self.call_global(gv, args),
             Expr::Reduce { .. } => Err(self.fail(InterpErrorKind::Unsupported(
-                "a Reduce expression is not executable; it only appears inside compute definitions".into(),
+                "a Reduce expression is not executable; it only appears inside compute definitions"
+                    .into(),
             ))),
         }
     }

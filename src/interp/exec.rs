@@ -7,11 +7,13 @@
 //! (serial, parallel, vectorized, unrolled, thread-bound) run their iterations in order; a
 //! `thread_extent`/`virtual_thread` attribute on an IterVar runs its body once per thread index, in
 //! order (there is no barrier support, so `tvm_storage_sync` is unsupported). Other attributes only
-//! scope their body. Every statement and loop iteration counts one step.
+//! scope their body. Every statement and loop iteration counts one step. `T.break_loop()` and
+//! `T.continue_loop()` set a pending jump: a sequence stops at it, the innermost `for`/`while`
+//! consumes it; `T.ret(v)` travels up to the function call.
 
 use crate::interp::element::Scalar;
 use crate::interp::error::{InterpError, InterpErrorKind};
-use crate::interp::machine::{Machine, PathStep};
+use crate::interp::machine::{Jump, Machine, PathStep};
 use crate::interp::value::Value;
 use crate::ir::{AttrValue, Block, BlockRealize, ConstData, For, IterVarType, Stmt, StmtNode};
 
@@ -46,6 +48,9 @@ impl<'m> Machine<'m> {
             StmtNode::SeqStmt(seq) => {
                 for (i, stmt) in seq.iter().enumerate() {
                     self.scoped(PathStep::Seq(i), |m| m.exec(stmt))?;
+                    if self.jump.is_some() {
+                        break;
+                    }
                 }
                 Ok(())
             }
@@ -54,6 +59,9 @@ impl<'m> Machine<'m> {
                 while m.eval_scalar(condition)?.is_true() {
                     m.step()?;
                     m.exec(body)?;
+                    if m.loop_should_exit() {
+                        break;
+                    }
                 }
                 Ok(())
             }),
@@ -144,6 +152,19 @@ impl<'m> Machine<'m> {
         }
     }
 
+    /// Ends a loop iteration's jump: `Continue` is consumed, `Break` is consumed and exits the
+    /// loop, `Return` exits and keeps travelling.
+    fn loop_should_exit(&mut self) -> bool {
+        match self.jump.take() {
+            None | Some(Jump::Continue) => false,
+            Some(Jump::Break) => true,
+            Some(ret @ Jump::Return(_)) => {
+                self.jump = Some(ret);
+                true
+            }
+        }
+    }
+
     fn exec_for(&mut self, f: &'m For) -> Result<(), InterpError> {
         let dtype = f.loop_var.dtype();
         let min = self.eval_int(&f.min)?;
@@ -166,6 +187,9 @@ impl<'m> Machine<'m> {
             self.bind(&f.loop_var, Value::Scalar(value));
             if let Err(e) = self.step().and_then(|()| self.exec(&f.body)) {
                 result = Err(e);
+                break;
+            }
+            if self.loop_should_exit() {
                 break;
             }
             i = i.saturating_add(step);
@@ -216,13 +240,19 @@ impl<'m> Machine<'m> {
                 realize.iter_values.len()
             ))));
         }
-        let mut values = Vec::with_capacity(realize.iter_values.len());
-        for v in &realize.iter_values {
-            values.push(self.eval(v)?);
-        }
-        let mut previous = Vec::with_capacity(values.len());
-        for (iv, v) in block.iter_vars.iter().zip(values) {
-            previous.push(self.bind(&iv.var, v));
+        // Iter values only use vars from outside the block, so each iter var can be bound as soon
+        // as its value is known.
+        let mut previous = Vec::with_capacity(realize.iter_values.len());
+        for (iv, v) in block.iter_vars.iter().zip(&realize.iter_values) {
+            match self.eval(v) {
+                Ok(value) => previous.push(self.bind(&iv.var, value)),
+                Err(e) => {
+                    for (iv, p) in block.iter_vars.iter().zip(previous).rev() {
+                        self.restore(&iv.var, p);
+                    }
+                    return Err(e);
+                }
+            }
         }
         let result = self.exec_block(block);
         for (iv, p) in block.iter_vars.iter().zip(previous).rev() {

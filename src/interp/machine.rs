@@ -72,6 +72,18 @@ pub(crate) struct View<'m> {
     pub lead: usize,
 }
 
+/// A control transfer started by `T.break_loop()`, `T.continue_loop()` or `T.ret(value)`,
+/// travelling up to the loop or call that ends it.
+#[derive(Clone, Debug)]
+pub(crate) enum Jump {
+    Break,
+    Continue,
+    Return(Value),
+}
+
+/// The deepest chain of calls between functions before `Unsupported` is reported.
+pub(crate) const MAX_CALL_DEPTH: usize = 256;
+
 /// The interpreter of one call.
 pub struct Machine<'m> {
     pub(crate) module: &'m IRModule,
@@ -82,6 +94,10 @@ pub struct Machine<'m> {
     pub(crate) path: Vec<PathStep<'m>>,
     /// The `match_buffer` views in scope, by buffer id.
     pub(crate) views: HashMap<u64, View<'m>>,
+    /// A pending control transfer; statements stop executing while one is set.
+    pub(crate) jump: Option<Jump>,
+    /// How many calls between functions are active.
+    pub(crate) call_depth: usize,
 }
 
 impl<'m> Machine<'m> {
@@ -94,6 +110,8 @@ impl<'m> Machine<'m> {
             steps: 0,
             path: Vec::new(),
             views: HashMap::new(),
+            jump: None,
+            call_depth: 0,
         }
     }
 

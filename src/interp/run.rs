@@ -8,7 +8,7 @@
 
 use crate::interp::element::{Scalar, canonical};
 use crate::interp::error::{InterpError, InterpErrorKind};
-use crate::interp::machine::{InterpOptions, Machine, PathStep};
+use crate::interp::machine::{InterpOptions, Jump, Machine, PathStep};
 use crate::interp::ndarray::{NDArray, SplitMix64};
 use crate::interp::value::{Handle, Value};
 use crate::ir::visit::walk_expr;
@@ -192,8 +192,15 @@ fn bind_and_run<'m>(
         }
     }
     let result = machine.exec(&func.body);
+    let stray_jump = matches!(machine.jump.take(), Some(Jump::Break | Jump::Continue));
     machine.restore_all(saved);
-    result
+    result?;
+    if stray_jump {
+        return Err(machine.fail(InterpErrorKind::IllFormed(
+            "break_loop or continue_loop outside a loop".into(),
+        )));
+    }
+    Ok(())
 }
 
 /// Seeded random arguments for `func`, whose buffer shapes must be constant; scalar parameters
