@@ -9,6 +9,7 @@
 pub mod block_lowering_util;
 pub mod compact_buffer_allocation;
 pub mod context;
+pub mod convert_ssa;
 pub mod convert_blocks_to_opaque;
 pub mod flatten_buffer;
 pub mod instrument;
@@ -16,9 +17,12 @@ pub mod lower_init_block;
 pub mod lower_match_buffer;
 pub mod lower_opaque_block;
 pub mod plan_and_update_buffer_allocation_location;
+pub mod remove_no_op;
 pub mod pass;
 pub mod pipeline;
 pub mod simplify;
+pub mod unroll_loop;
+pub mod vectorize_loop;
 
 pub use context::{ConfigType, ConfigValue, PassContext};
 pub use instrument::{PassInstrument, PassTimer, PrintIr, RoundTripEach, VerifyEach};

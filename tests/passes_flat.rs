@@ -1,0 +1,211 @@
+//! Before/after goldens of the flat-IR passes (VectorizeLoop, UnrollLoop, RemoveNoOp,
+//! StorageRewrite, LowerIntrin, MakeUnpackedAPI), one test case per file pair.
+//!
+//! Same layout and checks as `passes_block_lowering.rs`: `tests/passes/<pass>/<case>.before.tir`
+//! is the input and `<case>.after.tir` beside it what TVM v0.23's pass produces, printed in
+//! canonical form. For each case:
+//! - the pass output, printed, equals the `.after.tir` golden byte for byte (`UPDATE_GOLDEN=1`
+//!   writes it; read every blessed diff);
+//! - the golden parses back to a module structurally equal to the pass output;
+//! - unless listed in `NOT_RUNNABLE` (with the reason), the interpreter runs every function before
+//!   and after the pass on seeded random inputs and all arrays come out bit-identical.
+//!
+//! Error cases: `tests/passes/<pass>/err/<case>.tir` must make the pass fail with an error whose
+//! text contains the line in `<case>.expected` beside it.
+
+use std::path::{Path, PathBuf};
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use tirscript::analysis::structural_eq::{EqualOptions, compare_structural};
+use tirscript::diagnostic::SourceFile;
+use tirscript::interp::{ArgValue, random_args_for, run_func};
+use tirscript::ir::{IRModule, IrError, PrimFunc};
+use tirscript::print::PrintOptions;
+use tirscript::print::{is_lone_function_source, print_script};
+use tirscript::transform as t;
+
+type ModuleFn = fn(&IRModule) -> Result<IRModule, IrError>;
+
+fn per_function(
+    module: &IRModule,
+    f: impl Fn(PrimFunc) -> Result<PrimFunc, IrError>,
+) -> Result<IRModule, IrError> {
+    let mut out = module.clone();
+    for (gv, func) in module.functions() {
+        out.update(gv, f((**func).clone())?)?;
+    }
+    Ok(out)
+}
+
+fn vectorize(m: &IRModule) -> Result<IRModule, IrError> {
+    per_function(m, |f| t::vectorize_loop::vectorize_loop(f, true))
+}
+
+fn unroll(m: &IRModule) -> Result<IRModule, IrError> {
+    per_function(m, |f| t::unroll_loop::unroll_loop(f, t::unroll_loop::UnrollConfig::default()))
+}
+
+/// TVM's usual auto-unroll setting for CPU schedules (`auto_max_step` 16, `auto_max_extent` 4).
+fn unroll_auto(m: &IRModule) -> Result<IRModule, IrError> {
+    let cfg = t::unroll_loop::UnrollConfig {
+        auto_max_step: 16,
+        auto_max_extent: 4,
+        ..t::unroll_loop::UnrollConfig::default()
+    };
+    per_function(m, |f| t::unroll_loop::unroll_loop(f, cfg))
+}
+
+fn remove_no_op(m: &IRModule) -> Result<IRModule, IrError> {
+    per_function(m, t::remove_no_op::remove_no_op)
+}
+
+/// The passes under test, by directory name.
+const PASSES: &[(&str, ModuleFn)] = &[
+    ("vectorize_loop", vectorize),
+    ("unroll_loop", unroll),
+    ("unroll_loop_auto", unroll_auto),
+    ("remove_no_op", remove_no_op),
+];
+
+/// Cases the interpreter cannot run, with the reason (the golden checks still apply).
+const NOT_RUNNABLE: &[(&str, &str)] = &[];
+
+fn parse(name: &str, source: &str) -> Result<IRModule, Failed> {
+    let parsed = tirscript::eval::parse_script(name, source);
+    match parsed.module {
+        Some(m) if !parsed.has_errors() => Ok(m),
+        _ => {
+            let file = SourceFile::new(name, source);
+            let mut text = format!("{name} does not parse:\n");
+            for d in &parsed.diagnostics {
+                text.push_str(&d.render(&file, false));
+            }
+            Err(text.into())
+        }
+    }
+}
+
+fn unified_diff(expected: &str, actual: &str, what: &str) -> String {
+    let diff = similar::TextDiff::from_lines(expected, actual)
+        .unified_diff()
+        .header("golden", "pass output")
+        .to_string();
+    format!("{what}:\n{diff}")
+}
+
+/// Runs every function of both modules on the same seeded inputs and compares all arrays.
+fn check_results(before: &IRModule, after: &IRModule) -> Result<(), Failed> {
+    for (gv, func) in before.functions() {
+        let name = gv.name();
+        for seed in [7u64, 42] {
+            let Ok(args) = random_args_for(func, seed) else {
+                return Err(format!(
+                    "function `{name}` needs constant-shaped buffer parameters to be run"
+                )
+                .into());
+            };
+            let mut args_before = args.clone();
+            let mut args_after = args;
+            run_func(before, name, &mut args_before)
+                .map_err(|e| format!("running `{name}` before the pass: {e}"))?;
+            run_func(after, name, &mut args_after)
+                .map_err(|e| format!("running `{name}` after the pass: {e}"))?;
+            for (i, (x, y)) in args_before.iter().zip(&args_after).enumerate() {
+                if let (ArgValue::Array(x), ArgValue::Array(y)) = (x, y)
+                    && x.storage().as_bytes() != y.storage().as_bytes()
+                {
+                    return Err(format!(
+                        "function `{name}`, argument {i}, seed {seed}: results differ after the pass"
+                    )
+                    .into());
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_case(pass: ModuleFn, dir: &str, before_path: &Path) -> Result<(), Failed> {
+    let name = before_path.display().to_string();
+    let source = std::fs::read_to_string(before_path).map_err(|e| format!("{name}: {e}"))?;
+    let before = parse(&name, &source)?;
+    let after = pass(&before).map_err(|e| format!("the pass failed: {e}"))?;
+    let mut printed =
+        print_script(&after, is_lone_function_source(&source), &PrintOptions::default());
+    printed.push('\n');
+    let stem = name.strip_suffix(".before.tir").unwrap_or(&name);
+    let golden_path = PathBuf::from(format!("{stem}.after.tir"));
+    if std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v == "1") {
+        std::fs::write(&golden_path, &printed)
+            .map_err(|e| format!("{}: {e}", golden_path.display()))?;
+    }
+    let golden = std::fs::read_to_string(&golden_path)
+        .map_err(|e| format!("{}: {e} (UPDATE_GOLDEN=1 creates it)", golden_path.display()))?;
+    if golden != printed {
+        return Err(
+            unified_diff(&golden, &printed, &format!("{} differs", golden_path.display())).into()
+        );
+    }
+    let case =
+        format!("{dir}/{}", before_path.file_name().and_then(|n| n.to_str()).unwrap_or_default());
+    let reparsed = parse(&golden_path.display().to_string(), &golden)?;
+    compare_structural(&after, &reparsed, EqualOptions { map_free_vars: true }).map_err(|m| {
+        format!("the golden parses to a different module than the pass output: {m}")
+    })?;
+    if !NOT_RUNNABLE.iter().any(|(c, _)| *c == case) {
+        check_results(&before, &after)?;
+    }
+    Ok(())
+}
+
+fn check_error_case(pass: ModuleFn, path: &Path) -> Result<(), Failed> {
+    let name = path.display().to_string();
+    let source = std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
+    let expected_path = path.with_extension("expected");
+    let expected = std::fs::read_to_string(&expected_path)
+        .map_err(|e| format!("{}: {e}", expected_path.display()))?;
+    let expected = expected.trim();
+    let module = parse(&name, &source)?;
+    match pass(&module) {
+        Ok(_) => Err(format!("the pass succeeded but should fail with `{expected}`").into()),
+        Err(e) if e.to_string().contains(expected) => Ok(()),
+        Err(e) => Err(format!("the pass failed with `{e}`, expected `{expected}`").into()),
+    }
+}
+
+fn files_with_suffix(dir: &Path, suffix: &str) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(suffix))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("passes");
+    let mut trials = Vec::new();
+    for &(dir, pass) in PASSES {
+        for path in files_with_suffix(&root.join(dir), ".before.tir") {
+            let label =
+                format!("{dir}/{}", path.file_name().and_then(|n| n.to_str()).unwrap_or_default());
+            trials.push(Trial::test(label, move || check_case(pass, dir, &path)));
+        }
+        for path in files_with_suffix(&root.join(dir).join("err"), ".tir") {
+            let label = format!(
+                "{dir}/err/{}",
+                path.file_name().and_then(|n| n.to_str()).unwrap_or_default()
+            );
+            trials.push(Trial::test(label, move || check_error_case(pass, &path)));
+        }
+    }
+    libtest_mimic::run(&args, trials).exit();
+}
