@@ -5,6 +5,8 @@
 //! arguments, a missing required argument, an unknown keyword (with a "did you mean" hint) and an
 //! argument given twice. No argument is ever silently ignored.
 
+use std::borrow::Cow;
+
 use super::error::{EvalResult, closest, error, error_label};
 use super::value::Value;
 use crate::syntax::ast::Span;
@@ -19,8 +21,9 @@ pub struct Arg {
 /// The evaluated arguments of one call.
 #[derive(Clone, Debug)]
 pub struct CallArgs {
-    /// The builtin's full name, e.g. `T.serial`, for messages.
-    pub name: String,
+    /// The builtin's full name, e.g. `T.serial`, for messages (borrowed for table entries, so the
+    /// happy path allocates nothing).
+    pub name: Cow<'static, str>,
     /// The span of the whole call.
     pub span: Span,
     pub positional: Vec<Arg>,
@@ -45,7 +48,7 @@ pub type Signature = &'static [(&'static str, ParamKind)];
 /// Arguments matched to a signature: one slot per parameter.
 #[derive(Debug)]
 pub struct Bound {
-    pub name: String,
+    pub name: Cow<'static, str>,
     pub span: Span,
     slots: Vec<Option<Arg>>,
     params: Vec<(&'static str, ParamKind)>,

@@ -151,7 +151,7 @@ pub fn buffer_attribute(buffer: &Buffer, attr: &str, span: &Span) -> EvalResult<
 
 /// Calls a buffer method.
 pub fn call_method(ev: &mut Evaluator, buffer: &Buffer, method: &str, mut args: CallArgs) -> EvalResult<Value> {
-    args.name = format!("{}.{method}", buffer.name());
+    args.name = format!("{}.{method}", buffer.name()).into();
     match method {
         "vload" => vload(buffer, args),
         "vstore" => vstore(ev, buffer, args),

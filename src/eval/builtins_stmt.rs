@@ -2,6 +2,8 @@
 //! allocations, attributes, thread launches, `T.evaluate`, function and module attributes. Argument
 //! names and defaults follow TVM v0.23's `ir_builder/tir/ir.py`.
 
+use std::borrow::Cow;
+
 use super::Evaluator;
 use super::args::{Arg, CallArgs, ParamKind::*, Signature};
 use super::convert::{parse_dtype, to_expr};
@@ -373,7 +375,7 @@ impl Evaluator {
     fn annotation_value(&mut self, arg: &Arg, names: &[String]) -> EvalResult<Value> {
         match &arg.value {
             Value::Builtin(b) => {
-                let call = CallArgs { name: String::new(), span: arg.span.clone(), positional: Vec::new(), keywords: Vec::new() };
+                let call = CallArgs { name: Cow::Borrowed(""), span: arg.span.clone(), positional: Vec::new(), keywords: Vec::new() };
                 super::dispatch::call(self, *b, call, names)
             }
             Value::Str(s) => Ok(Value::Type(crate::ir::Type::Prim(parse_dtype(s, &arg.span)?))),

@@ -5,6 +5,7 @@
 //! to [`TABLE`]. Names not in the table resolve, in order, to a dtype constructor (`T.int32`,
 //! `T.float16x4`, `T.bool`) or to a registered TIR operator (`T.exp`, `T.tvm_storage_sync`, ...).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -12,7 +13,7 @@ use super::Evaluator;
 use super::args::CallArgs;
 use super::error::{EvalResult, closest, error_label};
 use super::value::{Builtin, Value};
-use super::{builtins_buffer as buf, builtins_expr as ex, builtins_stmt as st};
+use super::{builtins_buffer as buf, builtins_expr as ex, builtins_ops as ops, builtins_stmt as st};
 use crate::ir::{DataType, Op};
 use crate::syntax::ast::Span;
 
@@ -123,19 +124,31 @@ const TABLE: &[(&str, Handler)] = &[
     ("T.Not", ex::node_not),
     ("T.iter_var", ex::iter_var),
     ("T.Range", ex::range_value),
-    ("T.max_value", ex::max_value),
-    ("T.min_value", ex::min_value),
-    ("T.infinity", ex::infinity),
-    ("T.isnan", ex::isnan),
-    ("T.isinf", ex::isinf),
-    ("T.isfinite", ex::isfinite),
-    ("T.tvm_access_ptr", ex::tvm_access_ptr),
-    ("T.tvm_struct_get", ex::tvm_struct_get),
+    ("T.max_value", ops::max_value),
+    ("T.min_value", ops::min_value),
+    ("T.infinity", ops::infinity),
+    ("T.isnan", ops::isnan),
+    ("T.isinf", ops::isinf),
+    ("T.isfinite", ops::isfinite),
+    ("T.tvm_access_ptr", ops::tvm_access_ptr),
+    ("T.tvm_struct_get", ops::tvm_struct_get),
 ];
 
 fn table() -> &'static HashMap<&'static str, Handler> {
     static MAP: OnceLock<HashMap<&'static str, Handler>> = OnceLock::new();
     MAP.get_or_init(|| TABLE.iter().copied().collect())
+}
+
+/// The table by namespace and member (`("T.axis", "remap")`), so resolving `ns.attr` needs no
+/// string building.
+fn members() -> &'static HashMap<(&'static str, &'static str), &'static str> {
+    static MAP: OnceLock<HashMap<(&'static str, &'static str), &'static str>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        TABLE
+            .iter()
+            .filter_map(|(full, _)| full.rsplit_once('.').map(|(ns, attr)| ((ns, attr), *full)))
+            .collect()
+    })
 }
 
 /// The value of a global name (`T`, `I`, `range`) when no script variable shadows it.
@@ -159,13 +172,13 @@ fn dtype_name(name: &str) -> Option<DataType> {
 
 /// Resolves `ns.attr`.
 pub fn resolve(ns: &'static str, attr: &str, span: &Span) -> EvalResult<Value> {
-    let full = format!("{ns}.{attr}");
-    if let Some(nested) = NAMESPACES.iter().find(|n| **n == full) {
+    if let Some(full) = members().get(&(ns, attr)) {
+        return Ok(Value::Builtin(Builtin::Named(full)));
+    }
+    if let Some(nested) = NAMESPACES.iter().find(|n| n.strip_prefix(ns).and_then(|r| r.strip_prefix('.')) == Some(attr)) {
         return Ok(Value::Namespace(nested));
     }
-    if let Some((key, _)) = table().get_key_value(full.as_str()) {
-        return Ok(Value::Builtin(Builtin::Named(key)));
-    }
+    let full = format!("{ns}.{attr}");
     if ns == "T" {
         if let Some(dtype) = dtype_name(attr) {
             return Ok(Value::Builtin(Builtin::DType(dtype)));
@@ -188,11 +201,11 @@ pub fn resolve(ns: &'static str, attr: &str, span: &Span) -> EvalResult<Value> {
 }
 
 /// The full name of a builtin, for messages.
-pub fn builtin_name(b: &Builtin) -> String {
+pub fn builtin_name(b: &Builtin) -> Cow<'static, str> {
     match b {
-        Builtin::Named(n) => (*n).to_string(),
-        Builtin::DType(d) => format!("T.{d}"),
-        Builtin::Op(op) => format!("T.{}", op.name()),
+        Builtin::Named(n) => Cow::Borrowed(n),
+        Builtin::DType(d) => Cow::Owned(format!("T.{d}")),
+        Builtin::Op(op) => Cow::Owned(format!("T.{}", op.name())),
     }
 }
 
@@ -205,6 +218,6 @@ pub fn call(ev: &mut Evaluator, b: Builtin, mut args: CallArgs, names: &[String]
             None => Err(error_label(&args.span, format!("`{name}` cannot be called"), "not callable")),
         },
         Builtin::DType(dtype) => ex::dtype_call(dtype, args, names),
-        Builtin::Op(op) => ex::op_call(op, args),
+        Builtin::Op(op) => ops::op_call(op, args),
     }
 }

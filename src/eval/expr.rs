@@ -183,7 +183,11 @@ impl Evaluator {
             _ => false,
         };
         let mut args = CallArgs {
-            name: callee_name(&call.func),
+            // Builtins are named by the dispatch table; other callees only when an error needs it.
+            name: match &func {
+                Value::Builtin(_) => std::borrow::Cow::Borrowed(""),
+                _ => callee_name(&call.func).into(),
+            },
             span: span.clone(),
             positional: Vec::with_capacity(call.args.len()),
             keywords: Vec::new(),

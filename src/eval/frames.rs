@@ -129,7 +129,11 @@ impl Evaluator {
             }
             PendingFrame::Grid(extents) => {
                 let vars = b.grid(&names, extents).at(span)?;
-                Value::Tuple(vars.iter().map(Value::var).collect())
+                // As TVM's `ForFrame.__enter__`: one var alone, several as a tuple.
+                match vars.as_slice() {
+                    [single] => Value::var(single),
+                    _ => Value::Tuple(vars.iter().map(Value::var).collect()),
+                }
             }
             PendingFrame::Block { name, no_realize } => {
                 b.block(&name, no_realize).at(span)?;

@@ -25,6 +25,7 @@ pub mod value;
 mod builtins_buffer;
 mod check;
 mod builtins_expr;
+mod builtins_ops;
 mod builtins_stmt;
 mod expr;
 mod func;

@@ -5,9 +5,41 @@
 //! also remembered by identity, which decides whether `x = v` names a fresh var or binds a let.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::value::Value;
 use crate::syntax::ast::Span;
+
+/// A fast non-cryptographic hasher (the Fx hash rustc uses) for the name and identity tables;
+/// names are short and lookups frequent.
+#[derive(Clone, Copy, Default)]
+pub struct FxHasher(u64);
+
+const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(FX_SEED);
+    }
+    fn write_u8(&mut self, v: u8) {
+        self.write_u64(u64::from(v));
+    }
+    fn write_usize(&mut self, v: usize) {
+        self.write_u64(v as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxBuild = BuildHasherDefault<FxHasher>;
 
 /// Why a definition was refused.
 #[derive(Debug)]
@@ -26,8 +58,8 @@ struct Scope {
 #[derive(Debug, Default)]
 pub struct VarTable {
     scopes: Vec<Scope>,
-    values: HashMap<String, Vec<Value>>,
-    known_vars: HashSet<u64>,
+    values: HashMap<String, Vec<Value>, FxBuild>,
+    known_vars: HashSet<u64, FxBuild>,
 }
 
 impl VarTable {
