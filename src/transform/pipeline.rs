@@ -107,7 +107,7 @@ pub const DEFAULT_PIPELINE: &[Stage] = &[
     pass("tir.BF16ComputeLegalize", None),
     pass("tir.NarrowDataType", None),
     pass("tir.LoopPartition", None),
-    pass("tir.VectorizeLoop", None),
+    pass("tir.VectorizeLoop", Some(super::vectorize_loop::pass)),
     pass("tir.InjectVirtualThread", None),
     pass("tir.InjectDoubleBuffer", None),
     gated(
@@ -118,10 +118,10 @@ pub const DEFAULT_PIPELINE: &[Stage] = &[
     ),
     gated("tir.LowerAsyncDMA", None, "tir.use_async_copy", true),
     pass("tir.HoistIfThenElse", None),
-    pass("tir.UnrollLoop", None),
+    pass("tir.UnrollLoop", Some(super::unroll_loop::pass)),
     pass("tir.RenormalizeSplitPattern", None),
     pass("tir.Simplify", None),
-    pass("tir.RemoveNoOp", None),
+    pass("tir.RemoveNoOp", Some(super::remove_no_op::pass)),
     pass("tir.RewriteUnsafeSelect", None),
     gated(
         "tir.InstrumentBoundCheckers",
