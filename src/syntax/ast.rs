@@ -158,12 +158,25 @@ pub struct FunctionDef {
 pub struct Param {
     /// The parameter's name.
     pub name: Ident,
+    /// Plain, `*name` or `**name` (the last two appear in `@T.macro` definitions).
+    pub kind: ParamKind,
     /// `: annotation` (always `None` for lambda parameters).
     pub annotation: Option<Expr>,
     /// `= default`.
     pub default: Option<Expr>,
-    /// From the name to the end of the default (or annotation).
+    /// From the name (or its `*`/`**`) to the end of the default (or annotation).
     pub span: Span,
+}
+
+/// How a parameter receives arguments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ParamKind {
+    /// `name`: one positional or keyword argument.
+    Normal,
+    /// `*name`: the remaining positional arguments.
+    VarArgs,
+    /// `**name`: the remaining keyword arguments.
+    KwArgs,
 }
 
 /// A class definition (`@I.ir_module class Module:`).

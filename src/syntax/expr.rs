@@ -408,6 +408,7 @@ where
         .then(op(Op::Assign).ignore_then(expr.clone()).or_not())
         .map_with(|(name, default), e| Param {
             name,
+            kind: ParamKind::Normal,
             annotation: None,
             default,
             span: span_range(e.span()),

@@ -44,6 +44,11 @@ fn params(out: &mut String, params: &[Param]) {
         if i > 0 {
             out.push_str(", ");
         }
+        out.push_str(match p.kind {
+            ParamKind::Normal => "",
+            ParamKind::VarArgs => "*",
+            ParamKind::KwArgs => "**",
+        });
         out.push_str(&p.name.name);
         if let Some(a) = &p.annotation {
             out.push_str(": ");

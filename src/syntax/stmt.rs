@@ -189,12 +189,19 @@ where
 
     let colon_block = op(Op::Colon).ignore_then(block.clone()).boxed();
 
-    let param = ident
-        .clone()
+    let param_kind = select! {
+        Tok::Op(Op::Star) => ParamKind::VarArgs,
+        Tok::Op(Op::DoubleStar) => ParamKind::KwArgs,
+    }
+    .or_not()
+    .map(|kind| kind.unwrap_or(ParamKind::Normal));
+    let param = param_kind
+        .then(ident.clone())
         .then(op(Op::Colon).ignore_then(expr.clone()).or_not())
         .then(op(Op::Assign).ignore_then(expr.clone()).or_not())
-        .map_with(|((name, annotation), default), e| Param {
+        .map_with(|(((kind, name), annotation), default), e| Param {
             name,
+            kind,
             annotation,
             default,
             span: span_range(e.span()),
