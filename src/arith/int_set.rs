@@ -75,7 +75,11 @@ impl IntSet {
                 match difference.as_ref().and_then(PrimExpr::as_int) {
                     Some(d) => Some(if (d < 0) == lower { x.clone() } else { y.clone() }),
                     None => {
-                        let combined = if lower { ops::min(x.clone(), y.clone()) } else { ops::max(x.clone(), y.clone()) };
+                        let combined = if lower {
+                            ops::min(x.clone(), y.clone())
+                        } else {
+                            ops::max(x.clone(), y.clone())
+                        };
                         combined.ok()
                     }
                 }
@@ -132,10 +136,16 @@ fn combine(op: BinaryOp, a: &IntSet, b: &IntSet) -> IntSet {
     {
         return IntSet::point(e);
     }
-    let constant = |s: &IntSet| if s.is_single_point() { s.min.as_ref().and_then(PrimExpr::as_int) } else { None };
+    let constant = |s: &IntSet| {
+        if s.is_single_point() { s.min.as_ref().and_then(PrimExpr::as_int) } else { None }
+    };
     match op {
-        BinaryOp::Add => IntSet { min: lift(&a.min, &b.min, ops::add), max: lift(&a.max, &b.max, ops::add) },
-        BinaryOp::Sub => IntSet { min: lift(&a.min, &b.max, ops::sub), max: lift(&a.max, &b.min, ops::sub) },
+        BinaryOp::Add => {
+            IntSet { min: lift(&a.min, &b.min, ops::add), max: lift(&a.max, &b.max, ops::add) }
+        }
+        BinaryOp::Sub => {
+            IntSet { min: lift(&a.min, &b.max, ops::sub), max: lift(&a.max, &b.min, ops::sub) }
+        }
         BinaryOp::Mul => match (constant(a), constant(b)) {
             (_, Some(c)) => scale(a, b.min.as_ref(), c),
             (Some(c), _) => scale(b, a.min.as_ref(), c),
@@ -155,8 +165,12 @@ fn combine(op: BinaryOp, a: &IntSet, b: &IntSet) -> IntSet {
             },
             _ => IntSet::everything(),
         },
-        BinaryOp::Min => IntSet { min: lift(&a.min, &b.min, ops::min), max: lift(&a.max, &b.max, ops::min) },
-        BinaryOp::Max => IntSet { min: lift(&a.min, &b.min, ops::max), max: lift(&a.max, &b.max, ops::max) },
+        BinaryOp::Min => {
+            IntSet { min: lift(&a.min, &b.min, ops::min), max: lift(&a.max, &b.max, ops::min) }
+        }
+        BinaryOp::Max => {
+            IntSet { min: lift(&a.min, &b.min, ops::max), max: lift(&a.max, &b.max, ops::max) }
+        }
         BinaryOp::Div | BinaryOp::Mod => IntSet::everything(),
     }
 }
@@ -164,7 +178,9 @@ fn combine(op: BinaryOp, a: &IntSet, b: &IntSet) -> IntSet {
 /// `set * c` for a constant `c` (whose expression is `c_expr`), swapping bounds when `c < 0`.
 fn scale(set: &IntSet, c_expr: Option<&PrimExpr>, c: i64) -> IntSet {
     let Some(c_expr) = c_expr else { return IntSet::everything() };
-    let mul = |bound: &Option<PrimExpr>| bound.as_ref().and_then(|x| ops::mul(x.clone(), c_expr.clone()).ok());
+    let mul = |bound: &Option<PrimExpr>| {
+        bound.as_ref().and_then(|x| ops::mul(x.clone(), c_expr.clone()).ok())
+    };
     if c >= 0 {
         IntSet { min: mul(&set.min), max: mul(&set.max) }
     } else {
@@ -194,7 +210,9 @@ mod tests {
         let k = Var::new("k", DataType::int32());
         let mut dom = DomainMap::new();
         dom.insert(k.clone(), IntSet::from_range(&Range::from_extent(PrimExpr::i32(16))));
-        let index = ops::add(ops::mul(PrimExpr::var(&vi), PrimExpr::i32(16)).unwrap(), PrimExpr::var(&k)).unwrap();
+        let index =
+            ops::add(ops::mul(PrimExpr::var(&vi), PrimExpr::i32(16)).unwrap(), PrimExpr::var(&k))
+                .unwrap();
         let set = eval_set(&index, &dom);
         let range = set.cover_range(&Range::from_extent(PrimExpr::i32(256)));
         assert_eq!(range.extent.as_int(), Some(16));

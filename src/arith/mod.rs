@@ -3,6 +3,7 @@
 //! interval sets.
 
 pub mod analyzer;
+mod canonical_cast;
 mod canonical_form;
 pub mod canonical_simplify;
 pub mod const_int_bound;
@@ -10,7 +11,10 @@ pub mod int_set;
 pub mod modular_set;
 pub mod ops;
 pub(crate) mod pattern;
+mod rewrite_compare;
+mod rewrite_divmod;
 mod rewrite_logic;
+mod rewrite_minmax;
 pub mod rewrite_simplify;
 mod rewrite_vector;
 pub mod simplify;

@@ -44,7 +44,8 @@ pub fn broadcast(value: PrimExpr, lanes: Lanes) -> Result<PrimExpr, IrError> {
     let lanes_expr = match lanes {
         Lanes::Fixed(n) => PrimExpr::i32(i32::from(n)),
         Lanes::Scalable(n) => {
-            let vscale = PrimExpr::call_op(DataType::int32(), crate::ir::Op::builtin("vscale"), vec![])?;
+            let vscale =
+                PrimExpr::call_op(DataType::int32(), crate::ir::Op::builtin("vscale"), vec![])?;
             PrimExpr::binary(BinaryOp::Mul, vscale, PrimExpr::i32(i32::from(n)))?
         }
     };
@@ -106,7 +107,11 @@ pub fn match_types(a: PrimExpr, b: PrimExpr) -> Result<(PrimExpr, PrimExpr), IrE
     } else {
         return Err(IrError::invalid(format!("cannot match type {lt} vs {rt}")));
     };
-    if target_left { b = cast(lt, b)? } else { a = cast(rt, a)? }
+    if target_left {
+        b = cast(lt, b)?
+    } else {
+        a = cast(rt, a)?
+    }
     Ok((a, b))
 }
 
@@ -322,7 +327,10 @@ mod tests {
 
     #[test]
     fn comparisons_and_logic_fold() {
-        assert_eq!(compare(CmpOp::Lt, PrimExpr::i32(1), PrimExpr::i32(2)).unwrap().as_int(), Some(1));
+        assert_eq!(
+            compare(CmpOp::Lt, PrimExpr::i32(1), PrimExpr::i32(2)).unwrap().as_int(),
+            Some(1)
+        );
         let c = PrimExpr::var(&Var::new("c", DataType::bool()));
         assert!(logical_and(PrimExpr::bool(true), c.clone()).unwrap().ptr_eq(&c));
         assert_eq!(logical_and(PrimExpr::bool(false), c.clone()).unwrap().as_int(), Some(0));
