@@ -69,19 +69,14 @@ fn generate() -> String {
 fn bench(c: &mut Criterion) {
     let source = generate();
     let (module, diagnostics) = parse_module(&source);
-    assert!(
-        diagnostics.is_empty(),
-        "generated module must parse: {diagnostics:?}"
-    );
+    assert!(diagnostics.is_empty(), "generated module must parse: {diagnostics:?}");
     assert!(module.is_some());
 
     let mut group = c.benchmark_group("syntax");
     group.throughput(Throughput::Bytes(source.len() as u64));
     group.sample_size(20);
     group.bench_function("lex", |b| b.iter(|| lexer::lex(black_box(&source))));
-    group.bench_function("parse_module", |b| {
-        b.iter(|| parse_module(black_box(&source)))
-    });
+    group.bench_function("parse_module", |b| b.iter(|| parse_module(black_box(&source))));
     group.finish();
 }
 

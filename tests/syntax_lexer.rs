@@ -7,11 +7,7 @@ use tirscript::syntax::token::Tok;
 /// source text for literals, `NL`, `IN`, `DE` for layout, operators and keywords as written.
 fn toks(source: &str) -> String {
     let lexed = lex(source);
-    assert!(
-        lexed.diagnostics.is_empty(),
-        "unexpected diagnostics: {:?}",
-        lexed.diagnostics
-    );
+    assert!(lexed.diagnostics.is_empty(), "unexpected diagnostics: {:?}", lexed.diagnostics);
     render(&lexed.tokens)
 }
 
@@ -36,11 +32,7 @@ fn render(tokens: &[(Tok<'_>, chumsky::span::SimpleSpan)]) -> String {
 
 /// The messages of the diagnostics for `source`.
 fn errors(source: &str) -> Vec<String> {
-    lex(source)
-        .diagnostics
-        .into_iter()
-        .map(|d| d.message)
-        .collect()
+    lex(source).diagnostics.into_iter().map(|d| d.message).collect()
 }
 
 #[test]
@@ -76,10 +68,7 @@ fn floats() {
 #[test]
 fn strings_of_every_form() {
     assert_eq!(toks(r#"'a' "b""#), r#"str:'a' str:"b" NL"#);
-    assert_eq!(
-        toks(r#""it's" 'say "hi"'"#),
-        r#"str:"it's" str:'say "hi"' NL"#
-    );
+    assert_eq!(toks(r#""it's" 'say "hi"'"#), r#"str:"it's" str:'say "hi"' NL"#);
     assert_eq!(toks(r#""a\"b""#), r#"str:"a\"b" NL"#);
     assert_eq!(
         toks(r#"r"\d" b"x" u"y" f"{z}" rb"w" BR"v" Rb'q'"#),
@@ -106,10 +95,7 @@ fn operators() {
 #[test]
 fn spans_are_byte_ranges() {
     let lexed = lex("é = 'ü'\n");
-    assert!(
-        !lexed.diagnostics.is_empty(),
-        "non-ASCII names are rejected"
-    );
+    assert!(!lexed.diagnostics.is_empty(), "non-ASCII names are rejected");
     let lexed = lex("x = 'ü'\n");
     let spans: Vec<_> = lexed.tokens.iter().map(|(_, s)| s.into_range()).collect();
     assert_eq!(spans, vec![0..1, 2..3, 4..8, 8..9]);
@@ -117,35 +103,20 @@ fn spans_are_byte_ranges() {
 
 #[test]
 fn indent_and_dedent() {
-    assert_eq!(
-        toks("if a:\n    b\n    c\nd\n"),
-        "if a : NL IN b NL c NL DE d NL"
-    );
-    assert_eq!(
-        toks("if a:\n  if b:\n    c\nd"),
-        "if a : NL IN if b : NL IN c NL DE DE d NL"
-    );
+    assert_eq!(toks("if a:\n    b\n    c\nd\n"), "if a : NL IN b NL c NL DE d NL");
+    assert_eq!(toks("if a:\n  if b:\n    c\nd"), "if a : NL IN if b : NL IN c NL DE DE d NL");
     // Dedent to an intermediate level.
-    assert_eq!(
-        toks("a:\n  b:\n    c\n  d\ne\n"),
-        "a : NL IN b : NL IN c NL DE d NL DE e NL"
-    );
+    assert_eq!(toks("a:\n  b:\n    c\n  d\ne\n"), "a : NL IN b : NL IN c NL DE d NL DE e NL");
     // Closing dedents at the end of the file, without a final newline.
     assert_eq!(toks("a:\n  b"), "a : NL IN b NL DE");
 }
 
 #[test]
 fn blank_and_comment_lines_are_ignored() {
-    assert_eq!(
-        toks("a:\n\n    b\n  # odd comment\n\n\t\n    c\n"),
-        "a : NL IN b NL c NL DE"
-    );
+    assert_eq!(toks("a:\n\n    b\n  # odd comment\n\n\t\n    c\n"), "a : NL IN b NL c NL DE");
     let lexed = lex("# head\nx = 1  # tail\n");
-    let comments: Vec<_> = lexed
-        .comments
-        .iter()
-        .map(|c| (c.text.as_str(), c.span.clone()))
-        .collect();
+    let comments: Vec<_> =
+        lexed.comments.iter().map(|c| (c.text.as_str(), c.span.clone())).collect();
     assert_eq!(comments, vec![("# head", 0..6), ("# tail", 14..20)]);
     assert_eq!(render(&lexed.tokens), "x = int:1 NL");
 }
@@ -183,10 +154,7 @@ fn backslash_continuation() {
 
 #[test]
 fn crlf_line_endings() {
-    assert_eq!(
-        toks("if a:\r\n    b\r\n# c\r\nd\r\n"),
-        "if a : NL IN b NL DE d NL"
-    );
+    assert_eq!(toks("if a:\r\n    b\r\n# c\r\nd\r\n"), "if a : NL IN b NL DE d NL");
     assert_eq!(lex("# c\r\n").comments[0].text, "# c");
 }
 
@@ -214,14 +182,8 @@ fn invalid_characters() {
 
 #[test]
 fn unterminated_strings() {
-    assert_eq!(
-        errors("x = 'abc\ny = 1\n"),
-        vec!["unterminated string literal"]
-    );
-    assert_eq!(
-        errors("x = \"\"\"abc\n"),
-        vec!["unterminated triple-quoted string literal"]
-    );
+    assert_eq!(errors("x = 'abc\ny = 1\n"), vec!["unterminated string literal"]);
+    assert_eq!(errors("x = \"\"\"abc\n"), vec!["unterminated triple-quoted string literal"]);
     // The lexer goes on after the bad string.
     let lexed = lex("x = 'abc\ny = 1\n");
     assert_eq!(render(&lexed.tokens), "x = str:'abc NL y = int:1 NL");
@@ -240,27 +202,16 @@ fn literal_errors() {
 
 #[test]
 fn bracket_errors() {
-    assert_eq!(
-        errors("f(a]"),
-        vec!["closing `]` does not match the open `(`"]
-    );
+    assert_eq!(errors("f(a]"), vec!["closing `]` does not match the open `(`"]);
     assert_eq!(errors("x = 1)"), vec!["unmatched closing `)`"]);
     assert_eq!(errors("f(a,\n"), vec!["`(` is never closed"]);
 }
 
 #[test]
 fn nesting_limit_stops_deep_brackets() {
-    let ok = format!(
-        "{}x{}",
-        "(".repeat(MAX_NESTING - 1),
-        ")".repeat(MAX_NESTING - 1)
-    );
+    let ok = format!("{}x{}", "(".repeat(MAX_NESTING - 1), ")".repeat(MAX_NESTING - 1));
     assert!(!lex(&ok).too_deep);
-    let deep = format!(
-        "{}x{}",
-        "(".repeat(MAX_NESTING + 1),
-        ")".repeat(MAX_NESTING + 1)
-    );
+    let deep = format!("{}x{}", "(".repeat(MAX_NESTING + 1), ")".repeat(MAX_NESTING + 1));
     let lexed = lex(&deep);
     assert!(lexed.too_deep);
     assert_eq!(lexed.diagnostics.len(), 1);

@@ -28,11 +28,7 @@ fn main() {
     let trials = syntax_golden::files("tests/syntax/ok")
         .into_iter()
         .map(|path| {
-            let name = path
-                .file_stem()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned();
+            let name = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
             Trial::test(name, move || check(&path))
         })
         .collect();

@@ -88,10 +88,7 @@ fn conditional_and_lambda() {
         ("a if c else b if d else e", "(a if c else (b if d else e))"),
         ("a or b if c and d else e", "((a or b) if (c and d) else e)"),
         ("lambda x: x + 1", "(lambda x: (x + 1))"),
-        (
-            "lambda x, y=2: x if y else 0",
-            "(lambda x, y=2: (x if y else 0))",
-        ),
+        ("lambda x, y=2: x if y else 0", "(lambda x, y=2: (x if y else 0))"),
         ("lambda: 0", "(lambda : 0)"),
         (
             "T.comm_reducer(lambda x, y: x + y, [T.float32(0)])",
@@ -137,10 +134,7 @@ fn displays_and_literals() {
         ("1.5e3", "1500.0"),
         ("'a' \"b\" '''c'''", "\"abc\""),
         ("r'\\n'", "\"\\\\n\""),
-        (
-            "99999999999999999999999999999999999999999",
-            "<int overflow>",
-        ),
+        ("99999999999999999999999999999999999999999", "<int overflow>"),
         ("(\n  a +\n  b\n)", "(a + b)"),
     ]);
 }
@@ -150,11 +144,7 @@ fn spans_cover_the_source() {
     let e = parse_expr("a + b * c").unwrap();
     assert_eq!(e.span, 0..9);
     let e = parse_expr("(a + b)").unwrap();
-    assert_eq!(
-        e.span,
-        1..6,
-        "parentheses are not part of the inner expression"
-    );
+    assert_eq!(e.span, 1..6, "parentheses are not part of the inner expression");
     let e = parse_expr("f(x)[1].y").unwrap();
     assert_eq!(e.span, 0..9);
     let e = parse_expr("-x").unwrap();

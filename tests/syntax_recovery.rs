@@ -22,10 +22,7 @@ fn ten_thousand_open_brackets_give_an_error() {
         on_small_stack(|| parse_module(&format!("x = {}1\n", "(".repeat(10_000))));
     assert!(module.is_none());
     assert_eq!(diagnostics.len(), 1);
-    assert!(
-        diagnostics[0].message.starts_with("nesting too deep"),
-        "{diagnostics:?}"
-    );
+    assert!(diagnostics[0].message.starts_with("nesting too deep"), "{diagnostics:?}");
     let result = on_small_stack(|| parse_expr(&"[".repeat(10_000)));
     assert!(result.is_err());
 }
@@ -40,10 +37,7 @@ fn deep_operator_chains_give_an_error() {
         format!("x = {}1\n", "1 if c else ".repeat(10_000)),
     ] {
         let (_, diagnostics) = on_small_stack(move || parse_module(&source));
-        assert!(
-            diagnostics[0].message.starts_with("nesting too deep"),
-            "{diagnostics:?}"
-        );
+        assert!(diagnostics[0].message.starts_with("nesting too deep"), "{diagnostics:?}");
     }
 }
 
@@ -81,10 +75,7 @@ fn deep_blocks_stop_at_the_limit() {
 #[test]
 fn long_flat_input_is_not_nested() {
     // A long sum and a long list are flat: no limit applies and no stack is used per element.
-    let sum = (0..5_000)
-        .map(|i| format!("A[{i}]"))
-        .collect::<Vec<_>>()
-        .join(" + ");
+    let sum = (0..5_000).map(|i| format!("A[{i}]")).collect::<Vec<_>>().join(" + ");
     let list = vec!["-1"; 5_000].join(", ");
     let source = format!("x = {sum}\ny = [{list}]\n");
     let (module, diagnostics) = on_small_stack(move || parse_module(&source));
@@ -108,10 +99,8 @@ def h():
     f = 6
 ";
     let (module, diagnostics) = parse_module(source);
-    let lines: Vec<usize> = diagnostics
-        .iter()
-        .map(|d| source[..d.span.start].matches('\n').count() + 1)
-        .collect();
+    let lines: Vec<usize> =
+        diagnostics.iter().map(|d| source[..d.span.start].matches('\n').count() + 1).collect();
     assert_eq!(lines, vec![3, 6, 10], "{diagnostics:?}");
     let module = module.expect("recovery yields a tree");
     let names: Vec<(&str, usize)> = module
@@ -142,10 +131,7 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self, below: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         ((self.0 >> 33) as usize) % below.max(1)
     }
 }
@@ -177,24 +163,16 @@ fn mangled_programs_never_panic() {
                     bytes.remove(at);
                 }
                 1 => bytes.truncate(at),
-                _ => bytes
-                    .splice(at..at, pieces[rng.next(pieces.len())].chars())
-                    .for_each(drop),
+                _ => bytes.splice(at..at, pieces[rng.next(pieces.len())].chars()).for_each(drop),
             }
         }
         let mangled: String = bytes.into_iter().collect();
         let (_, diagnostics) = parse_module(&mangled);
         for d in &diagnostics {
-            assert!(
-                d.span.start <= d.span.end && d.span.end <= mangled.len(),
-                "bad span {d:?}"
-            );
+            assert!(d.span.start <= d.span.end && d.span.end <= mangled.len(), "bad span {d:?}");
             assert!(mangled.is_char_boundary(d.span.start) && mangled.is_char_boundary(d.span.end));
         }
         failures_seen += usize::from(!diagnostics.is_empty());
     }
-    assert!(
-        failures_seen > 100,
-        "the mangling should break most programs ({failures_seen})"
-    );
+    assert!(failures_seen > 100, "the mangling should break most programs ({failures_seen})");
 }

@@ -25,21 +25,14 @@ fn statement_spans() {
     let module = module.unwrap();
     let def = &module.body[0];
     assert!(text(&def.span).starts_with("@T.prim_func\ndef main("));
-    assert!(
-        text(&def.span).ends_with("A[2] = x"),
-        "a compound statement ends with its body"
-    );
+    assert!(text(&def.span).ends_with("A[2] = x"), "a compound statement ends with its body");
     let StmtKind::FunctionDef(f) = &def.kind else {
         panic!("expected a function");
     };
     assert_eq!(text(&f.name.span), "main");
     assert_eq!(text(&f.params[0].span), "A: T.Buffer((4,), \"int32\")");
     assert_eq!(text(&f.decorators[0].span), "T.prim_func");
-    assert_eq!(
-        text(&f.body[0].span),
-        "x = A[0] + 1",
-        "no trailing comment or newline"
-    );
+    assert_eq!(text(&f.body[0].span), "x = A[0] + 1", "no trailing comment or newline");
     assert!(text(&f.body[1].span).starts_with("if x > 0:"));
     assert!(text(&f.body[1].span).ends_with("A[2] = x"));
     let StmtKind::Assign { targets, value } = &f.body[0].kind else {

@@ -27,10 +27,7 @@ pub fn compare(golden: &Path, actual: &str) -> Result<(), Failed> {
         return Ok(());
     }
     let expected = std::fs::read_to_string(golden).map_err(|e| {
-        format!(
-            "{}: {e} (run with UPDATE_GOLDEN=1 to create it)",
-            golden.display()
-        )
+        format!("{}: {e} (run with UPDATE_GOLDEN=1 to create it)", golden.display())
     })?;
     if expected == actual {
         return Ok(());
