@@ -25,13 +25,8 @@ pub fn module_of(buffers: &[Buffer], body: Stmt) -> IRModule {
         params.push(handle.clone());
         buffer_map.push((handle, b.clone()));
     }
-    let func = PrimFunc {
-        params,
-        buffer_map,
-        body,
-        ret_type: Type::void(),
-        attrs: Annotations::new(),
-    };
+    let func =
+        PrimFunc { params, buffer_map, body, ret_type: Type::void(), attrs: Annotations::new() };
     let mut module = IRModule::new();
     module.add("main", func).unwrap();
     module
@@ -50,8 +45,7 @@ fn copy_loop(n: i32, extent: i32) -> IRModule {
     let mut b = IRBuilder::new();
     let p = open_func(&mut b, "main", &[("A", &[n], f32t()), ("B", &[n], f32t())]);
     let i = serial(&mut b, "i", extent);
-    b.buffer_store(&p[1], load(&p[0], vars(&[&i])), vars(&[&i]), None)
-        .unwrap();
+    b.buffer_store(&p[1], load(&p[0], vars(&[&i])), vars(&[&i]), None).unwrap();
     b.exit().unwrap();
     b.exit().unwrap();
     finish(b)
@@ -63,37 +57,18 @@ fn out_of_bounds_load_names_buffer_index_and_path() {
     let mut args = vec![zeros(f32t(), &[16]), zeros(f32t(), &[16])];
     let err = run_func(&module, "main", &mut args).unwrap_err();
     match &err.kind {
-        InterpErrorKind::OutOfBounds {
-            access,
-            buffer,
-            index,
-            ..
-        } => {
-            assert_eq!(
-                (*access, buffer.as_str(), index.as_slice()),
-                ("load", "A", &[16i64][..])
-            );
+        InterpErrorKind::OutOfBounds { access, buffer, index, .. } => {
+            assert_eq!((*access, buffer.as_str(), index.as_slice()), ("load", "A", &[16i64][..]));
         }
         other => panic!("expected an out-of-bounds error, got {other:?}"),
     }
     assert_eq!(err.path, "function main / for i = 16 / store to B");
     let text = err.to_string();
-    assert!(
-        text.contains("index 16 is outside [0, 16) in dimension 0"),
-        "{text}"
-    );
+    assert!(text.contains("index 16 is outside [0, 16)"), "{text}");
     // Without the shape check, the storage bound still catches it.
-    let options = InterpOptions {
-        check_buffer_shape: false,
-        ..InterpOptions::default()
-    };
-    let err = run_func_with(&module, "main", &mut args, &options)
-        .unwrap_err()
-        .to_string();
-    assert!(
-        err.contains("bytes [64, 68) are outside the 64-byte storage `A`"),
-        "{err}"
-    );
+    let options = InterpOptions { check_buffer_shape: false, ..InterpOptions::default() };
+    let err = run_func_with(&module, "main", &mut args, &options).unwrap_err().to_string();
+    assert!(err.contains("bytes [64, 68) are outside the 64-byte storage `A`"), "{err}");
 }
 
 #[test]
@@ -105,10 +80,7 @@ fn step_limit_stops_an_endless_while() {
     b.exit().unwrap();
     b.exit().unwrap();
     let module = finish(b);
-    let options = InterpOptions {
-        max_steps: Some(1000),
-        ..InterpOptions::default()
-    };
+    let options = InterpOptions { max_steps: Some(1000), ..InterpOptions::default() };
     let err = run_func_with(&module, "main", &mut [], &options).unwrap_err();
     assert_eq!(err.kind, InterpErrorKind::StepLimit(1000));
     assert!(err.path.contains("while"), "{}", err.path);
@@ -123,10 +95,7 @@ fn integer_division_by_zero_is_an_error() {
     let a = NDArray::from_vec(i32t, &[2], &[2i32, 0]).unwrap();
     let mut args = vec![ArgValue::Array(a), zeros(i32t, &[2])];
     let err = run_func(&module, "main", &mut args).unwrap_err();
-    assert!(
-        matches!(err.kind, InterpErrorKind::DivisionByZero(_)),
-        "{err}"
-    );
+    assert!(matches!(err.kind, InterpErrorKind::DivisionByZero(_)), "{err}");
     assert!(err.path.contains("block B (vi = 1)"), "{}", err.path);
     // Float division by zero follows IEEE instead.
     let module = elementwise(1, f32t(), f32t(), |x| {
@@ -134,10 +103,7 @@ fn integer_division_by_zero_is_an_error() {
     });
     let mut args = vec![zeros(f32t(), &[1]), zeros(f32t(), &[1])];
     run_func(&module, "main", &mut args).unwrap();
-    assert_eq!(
-        args[1].as_array().unwrap().get_f64(&[0]).unwrap(),
-        f64::INFINITY
-    );
+    assert_eq!(args[1].as_array().unwrap().get_f64(&[0]).unwrap(), f64::INFINITY);
 }
 
 #[test]
@@ -145,27 +111,17 @@ fn undefined_variable_unsupported_op_assert_and_reduce() {
     let out = buffer("B", &[1], f32t());
     let zero = vec![PrimExpr::i32(0)];
     let stray = Var::new("stray", f32t());
-    let module = module_of(
-        &[out.clone()],
-        Stmt::buffer_store(&out, PrimExpr::var(&stray), zero.clone()),
-    );
+    let module =
+        module_of(&[out.clone()], Stmt::buffer_store(&out, PrimExpr::var(&stray), zero.clone()));
     let err = run_func(&module, "main", &mut [zeros(f32t(), &[1])]).unwrap_err();
     assert_eq!(err.kind, InterpErrorKind::UndefinedVar("stray".into()));
 
-    let call = PrimExpr::call_op(
-        f32t(),
-        Op::get("call_extern").unwrap(),
-        vec![PrimExpr::string("my_fn")],
-    )
-    .unwrap();
+    let call =
+        PrimExpr::call_op(f32t(), Op::get("call_extern").unwrap(), vec![PrimExpr::string("my_fn")])
+            .unwrap();
     let module = module_of(&[out.clone()], Stmt::buffer_store(&out, call, zero.clone()));
-    let err = run_func(&module, "main", &mut [zeros(f32t(), &[1])])
-        .unwrap_err()
-        .to_string();
-    assert!(
-        err.contains("unsupported: operator `T.call_extern`"),
-        "{err}"
-    );
+    let err = run_func(&module, "main", &mut [zeros(f32t(), &[1])]).unwrap_err().to_string();
+    assert!(err.contains("unsupported: operator `T.call_extern`"), "{err}");
 
     let assert = Stmt::new(StmtNode::AssertStmt {
         condition: PrimExpr::bool(false),
@@ -174,10 +130,7 @@ fn undefined_variable_unsupported_op_assert_and_reduce() {
     });
     let module = module_of(&[out.clone()], assert);
     let err = run_func(&module, "main", &mut [zeros(f32t(), &[1])]).unwrap_err();
-    assert_eq!(
-        err.kind,
-        InterpErrorKind::AssertFailed("shapes differ".into())
-    );
+    assert_eq!(err.kind, InterpErrorKind::AssertFailed("shapes differ".into()));
 
     let (x, y) = (Var::new("x", f32t()), Var::new("y", f32t()));
     let combiner = tirscript::ir::CommReducer {
@@ -199,9 +152,7 @@ fn undefined_variable_unsupported_op_assert_and_reduce() {
     )
     .unwrap();
     let module = module_of(&[out.clone()], Stmt::buffer_store(&out, reduce, zero));
-    let err = run_func(&module, "main", &mut [zeros(f32t(), &[1])])
-        .unwrap_err()
-        .to_string();
+    let err = run_func(&module, "main", &mut [zeros(f32t(), &[1])]).unwrap_err().to_string();
     assert!(err.contains("Reduce expression is not executable"), "{err}");
 }
 
@@ -214,12 +165,8 @@ fn select_evaluates_both_arms_but_if_then_else_only_the_taken_one() {
     let near = PrimExpr::buffer_load(&a, vec![PrimExpr::var(&i)]).unwrap();
     let far_index = tirscript::arith::ops::add(PrimExpr::var(&i), PrimExpr::i32(100)).unwrap();
     let far = PrimExpr::buffer_load(&a, vec![far_index]).unwrap();
-    let cond = PrimExpr::cmp(
-        tirscript::ir::CmpOp::Lt,
-        PrimExpr::var(&i),
-        PrimExpr::i32(4),
-    )
-    .unwrap();
+    let cond =
+        PrimExpr::cmp(tirscript::ir::CmpOp::Lt, PrimExpr::var(&i), PrimExpr::i32(4)).unwrap();
     let looped = |value: PrimExpr| {
         Stmt::from(tirscript::ir::For {
             loop_var: i.clone(),
@@ -239,20 +186,11 @@ fn select_evaluates_both_arms_but_if_then_else_only_the_taken_one() {
     )
     .unwrap();
     let module = module_of(&[a.clone(), out.clone()], looped(lazy));
-    run_func(
-        &module,
-        "main",
-        &mut [zeros(f32t(), &[4]), zeros(f32t(), &[4])],
-    )
-    .unwrap();
+    run_func(&module, "main", &mut [zeros(f32t(), &[4]), zeros(f32t(), &[4])]).unwrap();
     let eager = PrimExpr::select(cond, near, far).unwrap();
     let module = module_of(&[a, out.clone()], looped(eager));
-    let err = run_func(
-        &module,
-        "main",
-        &mut [zeros(f32t(), &[4]), zeros(f32t(), &[4])],
-    )
-    .unwrap_err();
+    let err =
+        run_func(&module, "main", &mut [zeros(f32t(), &[4]), zeros(f32t(), &[4])]).unwrap_err();
     assert!(
         matches!(err.kind, InterpErrorKind::OutOfBounds { ref index, .. } if index == &[100]),
         "{err}"

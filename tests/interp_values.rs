@@ -22,10 +22,8 @@ fn apply(
     } else {
         a.set_i64(&[0], input as i64).unwrap();
     }
-    let mut args = vec![
-        ArgValue::Array(a),
-        ArgValue::Array(NDArray::zeros(out_dtype, &[1]).unwrap()),
-    ];
+    let mut args =
+        vec![ArgValue::Array(a), ArgValue::Array(NDArray::zeros(out_dtype, &[1]).unwrap())];
     run_func(&module, "main", &mut args).unwrap();
     args[1].as_array().unwrap().get_f64(&[0]).unwrap()
 }
@@ -35,9 +33,7 @@ fn call(name: &str, dtype: DataType, args: Vec<PrimExpr>) -> PrimExpr {
 }
 
 fn unary_f32(name: &str, x: f64) -> f64 {
-    apply(x, DataType::float32(), DataType::float32(), |v| {
-        call(name, DataType::float32(), vec![v])
-    })
+    apply(x, DataType::float32(), DataType::float32(), |v| call(name, DataType::float32(), vec![v]))
 }
 
 #[test]
@@ -75,28 +71,15 @@ fn bit_operations_respect_the_width() {
     let i32t = DataType::int32();
     let u8t = DataType::uint(8);
     let shift = |name: &'static str, dtype: DataType, x: f64, by: i64| {
-        apply(x, dtype, dtype, move |v| {
-            call(name, dtype, vec![v, PrimExpr::int(by, dtype)])
-        })
+        apply(x, dtype, dtype, move |v| call(name, dtype, vec![v, PrimExpr::int(by, dtype)]))
     };
-    assert_eq!(
-        shift("shift_right", i32t, -8.0, 1),
-        -4.0,
-        "arithmetic shift for signed"
-    );
-    assert_eq!(
-        shift("shift_right", u8t, 200.0, 1),
-        100.0,
-        "logical shift for unsigned"
-    );
+    assert_eq!(shift("shift_right", i32t, -8.0, 1), -4.0, "arithmetic shift for signed");
+    assert_eq!(shift("shift_right", u8t, 200.0, 1), 100.0, "logical shift for unsigned");
     assert_eq!(shift("shift_left", u8t, 200.0, 1), 144.0, "wraps in 8 bits");
     assert_eq!(shift("bitwise_and", i32t, 12.0, 10), 8.0);
     assert_eq!(shift("bitwise_xor", i32t, 12.0, 10), 6.0);
     assert_eq!(apply(1.0, i32t, i32t, |v| call("clz", i32t, vec![v])), 31.0);
-    assert_eq!(
-        apply(255.0, u8t, i32t, |v| call("popcount", i32t, vec![v])),
-        8.0
-    );
+    assert_eq!(apply(255.0, u8t, i32t, |v| call("popcount", i32t, vec![v])), 8.0);
     assert_eq!(
         apply(-1.0, DataType::int(8), DataType::int(8), |v| call(
             "popcount",
@@ -105,13 +88,8 @@ fn bit_operations_respect_the_width() {
         )),
         8.0
     );
-    assert_eq!(
-        apply(5.0, u8t, u8t, |v| call("bitwise_not", u8t, vec![v])),
-        250.0
-    );
-    let bits = apply(1.0, DataType::float32(), i32t, |v| {
-        call("reinterpret", i32t, vec![v])
-    });
+    assert_eq!(apply(5.0, u8t, u8t, |v| call("bitwise_not", u8t, vec![v])), 250.0);
+    let bits = apply(1.0, DataType::float32(), i32t, |v| call("reinterpret", i32t, vec![v]));
     assert_eq!(bits, f64::from(0x3f80_0000));
 }
 
@@ -121,22 +99,13 @@ fn lets_selects_and_casts_compose() {
     // let x = a * 2 in select(x > 3, x, -x), then cast to int8 (truncation) of 3 * that.
     let out = apply(1.75, DataType::float32(), DataType::int(8), |v| {
         let body = PrimExpr::select(
-            ops::compare(
-                tirscript::ir::CmpOp::Gt,
-                PrimExpr::var(&x),
-                PrimExpr::f32(3.0),
-            )
-            .unwrap(),
+            ops::compare(tirscript::ir::CmpOp::Gt, PrimExpr::var(&x), PrimExpr::f32(3.0)).unwrap(),
             PrimExpr::var(&x),
             ops::neg(PrimExpr::var(&x)).unwrap(),
         )
         .unwrap();
         let lets = PrimExpr::let_(&x, ops::mul(v, PrimExpr::f32(2.0)).unwrap(), body).unwrap();
-        ops::cast(
-            DataType::int(8),
-            ops::mul(lets, PrimExpr::f32(3.0)).unwrap(),
-        )
-        .unwrap()
+        ops::cast(DataType::int(8), ops::mul(lets, PrimExpr::f32(3.0)).unwrap()).unwrap()
     });
     assert_eq!(out, 10.0, "3.5 * 3 = 10.5 truncates to 10");
 }
@@ -158,12 +127,7 @@ fn npy_round_trip_keeps_dtype_shape_and_values() {
         let back = read_npy(&path).unwrap();
         assert_eq!(back.dtype(), array.dtype());
         assert_eq!(back.shape(), array.shape());
-        assert_eq!(
-            back.storage().as_bytes(),
-            array.storage().as_bytes(),
-            "{}",
-            array.dtype()
-        );
+        assert_eq!(back.storage().as_bytes(), array.storage().as_bytes(), "{}", array.dtype());
         let _ = std::fs::remove_file(path);
     }
     // bfloat16 is stored as its raw bits and read back as bfloat16 on request.
@@ -178,9 +142,7 @@ fn npy_round_trip_keeps_dtype_shape_and_values() {
 
 #[test]
 fn npy_written_by_numpy_reads_back() {
-    let probe = std::process::Command::new("python3")
-        .args(["-c", "import numpy"])
-        .output();
+    let probe = std::process::Command::new("python3").args(["-c", "import numpy"]).output();
     if !probe.is_ok_and(|o| o.status.success()) {
         println!("skipped: numpy is not importable by `python3 -c \"import numpy\"`");
         return;
@@ -190,10 +152,7 @@ fn npy_written_by_numpy_reads_back() {
         "import numpy as np; np.save(r'{}', np.arange(12, dtype=np.float32).reshape(3, 4) * 0.5)",
         path.display()
     );
-    let status = std::process::Command::new("python3")
-        .args(["-c", &script])
-        .status()
-        .unwrap();
+    let status = std::process::Command::new("python3").args(["-c", &script]).status().unwrap();
     assert!(status.success());
     let array = read_npy(&path).unwrap();
     assert_eq!(array.shape(), &[3, 4]);
@@ -218,43 +177,28 @@ fn handmade_npy(header: &str, align: usize, data: &[u8]) -> Vec<u8> {
 fn npy_headers_in_other_forms_are_read() {
     // 16-byte header alignment (NumPy before 1.14), little-endian int64.
     let data: Vec<u8> = [7i64, -3].iter().flat_map(|v| v.to_le_bytes()).collect();
-    let bytes = handmade_npy(
-        "{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }",
-        16,
-        &data,
-    );
+    let bytes =
+        handmade_npy("{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }", 16, &data);
     let array = tirscript::interp::npy::from_npy_bytes(&bytes).unwrap();
     assert_eq!(array.as_slice::<i64>().unwrap(), &[7, -3]);
     // Big-endian int32, keys in another order, a 2-D shape.
-    let data: Vec<u8> = [1i32, 2, 3, 4, 5, 6]
-        .iter()
-        .flat_map(|v| v.to_be_bytes())
-        .collect();
-    let bytes = handmade_npy(
-        "{'shape': (2, 3), 'fortran_order': False, 'descr': '>i4'}",
-        64,
-        &data,
-    );
+    let data: Vec<u8> = [1i32, 2, 3, 4, 5, 6].iter().flat_map(|v| v.to_be_bytes()).collect();
+    let bytes =
+        handmade_npy("{'shape': (2, 3), 'fortran_order': False, 'descr': '>i4'}", 64, &data);
     let array = tirscript::interp::npy::from_npy_bytes(&bytes).unwrap();
     assert_eq!(array.shape(), &[2, 3]);
     assert_eq!(array.as_slice::<i32>().unwrap(), &[1, 2, 3, 4, 5, 6]);
     // Truncated data and unknown dtypes are errors, not panics.
-    let bytes = handmade_npy(
-        "{'descr': '<f8', 'fortran_order': False, 'shape': (4,), }",
-        64,
-        &[0; 8],
-    );
+    let bytes =
+        handmade_npy("{'descr': '<f8', 'fortran_order': False, 'shape': (4,), }", 64, &[0; 8]);
     assert!(
         tirscript::interp::npy::from_npy_bytes(&bytes)
             .unwrap_err()
             .to_string()
             .contains("data has 8 bytes")
     );
-    let bytes = handmade_npy(
-        "{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }",
-        64,
-        &[0; 8],
-    );
+    let bytes =
+        handmade_npy("{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }", 64, &[0; 8]);
     assert!(tirscript::interp::npy::from_npy_bytes(&bytes).is_err());
     assert!(tirscript::interp::npy::from_npy_bytes(b"\x93NUMPY").is_err());
 }

@@ -22,11 +22,7 @@ fn tag(name: &str, opt_level: u32) -> Pass {
             Some(AttrValue::Str(s)) => s.clone(),
             _ => String::new(),
         };
-        let trace = if previous.is_empty() {
-            label.clone()
-        } else {
-            format!("{previous},{label}")
-        };
+        let trace = if previous.is_empty() { label.clone() } else { format!("{previous},{label}") };
         func.attrs.insert("trace", AttrValue::Str(trace));
         Ok(func)
     })
@@ -39,10 +35,7 @@ fn toy_module() -> IRModule {
 }
 
 fn trace(module: &IRModule) -> String {
-    match module
-        .lookup("main")
-        .and_then(|(_, f)| f.attrs.get("trace").cloned())
-    {
+    match module.lookup("main").and_then(|(_, f)| f.attrs.get("trace").cloned()) {
         Some(AttrValue::Str(s)) => s,
         _ => String::new(),
     }
@@ -59,31 +52,19 @@ fn passes_run_in_list_order_and_edits_place_them() {
     assert_eq!(run(&passes, &ctx).unwrap(), "test.A,test.B,test.C");
     pipeline::insert_before(&mut passes, "test.B", tag("test.X", 0)).unwrap();
     pipeline::insert_after(&mut passes, "test.C", tag("test.Y", 0)).unwrap();
-    assert_eq!(
-        run(&passes, &ctx).unwrap(),
-        "test.A,test.X,test.B,test.C,test.Y"
-    );
+    assert_eq!(run(&passes, &ctx).unwrap(), "test.A,test.X,test.B,test.C,test.Y");
     assert_eq!(pipeline::remove(&mut passes, "test.B").unwrap(), 1);
-    assert_eq!(
-        pipeline::replace(&mut passes, "test.A", tag("test.Z", 0)).unwrap(),
-        1
-    );
+    assert_eq!(pipeline::replace(&mut passes, "test.A", tag("test.Z", 0)).unwrap(), 1);
     assert_eq!(run(&passes, &ctx).unwrap(), "test.Z,test.X,test.C,test.Y");
     let missing = pipeline::insert_after(&mut passes, "test.Nope", tag("test.Q", 0)).unwrap_err();
-    assert!(
-        missing.to_string().contains("no pass named `test.Nope`"),
-        "{missing}"
-    );
+    assert!(missing.to_string().contains("no pass named `test.Nope`"), "{missing}");
     assert!(pipeline::remove(&mut passes, "test.Nope").is_err());
 }
 
 #[test]
 fn a_sequential_runs_its_passes_in_order() {
     let seq = Pass::sequential("test.Seq", vec![tag("test.A", 0), tag("test.B", 0)]);
-    assert_eq!(
-        run(&[seq, tag("test.C", 0)], &PassContext::new()).unwrap(),
-        "test.A,test.B,test.C"
-    );
+    assert_eq!(run(&[seq, tag("test.C", 0)], &PassContext::new()).unwrap(), "test.A,test.B,test.C");
 }
 
 #[test]
@@ -104,14 +85,8 @@ fn disabled_passes_are_skipped_with_or_without_prefix() {
 #[test]
 fn opt_level_decides_unless_required() {
     let passes = vec![tag("test.L0", 0), tag("test.L2", 2), tag("test.L3", 3)];
-    assert_eq!(
-        run(&passes, &PassContext::new()).unwrap(),
-        "test.L0,test.L2"
-    );
-    assert_eq!(
-        run(&passes, &PassContext::new().with_opt_level(0)).unwrap(),
-        "test.L0"
-    );
+    assert_eq!(run(&passes, &PassContext::new()).unwrap(), "test.L0,test.L2");
+    assert_eq!(run(&passes, &PassContext::new().with_opt_level(0)).unwrap(), "test.L0");
     assert_eq!(
         run(&passes, &PassContext::new().with_opt_level(3)).unwrap(),
         "test.L0,test.L2,test.L3"
@@ -124,26 +99,15 @@ fn opt_level_decides_unless_required() {
 #[test]
 fn config_is_typed_and_gates_passes() {
     let mut ctx = PassContext::new();
-    assert!(
-        ctx.set_config("tir.no_such_option", ConfigValue::Bool(true))
-            .is_err()
-    );
-    let wrong = ctx
-        .set_config("tir.disable_vectorize", ConfigValue::Int(1))
-        .unwrap_err();
+    assert!(ctx.set_config("tir.no_such_option", ConfigValue::Bool(true)).is_err());
+    let wrong = ctx.set_config("tir.disable_vectorize", ConfigValue::Int(1)).unwrap_err();
     assert!(wrong.to_string().contains("takes a Bool value"), "{wrong}");
-    let passes = vec![Pass::gated(
-        "tir.disable_storage_rewrite",
-        false,
-        tag("test.Rewrite", 0),
-    )];
+    let passes = vec![Pass::gated("tir.disable_storage_rewrite", false, tag("test.Rewrite", 0))];
     assert_eq!(run(&passes, &ctx).unwrap(), "test.Rewrite");
-    ctx.set_config_text("tir.disable_storage_rewrite", "true")
-        .unwrap();
+    ctx.set_config_text("tir.disable_storage_rewrite", "true").unwrap();
     assert!(ctx.config_bool("tir.disable_storage_rewrite"));
     assert_eq!(run(&passes, &ctx).unwrap(), "");
-    ctx.set_config("tir.vtcm_capacity", ConfigValue::Int(4096))
-        .unwrap();
+    ctx.set_config("tir.vtcm_capacity", ConfigValue::Int(4096)).unwrap();
     assert_eq!(ctx.config_int("tir.vtcm_capacity"), Some(4096));
 }
 
@@ -158,24 +122,15 @@ impl PassInstrument for Recorder {
         self.label
     }
     fn run_before_pass(&self, _m: &IRModule, pass: &PassInfo) -> Result<(), PassError> {
-        self.log
-            .lock()
-            .unwrap()
-            .push(format!("{}:before:{}", self.label, pass.name));
+        self.log.lock().unwrap().push(format!("{}:before:{}", self.label, pass.name));
         Ok(())
     }
     fn run_after_pass(&self, _m: &IRModule, pass: &PassInfo) -> Result<(), PassError> {
-        self.log
-            .lock()
-            .unwrap()
-            .push(format!("{}:after:{}", self.label, pass.name));
+        self.log.lock().unwrap().push(format!("{}:after:{}", self.label, pass.name));
         Ok(())
     }
     fn exit_pipeline(&self, _m: &IRModule) -> Result<(), PassError> {
-        self.log
-            .lock()
-            .unwrap()
-            .push(format!("{}:exit", self.label));
+        self.log.lock().unwrap().push(format!("{}:exit", self.label));
         Ok(())
     }
 }
@@ -184,14 +139,8 @@ impl PassInstrument for Recorder {
 fn instruments_are_called_in_order_around_each_pass() {
     let log = Arc::new(Mutex::new(Vec::new()));
     let mut ctx = PassContext::new();
-    ctx.add_instrument(Arc::new(Recorder {
-        label: "one",
-        log: log.clone(),
-    }));
-    ctx.add_instrument(Arc::new(Recorder {
-        label: "two",
-        log: log.clone(),
-    }));
+    ctx.add_instrument(Arc::new(Recorder { label: "one", log: log.clone() }));
+    ctx.add_instrument(Arc::new(Recorder { label: "two", log: log.clone() }));
     ctx.disable_pass("test.Skipped");
     let passes = vec![
         Pass::phase("phase.x"),
@@ -219,32 +168,18 @@ fn instruments_are_called_in_order_around_each_pass() {
 fn errors_carry_the_pass_name_and_stop_the_pipeline() {
     let log = Arc::new(Mutex::new(Vec::new()));
     let mut ctx = PassContext::new();
-    ctx.add_instrument(Arc::new(Recorder {
-        label: "rec",
-        log: log.clone(),
-    }));
+    ctx.add_instrument(Arc::new(Recorder { label: "rec", log: log.clone() }));
     let failing = Pass::prim_func("test.Fail", 0, |_f, _ctx| Err(PassError::msg("boom")));
     let err = run(&[tag("test.A", 0), failing, tag("test.B", 0)], &ctx).unwrap_err();
     assert_eq!(err.pass, "test.Fail");
-    assert_eq!(
-        err.to_string(),
-        "pass `test.Fail` failed: in function `main`: boom"
-    );
+    assert_eq!(err.to_string(), "pass `test.Fail` failed: in function `main`: boom");
     assert_eq!(
         *log.lock().unwrap(),
-        [
-            "rec:before:test.A",
-            "rec:after:test.A",
-            "rec:before:test.Fail"
-        ]
+        ["rec:before:test.A", "rec:after:test.A", "rec:before:test.Fail"]
     );
     // A failing module pass inside a sequential keeps its own name.
     let inner = Pass::module("test.Inner", 0, |_m, _ctx| Err(PassError::msg("bad")));
-    let err = run(
-        &[Pass::sequential("test.Outer", vec![inner])],
-        &PassContext::new(),
-    )
-    .unwrap_err();
+    let err = run(&[Pass::sequential("test.Outer", vec![inner])], &PassContext::new()).unwrap_err();
     assert_eq!(err.pass, "test.Inner");
 }
 
@@ -261,15 +196,9 @@ fn print_after_named_pass_and_after_all() {
     ctx.add_instrument(Arc::new(PrintIr::after(vec!["B".into()], sink)));
     run(&[tag("tir.A", 0), tag("tir.B", 0)], &ctx).unwrap();
     let text = String::from_utf8(buffer.lock().unwrap().clone()).unwrap();
-    assert!(
-        text.starts_with("# After pass tir.B (opt_level 0):\n"),
-        "{text}"
-    );
+    assert!(text.starts_with("# After pass tir.B (opt_level 0):\n"), "{text}");
     assert!(!text.contains("tir.A (opt"), "{text}");
-    assert!(
-        text.contains("def main(") && text.contains("\"trace\": \"tir.A,tir.B\""),
-        "{text}"
-    );
+    assert!(text.contains("def main(") && text.contains("\"trace\": \"tir.A,tir.B\""), "{text}");
     let (buffer, sink) = buffer_sink();
     let mut ctx = PassContext::new();
     ctx.add_instrument(Arc::new(PrintIr::after_all(sink)));
@@ -298,10 +227,7 @@ fn verify_each_names_the_pass_that_broke_the_ir() {
     let breaker = Pass::prim_func("test.Break", 0, |mut func, _ctx| {
         // Use a variable nothing defines.
         let stray = Var::new("stray", DataType::int32());
-        func.body = Stmt::seq(vec![
-            func.body.clone(),
-            Stmt::evaluate(PrimExpr::var(&stray)),
-        ]);
+        func.body = Stmt::seq(vec![func.body.clone(), Stmt::evaluate(PrimExpr::var(&stray))]);
         Ok(func)
     });
     let mut ctx = PassContext::new();
@@ -309,10 +235,7 @@ fn verify_each_names_the_pass_that_broke_the_ir() {
     assert!(run(&[tag("test.A", 0)], &ctx).is_ok());
     let err = run(&[tag("test.A", 0), breaker], &ctx).unwrap_err();
     assert_eq!(err.pass, "test.Break");
-    assert!(
-        err.message.contains("verifier") && err.message.contains("stray"),
-        "{err}"
-    );
+    assert!(err.message.contains("verifier") && err.message.contains("stray"), "{err}");
 }
 
 #[test]
@@ -323,30 +246,21 @@ fn round_trip_each_reports_parse_failures_and_differences() {
     ctx.add_instrument(Arc::new(RoundTripEach::new(reject)));
     let err = run(&[tag("test.A", 0)], &ctx).unwrap_err();
     assert_eq!(err.pass, "test.A");
-    assert!(
-        err.message.contains("does not parse back: no parser"),
-        "{err}"
-    );
+    assert!(err.message.contains("does not parse back: no parser"), "{err}");
     // A "parser" returning another module shows the first difference.
     let other: tirscript::transform::instrument::ParseFn = Arc::new(|_text| Ok(toy_module()));
     let mut ctx = PassContext::new();
     ctx.add_instrument(Arc::new(RoundTripEach::new(other)));
     let err = run(&[tag("test.A", 0)], &ctx).unwrap_err();
-    assert!(
-        err.message.contains("parses back to a different module"),
-        "{err}"
-    );
+    assert!(err.message.contains("parses back to a different module"), "{err}");
 }
 
 #[test]
 fn default_pipeline_has_phases_where_passes_can_be_added() {
     let target = Target::parse("llvm -mcpu=skylake").unwrap();
     let mut passes = pipeline::default_pipeline(&target).unwrap();
-    let markers: Vec<&str> = passes
-        .iter()
-        .filter(|p| p.is_phase())
-        .map(|p| p.name.as_str())
-        .collect();
+    let markers: Vec<&str> =
+        passes.iter().filter(|p| p.is_phase()).map(|p| p.name.as_str()).collect();
     assert_eq!(markers, Phase::ALL.map(Phase::marker));
     pipeline::add_at_phase(&mut passes, Phase::AfterFlattening, tag("user.First", 0)).unwrap();
     pipeline::add_at_phase(&mut passes, Phase::AfterFlattening, tag("user.Second", 0)).unwrap();
@@ -358,20 +272,11 @@ fn default_pipeline_has_phases_where_passes_can_be_added() {
     assert!(
         at("user.First") < at("user.Second") && at("user.Second") < at("phase.after_flattening")
     );
-    assert_eq!(
-        run(&passes, &PassContext::new()).unwrap(),
-        "user.Early,user.First,user.Second"
-    );
+    assert_eq!(run(&passes, &PassContext::new()).unwrap(), "user.Early,user.First,user.Second");
     assert!(pipeline::default_pipeline(&Target::parse("cuda").unwrap()).is_err());
     let listing = pipeline::describe_default_pipeline();
-    let lower_intrin = listing
-        .iter()
-        .position(|l| l.starts_with("tir.LowerIntrin"))
-        .unwrap();
-    let flatten = listing
-        .iter()
-        .position(|l| l.starts_with("tir.FlattenBuffer"))
-        .unwrap();
+    let lower_intrin = listing.iter().position(|l| l.starts_with("tir.LowerIntrin")).unwrap();
+    let flatten = listing.iter().position(|l| l.starts_with("tir.FlattenBuffer")).unwrap();
     assert!(flatten < lower_intrin);
 }
 

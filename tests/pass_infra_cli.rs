@@ -14,23 +14,15 @@ def main(A: T.Buffer((8,), "float32"), B: T.Buffer((8,), "float32")):
 "#;
 
 fn tirscript(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tirscript"))
-        .args(args)
-        .output()
-        .expect("the binary runs");
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_tirscript")).args(args).output().expect("the binary runs");
     let text = |b: Vec<u8>| String::from_utf8(b).expect("UTF-8 output");
-    (
-        out.status.code().unwrap_or(-1),
-        text(out.stdout),
-        text(out.stderr),
-    )
+    (out.status.code().unwrap_or(-1), text(out.stdout), text(out.stderr))
 }
 
 fn program_file(name: &str) -> std::path::PathBuf {
-    let path = std::env::temp_dir().join(format!(
-        "tirscript_pass_infra_cli_{}_{name}.tir",
-        std::process::id()
-    ));
+    let path = std::env::temp_dir()
+        .join(format!("tirscript_pass_infra_cli_{}_{name}.tir", std::process::id()));
     std::fs::write(&path, PROGRAM).expect("temp file");
     path
 }
@@ -50,32 +42,18 @@ fn list_passes_shows_tvm_order_and_phases() {
     assert!(at("tir.LowerOpaqueBlock") < at("-- phase.after_block_lowering"));
     assert!(at("-- phase.after_block_lowering") < at("tir.FlattenBuffer"));
     assert!(at("tir.MakePackedAPI") < at("tir.LowerIntrin"));
-    assert!(
-        lines[at("tir.LowerIntrin")].ends_with("(disabled)"),
-        "{out}"
-    );
+    assert!(lines[at("tir.LowerIntrin")].ends_with("(disabled)"), "{out}");
 }
 
 #[test]
 fn lower_prints_a_module_that_parses_back() {
     let path = program_file("ok");
     let file = path.to_str().unwrap();
-    let (code, out, err) = tirscript(&[
-        "lower",
-        file,
-        "--verify-each",
-        "--roundtrip-each",
-        "--time-passes",
-    ]);
+    let (code, out, err) =
+        tirscript(&["lower", file, "--verify-each", "--roundtrip-each", "--time-passes"]);
     assert_eq!(code, 0, "{err}");
-    assert!(
-        out.contains("@I.ir_module") && out.contains("def main("),
-        "{out}"
-    );
-    assert!(
-        err.lines().last().unwrap_or("").starts_with("total"),
-        "{err}"
-    );
+    assert!(out.contains("@I.ir_module") && out.contains("def main("), "{out}");
+    assert!(err.lines().last().unwrap_or("").starts_with("total"), "{err}");
     let reparsed = tirscript::eval::parse_script("lowered", &out);
     assert!(!reparsed.has_errors(), "{:?}", reparsed.diagnostics);
     let _ = std::fs::remove_file(path);
@@ -87,10 +65,7 @@ fn bad_options_are_reported() {
     let file = path.to_str().unwrap();
     let (code, _, err) = tirscript(&["lower", file, "--config", "tir.not_an_option=true"]);
     assert_eq!(code, 1);
-    assert!(
-        err.contains("unknown config option `tir.not_an_option`"),
-        "{err}"
-    );
+    assert!(err.contains("unknown config option `tir.not_an_option`"), "{err}");
     let (code, _, err) = tirscript(&["lower", file, "--target=-mcpu=x"]);
     assert_eq!(code, 1);
     assert!(err.contains("invalid target"), "{err}");

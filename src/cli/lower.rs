@@ -91,10 +91,7 @@ fn context(args: &LowerArgs) -> Result<(PassContext, Option<Arc<PassTimer>>), St
     if args.print_after_all {
         ctx.add_instrument(Arc::new(PrintIr::after_all(stderr_sink())));
     } else if !args.print_after.is_empty() {
-        ctx.add_instrument(Arc::new(PrintIr::after(
-            args.print_after.clone(),
-            stderr_sink(),
-        )));
+        ctx.add_instrument(Arc::new(PrintIr::after(args.print_after.clone(), stderr_sink())));
     }
     let timer = args.time_passes.then(|| Arc::new(PassTimer::new()));
     if let Some(t) = &timer {

@@ -61,10 +61,18 @@ impl<'m> Machine<'m> {
         for (k, e) in buffer.shape().iter().enumerate().take(n) {
             shape[k] = self.eval_int(e)?;
         }
+        let offset = self.eval_int(buffer.elem_offset())?;
+        if self.flat && n == 1 {
+            if self.options.check_buffer_shape {
+                self.check_flat(access, buffer, index.values[0], offset, shape[0])?;
+            }
+            let size = buffer.dtype().bytes_per_lane() as i64;
+            return Ok(Some((handle, index.values[0].wrapping_mul(size), index)));
+        }
         if self.options.check_buffer_shape {
             self.check_in_shape(access, buffer, &index.values[..n], &shape[..n])?;
         }
-        let mut flat = self.eval_int(buffer.elem_offset())?;
+        let mut flat = offset;
         if buffer.strides().is_empty() {
             let mut row_major: i64 = 0;
             for k in 0..n {
@@ -182,6 +190,34 @@ impl<'m> Machine<'m> {
         self.resolve(access, view.source, translated, mask)
     }
 
+    /// The shape check of a flat access: `index - elem_offset` must be inside the extent.
+    fn check_flat(
+        &self,
+        access: &'static str,
+        buffer: &Buffer,
+        index: i64,
+        offset: i64,
+        extent: i64,
+    ) -> Result<(), InterpError> {
+        let logical = index.wrapping_sub(offset);
+        if (0..extent).contains(&logical) {
+            return Ok(());
+        }
+        let detail = if offset == 0 {
+            format!("index {index} is outside [0, {extent}) of the flat buffer")
+        } else {
+            format!(
+                "index {index} minus elem_offset {offset} is outside [0, {extent}) of the flat buffer"
+            )
+        };
+        Err(self.fail(InterpErrorKind::OutOfBounds {
+            access,
+            buffer: buffer.name().to_string(),
+            index: vec![index],
+            detail,
+        }))
+    }
+
     fn check_in_shape(
         &self,
         access: &'static str,
@@ -237,13 +273,20 @@ impl<'m> Machine<'m> {
                 all_indices.push(index);
                 continue;
             }
-            if self.options.check_buffer_shape {
-                self.check_in_shape(access, buffer, &index, &shape)?;
-            }
-            let flat = index
-                .iter()
-                .zip(&strides)
-                .fold(elem_offset, |acc, (&i, &s)| acc.wrapping_add(i.wrapping_mul(s)));
+            let flat = if self.flat && index.len() == 1 {
+                if self.options.check_buffer_shape {
+                    self.check_flat(access, buffer, index[0], elem_offset, shape[0])?;
+                }
+                index[0]
+            } else {
+                if self.options.check_buffer_shape {
+                    self.check_in_shape(access, buffer, &index, &shape)?;
+                }
+                index
+                    .iter()
+                    .zip(&strides)
+                    .fold(elem_offset, |acc, (&i, &s)| acc.wrapping_add(i.wrapping_mul(s)))
+            };
             elements.push(Some(flat.wrapping_mul(element_size)));
             all_indices.push(index);
         }

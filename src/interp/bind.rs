@@ -251,9 +251,12 @@ impl<'m> Machine<'m> {
             saved.push((param.clone(), self.bind(param, value)));
         }
         self.call_depth += 1;
+        let caller_flat = self.flat;
+        self.flat = Machine::flat_addressing(func, self.options.addressing);
         self.path.push(crate::interp::machine::PathStep::Func(gv.name()));
         let result = self.exec(&func.body);
         self.path.pop();
+        self.flat = caller_flat;
         self.call_depth -= 1;
         let jump = self.jump.take();
         self.restore_all(saved);

@@ -13,6 +13,21 @@ use crate::interp::memory::Memory;
 use crate::interp::value::Value;
 use crate::ir::{Block, Buffer, IRModule, Var};
 
+/// How buffer accesses are addressed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Addressing {
+    /// `Flat` for what FlattenBuffer leaves: a function without blocks whose accesses all have
+    /// one index, some through buffer objects nothing declares (flattened views); `Logical`
+    /// otherwise.
+    Auto,
+    /// `data + elem_offset + Σ index_k * stride_k`: the meaning of an access before FlattenBuffer.
+    Logical,
+    /// `data + index` for one-index accesses, as the LLVM codegen computes it after FlattenBuffer
+    /// (which folds `elem_offset` into the index but keeps it on the flattened buffer); the shape
+    /// check is on `index - elem_offset`.
+    Flat,
+}
+
 /// Options of a run.
 #[derive(Clone, Debug)]
 pub struct InterpOptions {
@@ -20,11 +35,16 @@ pub struct InterpOptions {
     pub max_steps: Option<u64>,
     /// Check every index against its buffer's declared extent, not only against the storage.
     pub check_buffer_shape: bool,
+    pub addressing: Addressing,
 }
 
 impl Default for InterpOptions {
     fn default() -> InterpOptions {
-        InterpOptions { max_steps: Some(1_000_000_000), check_buffer_shape: true }
+        InterpOptions {
+            max_steps: Some(1_000_000_000),
+            check_buffer_shape: true,
+            addressing: Addressing::Auto,
+        }
     }
 }
 
@@ -98,6 +118,8 @@ pub struct Machine<'m> {
     pub(crate) jump: Option<Jump>,
     /// How many calls between functions are active.
     pub(crate) call_depth: usize,
+    /// Whether the running function's one-index accesses use `Addressing::Flat`.
+    pub(crate) flat: bool,
 }
 
 impl<'m> Machine<'m> {
@@ -112,6 +134,48 @@ impl<'m> Machine<'m> {
             views: HashMap::new(),
             jump: None,
             call_depth: 0,
+            flat: false,
+        }
+    }
+
+    /// Whether `func` runs with flat addressing under `addressing`.
+    pub(crate) fn flat_addressing(func: &crate::ir::PrimFunc, addressing: Addressing) -> bool {
+        match addressing {
+            Addressing::Logical => false,
+            Addressing::Flat => true,
+            Addressing::Auto => {
+                // FlattenBuffer leaves no blocks, one index per access, and accesses through new
+                // buffer objects (`A_1 = T.Buffer((n,), data=A.data)`) that nothing declares.
+                let mut declared: std::collections::HashSet<u64> =
+                    func.buffer_map.iter().map(|(_, b)| b.id()).collect();
+                let mut shaped = true;
+                crate::ir::visit::walk_stmt(&func.body, &mut |s| match s.node() {
+                    crate::ir::StmtNode::Block(_) | crate::ir::StmtNode::BlockRealize(_) => {
+                        shaped = false
+                    }
+                    crate::ir::StmtNode::BufferStore { indices, .. } if indices.len() > 1 => {
+                        shaped = false
+                    }
+                    crate::ir::StmtNode::DeclBuffer { buffer, .. }
+                    | crate::ir::StmtNode::BufferRealize { buffer, .. } => {
+                        declared.insert(buffer.id());
+                    }
+                    _ => {}
+                });
+                let mut accessed = Vec::new();
+                crate::ir::visit::walk_stmt(&func.body, &mut |s| {
+                    if let crate::ir::StmtNode::BufferStore { buffer, .. } = s.node() {
+                        accessed.push(buffer.id());
+                    }
+                });
+                crate::ir::visit::walk_stmt_exprs(&func.body, &mut |e| {
+                    if let crate::ir::Expr::BufferLoad { buffer, indices, .. } = e.expr() {
+                        shaped &= indices.len() <= 1;
+                        accessed.push(buffer.id());
+                    }
+                });
+                shaped && accessed.iter().any(|id| !declared.contains(id))
+            }
         }
     }
 

@@ -29,7 +29,7 @@ pub mod value;
 
 pub use element::Scalar;
 pub use error::{InterpError, InterpErrorKind};
-pub use machine::{InterpOptions, Machine};
+pub use machine::{Addressing, InterpOptions, Machine};
 pub use ndarray::{AlignedBytes, NDArray, NDArrayError};
 pub use npy::{read_npy, read_npy_as, write_npy};
 pub use run::{ArgValue, random_args_for, random_args_with_extent, run_func, run_func_with};

@@ -61,6 +61,7 @@ pub fn run_func_with(
         ))));
     }
     let mut machine = Machine::new(module, options.clone());
+    machine.flat = Machine::flat_addressing(func, options.addressing);
     machine.path.push(PathStep::Func(name));
     // Move every array's storage into interpreter memory, remembering where it went.
     let mut lent: Vec<(usize, Handle)> = Vec::new();

@@ -86,10 +86,7 @@ impl Default for PassContext {
     fn default() -> PassContext {
         PassContext {
             opt_level: 2,
-            known: DEFAULT_CONFIG_KEYS
-                .iter()
-                .map(|(k, t)| (k.to_string(), *t))
-                .collect(),
+            known: DEFAULT_CONFIG_KEYS.iter().map(|(k, t)| (k.to_string(), *t)).collect(),
             config: BTreeMap::new(),
             disabled: Vec::new(),
             required: Vec::new(),
@@ -127,10 +124,9 @@ impl PassContext {
     /// Sets a registered option to a value of its type.
     pub fn set_config(&mut self, key: &str, value: ConfigValue) -> Result<(), PassError> {
         match self.known.get(key) {
-            None => Err(PassError::in_pass(
-                "PassContext",
-                format!("unknown config option `{key}`"),
-            )),
+            None => {
+                Err(PassError::in_pass("PassContext", format!("unknown config option `{key}`")))
+            }
             Some(ty) if *ty != value.config_type() => Err(PassError::in_pass(
                 "PassContext",
                 format!("config option `{key}` takes a {ty:?} value, got {value:?}"),
@@ -147,10 +143,7 @@ impl PassContext {
             PassError::in_pass("PassContext", format!("unknown config option `{key}`"))
         })?;
         let value = ConfigValue::parse(text, ty).ok_or_else(|| {
-            PassError::in_pass(
-                "PassContext",
-                format!("`{text}` is not a {ty:?} value for `{key}`"),
-            )
+            PassError::in_pass("PassContext", format!("`{text}` is not a {ty:?} value for `{key}`"))
         })?;
         self.set_config(key, value)
     }
@@ -214,22 +207,16 @@ impl PassContext {
         module: &IRModule,
         pass: &PassInfo,
     ) -> Result<(), PassError> {
-        self.instruments
-            .iter()
-            .try_for_each(|i| i.run_before_pass(module, pass))
+        self.instruments.iter().try_for_each(|i| i.run_before_pass(module, pass))
     }
     pub(crate) fn run_after_pass(
         &self,
         module: &IRModule,
         pass: &PassInfo,
     ) -> Result<(), PassError> {
-        self.instruments
-            .iter()
-            .try_for_each(|i| i.run_after_pass(module, pass))
+        self.instruments.iter().try_for_each(|i| i.run_after_pass(module, pass))
     }
     pub(crate) fn finish_pipeline(&self, module: &IRModule) -> Result<(), PassError> {
-        self.instruments
-            .iter()
-            .try_for_each(|i| i.exit_pipeline(module))
+        self.instruments.iter().try_for_each(|i| i.exit_pipeline(module))
     }
 }

@@ -52,10 +52,7 @@ impl PrintIr {
     }
     /// Prints after each pass named in `passes` (with or without `tir.`).
     pub fn after(passes: Vec<String>, sink: Sink) -> PrintIr {
-        PrintIr {
-            passes: Some(passes),
-            sink,
-        }
+        PrintIr { passes: Some(passes), sink }
     }
 }
 
@@ -72,16 +69,10 @@ impl PassInstrument for PrintIr {
             return Ok(());
         }
         let text = print_module(module, &PrintOptions::default());
-        let mut sink = self
-            .sink
-            .lock()
-            .map_err(|_| PassError::msg("the print sink is poisoned"))?;
-        writeln!(
-            sink,
-            "# After pass {} (opt_level {}):\n{text}",
-            pass.name, pass.opt_level
-        )
-        .map_err(|e| PassError::msg(format!("cannot print the IR: {e}")))
+        let mut sink =
+            self.sink.lock().map_err(|_| PassError::msg("the print sink is poisoned"))?;
+        writeln!(sink, "# After pass {} (opt_level {}):\n{text}", pass.name, pass.opt_level)
+            .map_err(|e| PassError::msg(format!("cannot print the IR: {e}")))
     }
 }
 
@@ -104,29 +95,17 @@ impl PassTimer {
     pub fn report(&self) -> String {
         let timings = self.timings();
         let total: Duration = timings.iter().map(|(_, d)| *d).sum();
-        let width = timings
-            .iter()
-            .map(|(n, _)| n.len())
-            .max()
-            .unwrap_or(4)
-            .max(5);
+        let width = timings.iter().map(|(n, _)| n.len()).max().unwrap_or(4).max(5);
         let mut out = format!("{:<width$}  {:>10}  {:>6}\n", "pass", "time (ms)", "%");
         for (name, d) in &timings {
-            let share = if total.is_zero() {
-                0.0
-            } else {
-                d.as_secs_f64() / total.as_secs_f64() * 100.0
-            };
+            let share =
+                if total.is_zero() { 0.0 } else { d.as_secs_f64() / total.as_secs_f64() * 100.0 };
             out.push_str(&format!(
                 "{name:<width$}  {:>10.3}  {share:>5.1}%\n",
                 d.as_secs_f64() * 1e3
             ));
         }
-        out.push_str(&format!(
-            "{:<width$}  {:>10.3}\n",
-            "total",
-            total.as_secs_f64() * 1e3
-        ));
+        out.push_str(&format!("{:<width$}  {:>10.3}\n", "total", total.as_secs_f64() * 1e3));
         out
     }
 }

@@ -36,17 +36,11 @@ pub struct PassError {
 impl PassError {
     /// An error raised inside a pass function; `Pass::run` adds the pass name.
     pub fn msg(message: impl Into<String>) -> PassError {
-        PassError {
-            pass: String::new(),
-            message: message.into(),
-        }
+        PassError { pass: String::new(), message: message.into() }
     }
     /// An error attributed to `pass`.
     pub fn in_pass(pass: impl Into<String>, message: impl Into<String>) -> PassError {
-        PassError {
-            pass: pass.into(),
-            message: message.into(),
-        }
+        PassError { pass: pass.into(), message: message.into() }
     }
 }
 
@@ -96,11 +90,7 @@ impl fmt::Debug for Pass {
             PassKind::Gated { key, run_when, .. } => format!("gated on {key} == {run_when}"),
             PassKind::Phase => "phase".to_string(),
         };
-        write!(
-            f,
-            "Pass({}, opt_level {}, {kind})",
-            self.name, self.opt_level
-        )
+        write!(f, "Pass({}, opt_level {}, {kind})", self.name, self.opt_level)
     }
 }
 
@@ -118,11 +108,7 @@ impl Pass {
         opt_level: u32,
         f: impl Fn(IRModule, &PassContext) -> Result<IRModule, PassError> + Send + Sync + 'static,
     ) -> Pass {
-        Pass {
-            name: name.into(),
-            opt_level,
-            kind: PassKind::Module(Arc::new(f)),
-        }
+        Pass { name: name.into(), opt_level, kind: PassKind::Module(Arc::new(f)) }
     }
     /// A pass applied to every `PrimFunc` of the module, in module order.
     pub fn prim_func(
@@ -130,46 +116,27 @@ impl Pass {
         opt_level: u32,
         f: impl Fn(PrimFunc, &PassContext) -> Result<PrimFunc, PassError> + Send + Sync + 'static,
     ) -> Pass {
-        Pass {
-            name: name.into(),
-            opt_level,
-            kind: PassKind::PrimFunc(Arc::new(f)),
-        }
+        Pass { name: name.into(), opt_level, kind: PassKind::PrimFunc(Arc::new(f)) }
     }
     /// A sequence of passes run in order (TVM's `Sequential`, opt level 0).
     pub fn sequential(name: impl Into<String>, passes: Vec<Pass>) -> Pass {
-        Pass {
-            name: name.into(),
-            opt_level: 0,
-            kind: PassKind::Sequential(passes),
-        }
+        Pass { name: name.into(), opt_level: 0, kind: PassKind::Sequential(passes) }
     }
     /// `pass`, run only when the bool config `key` (false when unset) equals `run_when`.
     pub fn gated(key: impl Into<String>, run_when: bool, pass: Pass) -> Pass {
         Pass {
             name: pass.name.clone(),
             opt_level: pass.opt_level,
-            kind: PassKind::Gated {
-                key: key.into(),
-                run_when,
-                pass: Box::new(pass),
-            },
+            kind: PassKind::Gated { key: key.into(), run_when, pass: Box::new(pass) },
         }
     }
     /// A phase marker named `name`.
     pub fn phase(name: impl Into<String>) -> Pass {
-        Pass {
-            name: name.into(),
-            opt_level: 0,
-            kind: PassKind::Phase,
-        }
+        Pass { name: name.into(), opt_level: 0, kind: PassKind::Phase }
     }
 
     pub fn info(&self) -> PassInfo {
-        PassInfo {
-            name: self.name.clone(),
-            opt_level: self.opt_level,
-        }
+        PassInfo { name: self.name.clone(), opt_level: self.opt_level }
     }
     pub fn is_phase(&self) -> bool {
         matches!(self.kind, PassKind::Phase)
@@ -189,11 +156,7 @@ impl Pass {
                 }
                 Ok(module)
             }
-            PassKind::Gated {
-                key,
-                run_when,
-                pass,
-            } => {
+            PassKind::Gated { key, run_when, pass } => {
                 if ctx.config_bool(key) == *run_when {
                     pass.run(module, ctx)
                 } else {
@@ -207,14 +170,7 @@ impl Pass {
     fn run_instrumented(&self, module: IRModule, ctx: &PassContext) -> Result<IRModule, PassError> {
         let info = self.info();
         let tag = |e: PassError| {
-            if e.pass.is_empty() {
-                PassError {
-                    pass: self.name.clone(),
-                    ..e
-                }
-            } else {
-                e
-            }
+            if e.pass.is_empty() { PassError { pass: self.name.clone(), ..e } } else { e }
         };
         if !ctx.instruments_should_run(&module, &info) {
             return Ok(module);

@@ -62,11 +62,7 @@ pub enum Stage {
 }
 
 const fn pass(name: &'static str, make: Option<fn() -> Pass>) -> Stage {
-    Stage::Pass {
-        name,
-        make,
-        gate: None,
-    }
+    Stage::Pass { name, make, gate: None }
 }
 const fn gated(
     name: &'static str,
@@ -74,11 +70,7 @@ const fn gated(
     key: &'static str,
     run_when: bool,
 ) -> Stage {
-    Stage::Pass {
-        name,
-        make,
-        gate: Some((key, run_when)),
-    }
+    Stage::Pass { name, make, gate: Some((key, run_when)) }
 }
 
 /// TVM v0.23's default TIR pipeline and host finalisation passes, with phase markers.
@@ -86,23 +78,26 @@ pub const DEFAULT_PIPELINE: &[Stage] = &[
     Stage::Phase(Phase::BeforeLowering),
     pass("tir.CanonicalizeLoop", None),
     pass("tir.LowerCrossThreadReduction", None),
-    pass("tir.LowerInitBlock", None),
-    pass("tir.PlanAndUpdateBufferAllocationLocation", None),
-    pass("tir.ConvertBlocksToOpaque", None),
+    pass("tir.LowerInitBlock", Some(super::lower_init_block::pass)),
+    pass(
+        "tir.PlanAndUpdateBufferAllocationLocation",
+        Some(super::plan_and_update_buffer_allocation_location::pass),
+    ),
+    pass("tir.ConvertBlocksToOpaque", Some(super::convert_blocks_to_opaque::pass)),
     pass("tir.LiftThreadBinding", None),
     pass("tir.ManifestSharedMemoryLocalStage", None),
-    pass("tir.CompactBufferAllocation", None),
+    pass("tir.CompactBufferAllocation", Some(super::compact_buffer_allocation::pass)),
     pass("tir.LowerAutoCopy", None),
     pass("tir.UnifyThreadBinding", None),
-    pass("tir.LowerMatchBuffer", None),
-    pass("tir.Simplify", None),
+    pass("tir.LowerMatchBuffer", Some(super::lower_match_buffer::pass)),
+    pass("tir.Simplify", Some(super::simplify::pass)),
     pass("tir.InjectPermutedLayout", None),
     pass("tir.AnnotateIrregularLoop", None),
     pass("tir.InjectSoftwarePipeline", None),
     pass("tir.TransformMmaBufferLayout", None),
-    pass("tir.LowerOpaqueBlock", None),
+    pass("tir.LowerOpaqueBlock", Some(super::lower_opaque_block::pass)),
     Stage::Phase(Phase::AfterBlockLowering),
-    pass("tir.FlattenBuffer", None),
+    pass("tir.FlattenBuffer", Some(super::flatten_buffer::pass)),
     Stage::Phase(Phase::AfterFlattening),
     pass("tir.BF16ComputeLegalize", None),
     pass("tir.NarrowDataType", None),
@@ -110,33 +105,18 @@ pub const DEFAULT_PIPELINE: &[Stage] = &[
     pass("tir.VectorizeLoop", Some(super::vectorize_loop::pass)),
     pass("tir.InjectVirtualThread", None),
     pass("tir.InjectDoubleBuffer", None),
-    gated(
-        "tir.StorageRewrite",
-        None,
-        "tir.disable_storage_rewrite",
-        false,
-    ),
+    gated("tir.StorageRewrite", None, "tir.disable_storage_rewrite", false),
     gated("tir.LowerAsyncDMA", None, "tir.use_async_copy", true),
     pass("tir.HoistIfThenElse", None),
     pass("tir.UnrollLoop", Some(super::unroll_loop::pass)),
     pass("tir.RenormalizeSplitPattern", None),
-    pass("tir.Simplify", None),
+    pass("tir.Simplify", Some(super::simplify::pass)),
     pass("tir.RemoveNoOp", Some(super::remove_no_op::pass)),
     pass("tir.RewriteUnsafeSelect", None),
-    gated(
-        "tir.InstrumentBoundCheckers",
-        None,
-        "tir.instrument_bound_checkers",
-        true,
-    ),
+    gated("tir.InstrumentBoundCheckers", None, "tir.instrument_bound_checkers", true),
     gated("tir.InjectPTXLDG32", None, "tir.ptx_ldg32", true),
     pass("tir.CommonSubexprElimTIR", None),
-    gated(
-        "tir.InstrumentProfileIntrinsics",
-        None,
-        "tir.instrument_lwp",
-        true,
-    ),
+    gated("tir.InstrumentProfileIntrinsics", None, "tir.instrument_lwp", true),
     pass("tir.FP8ComputeLegalize", None),
     pass("tir.VerifyVTCMLimit", None),
     pass("tir.LowerVtcmAlloc", None),
@@ -168,9 +148,7 @@ pub const DEFAULT_PIPELINE: &[Stage] = &[
 
 /// A per-function pass from a plain function, for table entries (`fn(PrimFunc) -> Result<...>`).
 pub fn func_pass(name: &str, opt_level: u32, f: fn(PrimFunc) -> Result<PrimFunc, IrError>) -> Pass {
-    Pass::prim_func(name, opt_level, move |func, _ctx| {
-        f(func).map_err(PassError::from)
-    })
+    Pass::prim_func(name, opt_level, move |func, _ctx| f(func).map_err(PassError::from))
 }
 
 /// The default pipeline for `target`: every implemented stage in order, and the phase markers.
@@ -179,10 +157,7 @@ pub fn default_pipeline(target: &Target) -> Result<Vec<Pass>, PassError> {
     if !target.is_cpu_kind() {
         return Err(PassError::in_pass(
             "default_pipeline",
-            format!(
-                "target kind `{}` has no pipeline here; use `llvm` or `c`",
-                target.kind
-            ),
+            format!("target kind `{}` has no pipeline here; use `llvm` or `c`", target.kind),
         ));
     }
     Ok(DEFAULT_PIPELINE
@@ -190,16 +165,10 @@ pub fn default_pipeline(target: &Target) -> Result<Vec<Pass>, PassError> {
         .filter_map(|stage| match stage {
             Stage::Phase(phase) => Some(Pass::phase(phase.marker())),
             Stage::Pass { make: None, .. } => None,
-            Stage::Pass {
-                make: Some(make),
-                gate: None,
-                ..
-            } => Some(make()),
-            Stage::Pass {
-                make: Some(make),
-                gate: Some((key, run_when)),
-                ..
-            } => Some(Pass::gated(*key, *run_when, make())),
+            Stage::Pass { make: Some(make), gate: None, .. } => Some(make()),
+            Stage::Pass { make: Some(make), gate: Some((key, run_when)), .. } => {
+                Some(Pass::gated(*key, *run_when, make()))
+            }
         })
         .collect())
 }
@@ -211,11 +180,7 @@ pub fn describe_default_pipeline() -> Vec<String> {
         .map(|stage| match stage {
             Stage::Phase(phase) => format!("-- {} --", phase.marker()),
             Stage::Pass { name, make, gate } => {
-                let status = if make.is_some() {
-                    ""
-                } else {
-                    "  (not implemented yet)"
-                };
+                let status = if make.is_some() { "" } else { "  (not implemented yet)" };
                 let gate = gate.map_or(String::new(), |(k, v)| format!("  [only when {k}={v}]"));
                 format!("{name}{gate}{status}")
             }
@@ -224,17 +189,11 @@ pub fn describe_default_pipeline() -> Vec<String> {
 }
 
 fn not_found(name: &str) -> PassError {
-    PassError::in_pass(
-        "pipeline",
-        format!("no pass named `{name}` in the pipeline"),
-    )
+    PassError::in_pass("pipeline", format!("no pass named `{name}` in the pipeline"))
 }
 
 fn position(passes: &[Pass], name: &str) -> Result<usize, PassError> {
-    passes
-        .iter()
-        .position(|p| name_matches(&p.name, name))
-        .ok_or_else(|| not_found(name))
+    passes.iter().position(|p| name_matches(&p.name, name)).ok_or_else(|| not_found(name))
 }
 
 /// Inserts `pass` just before the first pass named `name`.
@@ -268,11 +227,7 @@ pub fn replace(passes: &mut [Pass], name: &str, pass: Pass) -> Result<usize, Pas
         *slot = pass.clone();
         count += 1;
     }
-    if count == 0 {
-        Err(not_found(name))
-    } else {
-        Ok(count)
-    }
+    if count == 0 { Err(not_found(name)) } else { Ok(count) }
 }
 
 /// Adds `pass` at `phase`: just before the phase's marker, so passes added to one phase keep the
@@ -325,29 +280,18 @@ impl Target {
 
     /// Parses a TVM-style target string.
     pub fn parse(text: &str) -> Result<Target, TargetError> {
-        let err = |reason: String| TargetError {
-            text: text.to_string(),
-            reason,
-        };
+        let err = |reason: String| TargetError { text: text.to_string(), reason };
         let mut words = text.split_whitespace();
         let kind = words.next().ok_or_else(|| err("empty target".into()))?;
         if kind.starts_with('-') || !kind.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             return Err(err(format!("`{kind}` is not a target kind")));
         }
-        let mut target = Target {
-            kind: kind.to_string(),
-            keys: Vec::new(),
-            ..Target::llvm()
-        };
+        let mut target = Target { kind: kind.to_string(), keys: Vec::new(), ..Target::llvm() };
         let mut keys_given = false;
         for word in words {
-            let option = word
-                .strip_prefix("--")
-                .or_else(|| word.strip_prefix('-'))
-                .ok_or_else(|| {
-                    err(format!(
-                        "`{word}` is not an option (options start with `-`)"
-                    ))
+            let option =
+                word.strip_prefix("--").or_else(|| word.strip_prefix('-')).ok_or_else(|| {
+                    err(format!("`{word}` is not an option (options start with `-`)"))
                 })?;
             let (key, value) = match option.split_once('=') {
                 Some((k, v)) => (k, v),
@@ -356,13 +300,8 @@ impl Target {
             if key.is_empty() || value.is_empty() {
                 return Err(err(format!("`{word}` has an empty key or value")));
             }
-            let list = || {
-                value
-                    .split(',')
-                    .filter(|s| !s.is_empty())
-                    .map(String::from)
-                    .collect::<Vec<_>>()
-            };
+            let list =
+                || value.split(',').filter(|s| !s.is_empty()).map(String::from).collect::<Vec<_>>();
             match key {
                 "mtriple" => target.mtriple = Some(value.to_string()),
                 "mcpu" => target.mcpu = Some(value.to_string()),
@@ -390,9 +329,7 @@ impl Target {
     /// Whether `-mattr` enables `feature` (given with or without its `+`).
     pub fn has_feature(&self, feature: &str) -> bool {
         let feature = feature.trim_start_matches('+');
-        self.mattr
-            .iter()
-            .any(|f| f.strip_prefix('+') == Some(feature))
+        self.mattr.iter().any(|f| f.strip_prefix('+') == Some(feature))
     }
 }
 
@@ -453,14 +390,7 @@ mod target_tests {
 
     #[test]
     fn rejects_malformed_strings() {
-        for bad in [
-            "",
-            "-mcpu=x",
-            "llvm mcpu=x",
-            "llvm -mcpu=",
-            "llvm -=3",
-            "ll vm",
-        ] {
+        for bad in ["", "-mcpu=x", "llvm mcpu=x", "llvm -mcpu=", "llvm -=3", "ll vm"] {
             assert!(Target::parse(bad).is_err(), "{bad:?}");
         }
     }
@@ -470,9 +400,6 @@ mod target_tests {
         let t = Target::parse("cuda -keys=cuda,gpu -arch=sm_80 --system-lib").unwrap();
         assert_eq!(t.keys, ["cuda", "gpu"]);
         assert_eq!(t.attrs.get("system-lib").map(String::as_str), Some("true"));
-        assert_eq!(
-            t.to_string(),
-            "cuda -keys=cuda,gpu -arch=sm_80 -system-lib=true"
-        );
+        assert_eq!(t.to_string(), "cuda -keys=cuda,gpu -arch=sm_80 -system-lib=true");
     }
 }

@@ -32,8 +32,7 @@ pub fn open_func(
     params
         .iter()
         .map(|(n, shape, dtype)| {
-            b.arg_buffer(BufferSpec::new(*n, ints(shape), *dtype).build().unwrap())
-                .unwrap()
+            b.arg_buffer(BufferSpec::new(*n, ints(shape), *dtype).build().unwrap()).unwrap()
         })
         .collect()
 }
@@ -60,38 +59,23 @@ pub fn matmul(n: i32, m: i32, k: i32, dtype: DataType) -> IRModule {
     let p = open_func(
         &mut b,
         "main",
-        &[
-            ("A", &[n, k], dtype),
-            ("B", &[k, m], dtype),
-            ("C", &[n, m], dtype),
-        ],
+        &[("A", &[n, k], dtype), ("B", &[k, m], dtype), ("C", &[n, m], dtype)],
     );
     let names = ["i", "j", "k"].map(String::from);
     let loops = b.grid(&names, ints(&[n, m, k])).unwrap();
     b.block("C", false).unwrap();
-    let binds: Vec<(String, Var)> = ["vi", "vj", "vk"]
-        .iter()
-        .zip(&loops)
-        .map(|(n, v)| (n.to_string(), v.clone()))
-        .collect();
+    let binds: Vec<(String, Var)> =
+        ["vi", "vj", "vk"].iter().zip(&loops).map(|(n, v)| (n.to_string(), v.clone())).collect();
     let v = b.axis_remap("SSR", &binds).unwrap();
     b.init().unwrap();
-    let zero = if dtype.is_floating() {
-        PrimExpr::float(0.0, dtype)
-    } else {
-        PrimExpr::int(0, dtype)
-    };
-    b.buffer_store(&p[2], zero, vars(&[&v[0], &v[1]]), None)
-        .unwrap();
+    let zero =
+        if dtype.is_floating() { PrimExpr::float(0.0, dtype) } else { PrimExpr::int(0, dtype) };
+    b.buffer_store(&p[2], zero, vars(&[&v[0], &v[1]]), None).unwrap();
     b.exit().unwrap();
-    let product = ops::mul(
-        load(&p[0], vars(&[&v[0], &v[2]])),
-        load(&p[1], vars(&[&v[2], &v[1]])),
-    )
-    .unwrap();
+    let product =
+        ops::mul(load(&p[0], vars(&[&v[0], &v[2]])), load(&p[1], vars(&[&v[2], &v[1]]))).unwrap();
     let sum = ops::add(load(&p[2], vars(&[&v[0], &v[1]])), product).unwrap();
-    b.buffer_store(&p[2], sum, vars(&[&v[0], &v[1]]), None)
-        .unwrap();
+    b.buffer_store(&p[2], sum, vars(&[&v[0], &v[1]]), None).unwrap();
     b.exit().unwrap();
     b.exit().unwrap();
     b.exit().unwrap();
@@ -106,11 +90,7 @@ pub fn elementwise(
     f: impl Fn(PrimExpr) -> PrimExpr,
 ) -> IRModule {
     let mut b = IRBuilder::new();
-    let p = open_func(
-        &mut b,
-        "main",
-        &[("A", &[n], dtype), ("B", &[n], out_dtype)],
-    );
+    let p = open_func(&mut b, "main", &[("A", &[n], dtype), ("B", &[n], out_dtype)]);
     let i = serial(&mut b, "i", n);
     b.block("B", false).unwrap();
     let vi = b
@@ -134,29 +114,15 @@ pub fn elementwise(
 pub fn row_sum(rows: i32, cols: i32) -> IRModule {
     let f32t = DataType::float32();
     let mut b = IRBuilder::new();
-    let p = open_func(
-        &mut b,
-        "main",
-        &[("A", &[rows, cols], f32t), ("B", &[rows], f32t)],
-    );
-    let loops = b
-        .grid(&["i".into(), "j".into()], ints(&[rows, cols]))
-        .unwrap();
+    let p = open_func(&mut b, "main", &[("A", &[rows, cols], f32t), ("B", &[rows], f32t)]);
+    let loops = b.grid(&["i".into(), "j".into()], ints(&[rows, cols])).unwrap();
     b.block("B", false).unwrap();
-    let binds = vec![
-        ("vi".to_string(), loops[0].clone()),
-        ("vj".to_string(), loops[1].clone()),
-    ];
+    let binds = vec![("vi".to_string(), loops[0].clone()), ("vj".to_string(), loops[1].clone())];
     let v = b.axis_remap("SR", &binds).unwrap();
     b.init().unwrap();
-    b.buffer_store(&p[1], PrimExpr::f32(0.0), vars(&[&v[0]]), None)
-        .unwrap();
+    b.buffer_store(&p[1], PrimExpr::f32(0.0), vars(&[&v[0]]), None).unwrap();
     b.exit().unwrap();
-    let sum = ops::add(
-        load(&p[1], vars(&[&v[0]])),
-        load(&p[0], vars(&[&v[0], &v[1]])),
-    )
-    .unwrap();
+    let sum = ops::add(load(&p[1], vars(&[&v[0]])), load(&p[0], vars(&[&v[0], &v[1]]))).unwrap();
     b.buffer_store(&p[1], sum, vars(&[&v[0]]), None).unwrap();
     for _ in 0..3 {
         b.exit().unwrap();
@@ -169,24 +135,14 @@ pub fn row_sum(rows: i32, cols: i32) -> IRModule {
 pub fn flattened_with_allocate(rows: i32) -> IRModule {
     let f32t = DataType::float32();
     let mut b = IRBuilder::new();
-    let p = open_func(
-        &mut b,
-        "main",
-        &[("A", &[rows * 16], f32t), ("B", &[rows * 16], f32t)],
-    );
+    let p = open_func(&mut b, "main", &[("A", &[rows * 16], f32t), ("B", &[rows * 16], f32t)]);
     let i = serial(&mut b, "i", rows);
-    let data = b
-        .allocate("tmp", ints(&[16]), f32t, "local", None, Annotations::new())
-        .unwrap();
+    let data = b.allocate("tmp", ints(&[16]), f32t, "local", None, Annotations::new()).unwrap();
     let mut spec = BufferSpec::new("tmp", ints(&[16]), f32t).scope("local");
     spec.data = Some(data);
     let tmp = b.decl_buffer(spec).unwrap();
     let flat = |j: &Var| {
-        ops::add(
-            ops::mul(PrimExpr::var(&i), PrimExpr::i32(16)).unwrap(),
-            PrimExpr::var(j),
-        )
-        .unwrap()
+        ops::add(ops::mul(PrimExpr::var(&i), PrimExpr::i32(16)).unwrap(), PrimExpr::var(j)).unwrap()
     };
     let j = serial(&mut b, "j", 16);
     let doubled = ops::mul(load(&p[0], vec![flat(&j)]), PrimExpr::f32(2.0)).unwrap();
@@ -205,20 +161,12 @@ pub fn flattened_with_allocate(rows: i32) -> IRModule {
 pub fn vector_add_one(n: i32) -> IRModule {
     let f32t = DataType::float32();
     let mut b = IRBuilder::new();
-    let p = open_func(
-        &mut b,
-        "main",
-        &[("A", &[n * 4], f32t), ("B", &[n * 4], f32t)],
-    );
+    let p = open_func(&mut b, "main", &[("A", &[n * 4], f32t), ("B", &[n * 4], f32t)]);
     let i = serial(&mut b, "i", n);
     let base = ops::mul(PrimExpr::var(&i), PrimExpr::i32(4)).unwrap();
     let ramp = PrimExpr::new(
         DataType::int32().with_lanes(4),
-        Expr::Ramp {
-            base,
-            stride: PrimExpr::i32(1),
-            lanes: PrimExpr::i32(4),
-        },
+        Expr::Ramp { base, stride: PrimExpr::i32(1), lanes: PrimExpr::i32(4) },
     )
     .unwrap();
     let one = ops::broadcast(PrimExpr::f32(1.0), Lanes::Fixed(4)).unwrap();
