@@ -59,16 +59,25 @@ fn remove_no_op(m: &IRModule) -> Result<IRModule, IrError> {
     per_function(m, t::remove_no_op::remove_no_op)
 }
 
+fn lower_intrin(m: &IRModule) -> Result<IRModule, IrError> {
+    per_function(m, t::lower_intrin::lower_intrin)
+}
+
 /// The passes under test, by directory name.
 const PASSES: &[(&str, ModuleFn)] = &[
     ("vectorize_loop", vectorize),
     ("unroll_loop", unroll),
     ("unroll_loop_auto", unroll_auto),
     ("remove_no_op", remove_no_op),
+    ("lower_intrin", lower_intrin),
 ];
 
 /// Cases the interpreter cannot run, with the reason (the golden checks still apply).
-const NOT_RUNNABLE: &[(&str, &str)] = &[];
+const NOT_RUNNABLE: &[(&str, &str)] = &[(
+    "lower_intrin/float_math.before.tir",
+    "LowerIntrin emits `T.call_llvm_pure_intrin` (llvm.fmuladd, llvm.exp, ...), which only the LLVM \
+     code generator executes",
+)];
 
 fn parse(name: &str, source: &str) -> Result<IRModule, Failed> {
     let parsed = tirscript::eval::parse_script(name, source);

@@ -1,0 +1,438 @@
+//! LowerIntrin (TVM v0.23 `tir.LowerIntrin`) for the `llvm` target: legalizes integer floor
+//! division and lowers intrinsics to what the LLVM code generator emits.
+//!
+//! Rules (TVM's `IntrinInjecter` with the `llvm.FLowerIntrinsic` table; bitwise ops allowed):
+//! - `floordiv(a, 2^k)` → `a >> k` and `floormod(a, 2^k)` → `a & (2^k - 1)`;
+//! - otherwise, when `b >= 0` is provable: with `a >= 0` (or the quotient `>= 0`) provable,
+//!   `floordiv` → `truncdiv(a, b)` and `floormod` → `truncmod(a, b)`; with a constant lower bound
+//!   `min < 0` on `a`, `a` is shifted by a multiple of `b` (`c = truncdiv(b - 1 - min, b)`) to
+//!   `truncdiv(a + b*c, b) - c` / `truncmod(a + b*c, b)`; else, for int32/int64,
+//!   `rdiv + (rmod >> (bits - 1))` / `rmod + (b & (rmod >> (bits - 1)))`, for other types a
+//!   `select` on `rmod >= 0`;
+//! - with `b` of unknown sign, integer `floordiv`/`floormod` become `let`-bound `truncdiv`/`truncmod`
+//!   with a sign-correcting `select`; float `floordiv` is an error (TVM lowers it to `floor(a / b)`,
+//!   which the parser never produces);
+//! - `max(floordiv(x, y), c)` with `c >= 0` and `y >= 0` → `max(truncdiv(x, y), c)`;
+//!   `floormod(x, y) == 0` / `!= 0` → `truncmod(x, y) == 0` / `!= 0`;
+//! - a float `a * b + c` (either operand order) becomes `llvm.fmuladd(a, b, c)`; a broadcast of a
+//!   widening integer cast is swapped into a cast of a broadcast first;
+//! - `exp exp2 log log2 log10 sqrt floor ceil trunc fabs round nearbyint pow popcount cos sin fma`
+//!   become `T.call_llvm_pure_intrin(dtype, "llvm.<name>", args...)` (`popcount` is `llvm.ctpop`,
+//!   `fma` is `llvm.fmuladd`), and `prefetch` becomes `T.call_llvm_intrin(..., "llvm.prefetch")`.
+//!   LLVM intrinsics are named by a string immediate, as the parser stores them.
+//!
+//! Not applied (left as calls for the code generator): TVM's `llvm.FLegalize` expansions of
+//! `tanh exp10 tan cosh sinh asin acos atan asinh acosh atanh erf clz` and the `default` extern
+//! fallbacks (`call_pure_extern("atanf", ...)`).
+//!
+//! The analyzer knows loop ranges, `let` values, `if`/`assert` conditions and `select` /
+//! `if_then_else` branch conditions, as TVM's `IRMutatorWithAnalyzer`.
+
+use super::block_lowering_util::map_stmt_exprs;
+use crate::arith::{Analyzer, ops};
+use crate::ir::mutate::{map_expr_children, map_stmt_children};
+use crate::ir::{
+    AttrValue, BinaryOp, Callee, CmpOp, DataType, Expr, IrError, Op, PrimExpr, PrimFunc, Range,
+    Stmt, StmtNode, Var,
+};
+use crate::transform::pass::Pass;
+
+/// Lowers the intrinsics of `func` for the LLVM target.
+pub fn lower_intrin(func: PrimFunc) -> Result<PrimFunc, IrError> {
+    let mut l = Lower { analyzer: Analyzer::new() };
+    let body = l.stmt(&func.body)?;
+    Ok(PrimFunc { body, ..func })
+}
+
+/// The pass `tir.LowerIntrin` (opt level 0, per function), for the LLVM target.
+pub fn pass() -> Pass {
+    Pass::prim_func("tir.LowerIntrin", 0, |f, _| Ok(lower_intrin(f)?))
+}
+
+/// The LLVM intrinsic a TIR math op is dispatched to, with its argument count.
+fn llvm_pure_intrinsic(op: &str) -> Option<(&'static str, usize)> {
+    Some(match op {
+        "exp" => ("llvm.exp", 1),
+        "exp2" => ("llvm.exp2", 1),
+        "fma" => ("llvm.fmuladd", 3),
+        "log" => ("llvm.log", 1),
+        "log2" => ("llvm.log2", 1),
+        "log10" => ("llvm.log10", 1),
+        "sqrt" => ("llvm.sqrt", 1),
+        "floor" => ("llvm.floor", 1),
+        "ceil" => ("llvm.ceil", 1),
+        "trunc" => ("llvm.trunc", 1),
+        "fabs" => ("llvm.fabs", 1),
+        "round" => ("llvm.round", 1),
+        "nearbyint" => ("llvm.nearbyint", 1),
+        "pow" => ("llvm.pow", 2),
+        "popcount" => ("llvm.ctpop", 1),
+        "cos" => ("llvm.cos", 1),
+        "sin" => ("llvm.sin", 1),
+        _ => return None,
+    })
+}
+
+fn call(dtype: DataType, op: &str, args: Vec<PrimExpr>) -> Result<PrimExpr, IrError> {
+    PrimExpr::call_op(
+        dtype,
+        Op::get(op).ok_or_else(|| IrError::invalid(format!("no op {op}")))?,
+        args,
+    )
+}
+
+/// `a >> b` as TVM's `right_shift`: constants fold and a zero shift is the operand.
+fn shift_right(a: PrimExpr, b: PrimExpr) -> Result<PrimExpr, IrError> {
+    match (a.as_int(), b.as_int()) {
+        (Some(x), Some(y)) => Ok(PrimExpr::int(x >> y, a.dtype())),
+        (_, Some(0)) => Ok(a),
+        _ => call(a.dtype(), "shift_right", vec![a, b]),
+    }
+}
+
+/// `a & b` as TVM's `bitwise_and`: constants fold.
+fn bitwise_and(a: PrimExpr, b: PrimExpr) -> Result<PrimExpr, IrError> {
+    match (a.as_int(), b.as_int()) {
+        (Some(x), Some(y)) => Ok(PrimExpr::int(x & y, a.dtype())),
+        _ => call(a.dtype(), "bitwise_and", vec![a, b]),
+    }
+}
+
+/// The exponent of a positive power-of-two integer constant (scalar or broadcast).
+fn power_of_two(e: &PrimExpr) -> Option<u32> {
+    let v = match e.expr() {
+        Expr::IntImm(v) => *v,
+        Expr::Broadcast { value, .. } => value.as_int()?,
+        _ => return None,
+    };
+    (v > 0 && (v & (v - 1)) == 0).then(|| v.trailing_zeros())
+}
+
+fn konst(v: i64, like: &PrimExpr) -> PrimExpr {
+    PrimExpr::int(v, like.dtype().element_of())
+}
+
+struct Lower {
+    analyzer: Analyzer,
+}
+
+impl Lower {
+    /// Runs `f` with `constraint` assumed by the analyzer.
+    fn under<R>(&mut self, constraint: &PrimExpr, f: impl FnOnce(&mut Lower) -> R) -> R {
+        let mut analyzer = std::mem::take(&mut self.analyzer);
+        let out = analyzer.with_constraint(constraint, |a| {
+            std::mem::swap(&mut self.analyzer, a);
+            let r = f(self);
+            std::mem::swap(&mut self.analyzer, a);
+            r
+        });
+        self.analyzer = analyzer;
+        out
+    }
+
+    fn stmt(&mut self, s: &Stmt) -> Result<Stmt, IrError> {
+        match s.node() {
+            StmtNode::For(l) => {
+                self.analyzer.bind(&l.loop_var, &Range::new(l.min.clone(), l.extent.clone()));
+                let s = map_stmt_children(s, &mut |c| self.stmt(c))?;
+                map_stmt_exprs(&s, &mut |e| self.expr(e))
+            }
+            StmtNode::LetStmt { var, value, body } => {
+                let value = self.expr(value)?;
+                if crate::arith::pattern::is_pure(&value) {
+                    self.analyzer.bind_value(var, &value);
+                }
+                let body = self.stmt(body)?;
+                Ok(Stmt::new(StmtNode::LetStmt { var: var.clone(), value, body }))
+            }
+            StmtNode::IfThenElse { condition, then_case, else_case } => {
+                let condition = self.expr(condition)?;
+                let real = match condition.expr() {
+                    Expr::Call { op: Callee::Op(op), args } if op.name() == "likely" => {
+                        args[0].clone()
+                    }
+                    _ => condition.clone(),
+                };
+                let then_case = self.under(&real, |l| l.stmt(then_case))?;
+                let else_case = match else_case {
+                    Some(e) => {
+                        let not = self.analyzer.rewrite_simplify(&PrimExpr::not(real.clone())?);
+                        Some(self.under(&not, |l| l.stmt(e))?)
+                    }
+                    None => None,
+                };
+                match real.as_int() {
+                    Some(0) => Ok(else_case.unwrap_or_else(Stmt::no_op)),
+                    Some(_) => Ok(then_case),
+                    None => Ok(Stmt::new(StmtNode::IfThenElse { condition, then_case, else_case })),
+                }
+            }
+            StmtNode::AssertStmt { condition, message, body } => {
+                let condition = self.expr(condition)?;
+                let message = self.expr(message)?;
+                let body = self.under(&condition, |l| l.stmt(body))?;
+                Ok(Stmt::new(StmtNode::AssertStmt { condition, message, body }))
+            }
+            StmtNode::AttrStmt { node: AttrValue::IterVar(iv), attr_key, value, .. }
+                if attr_key == "thread_extent" || attr_key == "virtual_thread" =>
+            {
+                self.analyzer.bind(&iv.var, &Range::from_extent(value.clone()));
+                let s = map_stmt_children(s, &mut |c| self.stmt(c))?;
+                map_stmt_exprs(&s, &mut |e| self.expr(e))
+            }
+            _ => {
+                let s = map_stmt_children(s, &mut |c| self.stmt(c))?;
+                map_stmt_exprs(&s, &mut |e| self.expr(e))
+            }
+        }
+    }
+
+    fn expr(&mut self, e: &PrimExpr) -> Result<PrimExpr, IrError> {
+        match e.expr() {
+            Expr::Call { op: Callee::Op(op), args } => {
+                if let Some((name, arity)) = llvm_pure_intrinsic(op.name())
+                    && args.len() == arity
+                {
+                    let mut cargs = vec![PrimExpr::string(name)];
+                    cargs.extend(args.iter().cloned());
+                    let r = call(e.dtype(), "call_llvm_pure_intrin", cargs)?;
+                    return self.children(&r);
+                }
+                if op.name() == "prefetch" && args.len() == 4 {
+                    let mut cargs = vec![PrimExpr::string("llvm.prefetch")];
+                    cargs.extend(args.iter().cloned());
+                    let r = call(e.dtype(), "call_llvm_intrin", cargs)?;
+                    return self.children(&r);
+                }
+                if op.name() == "if_then_else" && args.len() == 3 {
+                    let c = self.expr(&args[0])?;
+                    let t = self.under(&c, |l| l.expr(&args[1]))?;
+                    let not = PrimExpr::not(c.clone())?;
+                    let f = self.under(&not, |l| l.expr(&args[2]))?;
+                    return match c.as_int() {
+                        Some(0) => Ok(f),
+                        Some(_) => Ok(t),
+                        None => call(e.dtype(), "if_then_else", vec![c, t, f]),
+                    };
+                }
+                self.children(e)
+            }
+            Expr::Select { condition, true_value, false_value } => {
+                let c = self.expr(condition)?;
+                let t = self.under(&c, |l| l.expr(true_value))?;
+                let not = self.analyzer.rewrite_simplify(&PrimExpr::not(c.clone())?);
+                let f = self.under(&not, |l| l.expr(false_value))?;
+                match c.as_int() {
+                    Some(0) => Ok(f),
+                    Some(_) => Ok(t),
+                    None => PrimExpr::select(c, t, f),
+                }
+            }
+            Expr::Let { var, value, body } => {
+                let value = self.expr(value)?;
+                if crate::arith::pattern::is_pure(&value) {
+                    self.analyzer.bind_value(var, &value);
+                }
+                let body = self.expr(body)?;
+                PrimExpr::let_(var, value, body)
+            }
+            Expr::Binary { op: BinaryOp::Add, a, b } => self.add(e, a, b),
+            Expr::Binary { op: BinaryOp::FloorDiv, .. } => {
+                let r = self.children(e)?;
+                match r.expr() {
+                    Expr::Binary { op: BinaryOp::FloorDiv, a, b } => self.floordiv(&r, a, b),
+                    _ => Ok(r),
+                }
+            }
+            Expr::Binary { op: BinaryOp::FloorMod, .. } => {
+                let r = self.children(e)?;
+                match r.expr() {
+                    Expr::Binary { op: BinaryOp::FloorMod, a, b } => self.floormod(a, b),
+                    _ => Ok(r),
+                }
+            }
+            Expr::Binary { op: BinaryOp::Max, a, b } => {
+                if let Expr::Binary { op: BinaryOp::FloorDiv, a: x, b: y } = a.expr()
+                    && b.as_int().is_some_and(|c| c >= 0)
+                    && self.analyzer.can_prove_greater_equal(y, 0)
+                {
+                    let div = ops::binary(BinaryOp::Div, x.clone(), y.clone())?;
+                    let lowered = self.expr(&div)?;
+                    return ops::max(lowered, b.clone());
+                }
+                self.children(e)
+            }
+            Expr::Cmp { op: op @ (CmpOp::Eq | CmpOp::Ne), a, b } => {
+                if let Expr::Binary { op: BinaryOp::FloorMod, a: x, b: y } = a.expr()
+                    && b.as_int() == Some(0)
+                {
+                    let m = ops::binary(BinaryOp::Mod, x.clone(), y.clone())?;
+                    let zero = konst(0, &m);
+                    let cmp = ops::compare(*op, m, zero)?;
+                    return self.expr(&cmp);
+                }
+                self.children(e)
+            }
+            _ => self.children(e),
+        }
+    }
+
+    fn children(&mut self, e: &PrimExpr) -> Result<PrimExpr, IrError> {
+        map_expr_children(e, &mut |c| self.expr(c))
+    }
+
+    /// TVM's `SwapBroadcastCast`: `Broadcast(Cast(x))` of a widening cast → `Cast(Broadcast(x))`.
+    fn swap_broadcast_cast(e: &PrimExpr) -> Result<PrimExpr, IrError> {
+        if let Expr::Broadcast { value, lanes } = e.expr()
+            && let Expr::Cast(inner) = value.expr()
+        {
+            let (to, from) = (value.dtype(), inner.dtype());
+            let swap = to.bits == from.bits * 2
+                || (to.is_integer() && from.is_integer() && to.bits > from.bits);
+            if swap {
+                let b = PrimExpr::new(
+                    from.with_lanes(e.dtype().fixed_lanes().unwrap_or(1)),
+                    Expr::Broadcast { value: inner.clone(), lanes: lanes.clone() },
+                )?;
+                return PrimExpr::cast(e.dtype(), b);
+            }
+        }
+        Ok(e.clone())
+    }
+
+    fn add(&mut self, e: &PrimExpr, a: &PrimExpr, b: &PrimExpr) -> Result<PrimExpr, IrError> {
+        let (x, y, c) = if let Expr::Binary { op: BinaryOp::Mul, a: x, b: y } = b.expr() {
+            (x, y, a)
+        } else if let Expr::Binary { op: BinaryOp::Mul, a: x, b: y } = a.expr() {
+            (x, y, b)
+        } else {
+            return self.children(e);
+        };
+        let lhs = Lower::swap_broadcast_cast(x)?;
+        let rhs = Lower::swap_broadcast_cast(y)?;
+        if e.dtype().is_floating() {
+            let fma = call(
+                e.dtype(),
+                "call_llvm_pure_intrin",
+                vec![PrimExpr::string("llvm.fmuladd"), lhs, rhs, c.clone()],
+            )?;
+            return self.children(&fma);
+        }
+        if !lhs.ptr_eq(x) || !rhs.ptr_eq(y) {
+            let mul = PrimExpr::binary(BinaryOp::Mul, lhs, rhs)?;
+            let mul = self.expr(&mul)?;
+            let c = self.expr(c)?;
+            return PrimExpr::binary(BinaryOp::Add, mul, c);
+        }
+        self.children(e)
+    }
+
+    fn floordiv(&mut self, e: &PrimExpr, a: &PrimExpr, b: &PrimExpr) -> Result<PrimExpr, IrError> {
+        let dtype = e.dtype();
+        if !dtype.is_integer() {
+            return Err(IrError::invalid(format!("floordiv of {dtype} cannot be lowered")));
+        }
+        if let Some(shift) = power_of_two(b) {
+            return shift_right(a.clone(), konst(i64::from(shift), a));
+        }
+        let div = |x: PrimExpr, y: PrimExpr| ops::binary(BinaryOp::Div, x, y);
+        if self.analyzer.can_prove_greater_equal(b, 0) {
+            if self.analyzer.can_prove_greater_equal(a, 0)
+                || self.analyzer.can_prove_greater_equal(e, 0)
+            {
+                return div(a.clone(), b.clone());
+            }
+            if let Some(min) = self.negative_min(a) {
+                let one = konst(1, b);
+                let numerator = ops::sub(ops::sub(b.clone(), one)?, konst(min, a))?;
+                let ceildiv = div(numerator, b.clone())?;
+                let shifted = ops::add(a.clone(), ops::mul(b.clone(), ceildiv.clone())?)?;
+                let shifted = self.analyzer.simplify(&shifted);
+                return ops::sub(div(shifted, b.clone())?, ceildiv);
+            }
+            let rdiv = div(a.clone(), b.clone())?;
+            let rmod = ops::binary(BinaryOp::Mod, a.clone(), b.clone())?;
+            if is_int32_or_64(dtype) {
+                let sign = shift_right(rmod, konst(i64::from(dtype.bits) - 1, a))?;
+                return ops::add(rdiv, sign);
+            }
+            let ge = ops::compare(CmpOp::Ge, rmod, konst(0, a))?;
+            return PrimExpr::select(ge, rdiv.clone(), ops::sub(rdiv, konst(1, a))?);
+        }
+        let rmod = Var::new("rmod", dtype);
+        let rdiv = Var::new("rdiv", dtype);
+        let cond = sign_condition(b, &rmod)?;
+        let pick = PrimExpr::select(
+            cond,
+            PrimExpr::var(&rdiv),
+            ops::sub(PrimExpr::var(&rdiv), konst(1, a))?,
+        )?;
+        let let_rdiv = PrimExpr::let_(&rdiv, div(a.clone(), b.clone())?, pick)?;
+        PrimExpr::let_(&rmod, ops::binary(BinaryOp::Mod, a.clone(), b.clone())?, let_rdiv)
+    }
+
+    fn floormod(&mut self, a: &PrimExpr, b: &PrimExpr) -> Result<PrimExpr, IrError> {
+        let dtype = a.dtype();
+        if !dtype.is_integer() {
+            return Err(IrError::invalid(format!("floormod of {dtype} cannot be lowered")));
+        }
+        if let Some(shift) = power_of_two(b) {
+            return bitwise_and(a.clone(), konst((1i64 << shift) - 1, a));
+        }
+        let rem = |x: PrimExpr, y: PrimExpr| ops::binary(BinaryOp::Mod, x, y);
+        if self.analyzer.can_prove_greater_equal(b, 0) {
+            if self.analyzer.can_prove_greater_equal(a, 0) {
+                return rem(a.clone(), b.clone());
+            }
+            if let Some(min) = self.negative_min(a) {
+                let numerator =
+                    ops::add(ops::neg(konst(min, a))?, ops::sub(b.clone(), konst(1, b))?)?;
+                let ceildiv = ops::binary(BinaryOp::Div, numerator, b.clone())?;
+                let shifted = ops::add(a.clone(), ops::mul(b.clone(), ceildiv)?)?;
+                let shifted = self.analyzer.simplify(&shifted);
+                return rem(shifted, b.clone());
+            }
+            let rmod = rem(a.clone(), b.clone())?;
+            if is_int32_or_64(dtype) {
+                let sign = shift_right(rmod.clone(), konst(i64::from(dtype.bits) - 1, a))?;
+                return ops::add(rmod, bitwise_and(b.clone(), sign)?);
+            }
+            let ge = ops::compare(CmpOp::Ge, rmod.clone(), konst(0, a))?;
+            return PrimExpr::select(ge, rmod.clone(), ops::add(rmod, b.clone())?);
+        }
+        let rmod = Var::new("rmod", dtype);
+        let cond = sign_condition(b, &rmod)?;
+        let pick = PrimExpr::select(
+            cond,
+            PrimExpr::var(&rmod),
+            ops::add(PrimExpr::var(&rmod), b.clone())?,
+        )?;
+        PrimExpr::let_(&rmod, rem(a.clone(), b.clone())?, pick)
+    }
+
+    /// The constant lower bound of `a` when it is negative but finite (TVM's shifted-dividend case).
+    fn negative_min(&mut self, a: &PrimExpr) -> Option<i64> {
+        let bound = self.analyzer.const_int_bound(a);
+        let max_value = crate::arith::ConstIntBound::everything(a.dtype().element_of()).max;
+        (bound.min < 0 && bound.min > -max_value).then_some(bound.min)
+    }
+}
+
+fn is_int32_or_64(dtype: DataType) -> bool {
+    dtype.is_int() && dtype.is_scalar() && (dtype.bits == 32 || dtype.bits == 64)
+}
+
+/// `(b >= 0 && rmod >= 0) || (b < 0 && rmod <= 0)`.
+fn sign_condition(b: &PrimExpr, rmod: &Var) -> Result<PrimExpr, IrError> {
+    let zero = konst(0, b);
+    let r = PrimExpr::var(rmod);
+    let pos = ops::logical_and(
+        ops::compare(CmpOp::Ge, b.clone(), zero.clone())?,
+        ops::compare(CmpOp::Ge, r.clone(), zero.clone())?,
+    )?;
+    let neg = ops::logical_and(
+        ops::compare(CmpOp::Lt, b.clone(), zero.clone())?,
+        ops::compare(CmpOp::Le, r, zero)?,
+    )?;
+    ops::logical_or(pos, neg)
+}
