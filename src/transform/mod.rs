@@ -14,6 +14,7 @@ pub mod convert_blocks_to_opaque;
 pub mod flatten_buffer;
 pub mod instrument;
 pub mod lower_init_block;
+pub mod lower_intrin;
 pub mod lower_match_buffer;
 pub mod lower_opaque_block;
 pub mod plan_and_update_buffer_allocation_location;

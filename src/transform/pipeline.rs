@@ -140,7 +140,7 @@ pub const DEFAULT_PIPELINE: &[Stage] = &[
     // finalize_host_passes
     pass("tir.LowerTVMBuiltin", None),
     pass("tir.LowerCustomDatatypes", None),
-    pass("tir.LowerIntrin", None),
+    pass("tir.LowerIntrin", Some(super::lower_intrin::pass)),
     pass("tir.LowerDeviceStorageAccessInfo", None),
     pass("tir.CombineContextCall", None),
     Stage::Phase(Phase::BeforeCodegen),
