@@ -7,7 +7,8 @@
 //! simplified; a buffer that is already flat
 //! keeps its shape but, as in TVM, is still a new buffer object aliasing the same data. Indices become
 //! the element offset `((i0 * n1 + i1) * n2 + i2)...` (or `Σ i_k * stride_k`, plus a non-zero
-//! `elem_offset`), simplified as TVM's `ElemOffset` does (TVM then also tries an
+//! `elem_offset`), simplified as TVM's `ElemOffset` does, merging `(x // k) * k + x % k` patterns
+//! after each dimension ([`merge_mul_mod`]) (TVM then also tries an
 //! iter-map simplification with the enclosing loop ranges, which is not reproduced here). Bool buffers are stored as int8: stores cast their
 //! value to int8 and loads read int8 and cast back to bool. `Allocate` extents are flattened to
 //! match their `DeclBuffer` (or multiplied together without one), bool allocations become int8, and
@@ -19,6 +20,10 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+
+mod merge_mul_mod;
+
+use merge_mul_mod::merge_mul_mod;
 
 use super::block_lowering_util::{map_stmt_exprs, rewrite_expr};
 use crate::analysis::structural_eq::structural_equal;
@@ -104,6 +109,7 @@ pub fn elem_offset(buffer: &Buffer, indices: &[PrimExpr]) -> Result<Vec<PrimExpr
         )));
     }
     let separators = &node.axis_separators;
+    let mut analyzer = Analyzer::new();
     let mut out = vec![PrimExpr::i32(0); separators.len() + 1];
     let mut axis = 0;
     for (i, index) in indices.iter().enumerate() {
@@ -115,13 +121,15 @@ pub fn elem_offset(buffer: &Buffer, indices: &[PrimExpr]) -> Result<Vec<PrimExpr
         } else {
             ops::add(out[axis].clone(), ops::mul(index.clone(), node.strides[i].clone())?)?
         };
+        if i > 0 {
+            out[axis] = merge_mul_mod(&mut analyzer, &out[axis]);
+        }
     }
     if node.elem_offset.as_int() != Some(0) {
         for o in &mut out {
             *o = ops::add(o.clone(), node.elem_offset.clone())?;
         }
     }
-    let mut analyzer = Analyzer::new();
     Ok(out.iter().map(|e| analyzer.simplify(e)).collect())
 }
 
