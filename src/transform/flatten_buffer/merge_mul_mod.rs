@@ -183,3 +183,38 @@ pub fn merge_mul_mod(analyzer: &mut Analyzer, base: &PrimExpr) -> PrimExpr {
     }
     result.unwrap_or(simplified)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{DataType, Var};
+    use crate::print::{PrintOptions, print_expr};
+
+    fn show(e: &PrimExpr) -> String {
+        print_expr(e, &PrintOptions::default())
+    }
+
+    #[test]
+    fn merges_split_patterns_into_the_fused_index() {
+        let x = PrimExpr::var(&Var::new("x", DataType::int32()));
+        let y = PrimExpr::var(&Var::new("y", DataType::int32()));
+        let c = |v| PrimExpr::i32(v);
+        let mut analyzer = Analyzer::new();
+        // (x // 16) * 16 + x % 16 is x.
+        let whole = ops::add(
+            ops::mul(ops::floordiv(x.clone(), c(16)).unwrap(), c(16)).unwrap(),
+            ops::floormod(x.clone(), c(16)).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(show(&merge_mul_mod(&mut analyzer, &whole)), "x");
+        // (y + x // 4) * 4 + x % 4 is y * 4 + x.
+        let inner = ops::add(y.clone(), ops::floordiv(x.clone(), c(4)).unwrap()).unwrap();
+        let nested =
+            ops::add(ops::mul(inner, c(4)).unwrap(), ops::floormod(x.clone(), c(4)).unwrap())
+                .unwrap();
+        assert_eq!(show(&merge_mul_mod(&mut analyzer, &nested)), "y * 4 + x");
+        // Nothing to merge: the simplified expression comes back.
+        let plain = ops::add(ops::mul(y, c(4)).unwrap(), x).unwrap();
+        assert_eq!(show(&merge_mul_mod(&mut analyzer, &plain)), "y * 4 + x");
+    }
+}
