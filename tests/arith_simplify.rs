@@ -316,3 +316,22 @@ fn vector_rules() {
     check(Via::Rewrite, lt(ramp(&x, 1, 4), ramp(&y, 1, 4)), "T.Broadcast(x < y, 4)");
     check(Via::Simplify, ramp(&x * 4 + &y * 16 - &y * 16, 1, 4), "T.Ramp(x * 4, 1, 4)");
 }
+
+#[test]
+fn rewrite_coefficient_folding_and_min_max_families() {
+    let (x, y, z) = xyz();
+    check(Via::Rewrite, &x * &y + &x * 10, "(y + 10) * x");
+    check(Via::Rewrite, &y * &x + &x, "(y + 1) * x");
+    check(Via::Rewrite, &x * &y - &x, "(y + -1) * x");
+    check(Via::Rewrite, &x * &y - &z * &x, "(y - z) * x");
+    check(Via::Rewrite, min(max(&x, &y), min(&x, &y)), "T.min(x, y)");
+    check(Via::Rewrite, min(max(&x, &y), max(&x, &z)), "T.max(T.min(y, z), x)");
+    check(Via::Rewrite, max(min(&x, &y), min(&z, &x)), "T.min(T.max(y, z), x)");
+    check(Via::Rewrite, min(fld(&x + 3, 4) * 4, &x), "x");
+    check(Via::Rewrite, min(&x, fld(&x, 4) * 4), "x // 4 * 4");
+    check(Via::Rewrite, max(fld(&x + 3, 4) * 4, &x), "(x + 3) // 4 * 4");
+    check(Via::Rewrite, max(&x, fld(&x, 4) * 4), "x");
+    // Canonical form keeps a symbolic product as one atom; the rewriter then factors it.
+    let (_, n) = var("n");
+    check(Via::Simplify, &x * &n + &y * &n, "(x + y) * n");
+}

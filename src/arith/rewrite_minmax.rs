@@ -7,6 +7,7 @@
 
 use super::analyzer::Analyzer;
 use super::canonical_form::R;
+use super::ops;
 use super::pattern::bin;
 use super::rewrite_simplify::{Mode, add, fdiv, int, max, min, mul, plus_const, sub};
 use super::simplify::same_expr;
@@ -56,6 +57,35 @@ impl Analyzer {
             }
             _ => {}
         }
+        // min(floordiv(x + c1, c2) * c2, x) => x when c1 + 1 == c2 (max keeps the rounded-up
+        // value); min(floordiv(x, c2) * c2, x) => floordiv(x, c2) * c2 (max keeps x).
+        for (rounded, x) in [(a, b), (b, a)] {
+            if let Some((d, c2)) = super::pattern::mul_const(rounded)
+                && c2 > 0
+                && let Some((num, divisor)) = bin(d, BinaryOp::FloorDiv)
+                && divisor.as_int() == Some(c2)
+            {
+                if let Some((x2, c1)) = plus_const(num)
+                    && c1.checked_add(1) == Some(c2)
+                    && same_expr(x2, x)
+                {
+                    return Ok(Some(if is_min { x.clone() } else { rounded.clone() }));
+                }
+                if same_expr(num, x) {
+                    return Ok(Some(if is_min { rounded.clone() } else { x.clone() }));
+                }
+            }
+        }
+        // min(max(x, y), min(x, y)) => min(x, y), in every operand order.
+        let min_or_max = |e| bin(e, BinaryOp::Min).or_else(|| bin(e, BinaryOp::Max));
+        if let (Some((p1, q1)), Some((p2, q2))) = (min_or_max(a), min_or_max(b)) {
+            let a_is_op = bin(a, op).is_some();
+            let same_operands = (same_expr(p1, p2) && same_expr(q1, q2))
+                || (same_expr(p1, q2) && same_expr(q1, p2));
+            if a_is_op != bin(b, op).is_some() && same_operands {
+                return Ok(Some(if a_is_op { a.clone() } else { b.clone() }));
+            }
+        }
         // min(min(x, y), x) => min(x, y), min(max(x, y), x) => x, and their mirror images.
         for (outer, inner) in [(a, b), (b, a)] {
             if let Some((x, y)) = bin(outer, op)
@@ -67,6 +97,21 @@ impl Analyzer {
                 && (same_expr(x, inner) || same_expr(y, inner))
             {
                 return Ok(Some(inner.clone()));
+            }
+        }
+        // min(max(x, y), max(x, z)) => max(min(y, z), x);
+        // min(min(x, y), min(x, z)) => min(min(y, z), x).
+        for kind in [other, op] {
+            if let (Some((a1, a2)), Some((b1, b2))) = (bin(a, kind), bin(b, kind)) {
+                for (ax, ay) in [(a1, a2), (a2, a1)] {
+                    for (bx, bz) in [(b1, b2), (b2, b1)] {
+                        if same_expr(ax, bx) {
+                            let inner = build(ay, bz)?;
+                            let outer = ops::binary(kind, inner, ax.clone())?;
+                            return Ok(Some(outer));
+                        }
+                    }
+                }
             }
         }
         // min(x + y, x + z) => min(y, z) + x; min(y - x, z - x) => min(y, z) - x.

@@ -232,6 +232,10 @@ impl Analyzer {
         if same_expr(a, b) {
             return Ok(Some(mul(a, &int(2, a))?));
         }
+        // Coefficient folding: x * y + x => (y + 1) * x; x * y + x * z => (y + z) * x.
+        if let Some(e) = fold_common_factor(a, b, 1)? {
+            return Ok(Some(e));
+        }
         // floordiv(x, y) * y + floormod(x, y) => x.
         if let Some((fx, fy)) = bin(b, BinaryOp::FloorMod)
             && let Some((d, y)) = bin(a, BinaryOp::Mul)
@@ -328,6 +332,10 @@ impl Analyzer {
         }
         if same_expr(a, b) {
             return Ok(Some(int(0, a)));
+        }
+        // Coefficient folding: x * y - x => (y - 1) * x; x * y - x * z => (y - z) * x.
+        if let Some(e) = fold_common_factor(a, b, -1)? {
+            return Ok(Some(e));
         }
         // (x + c1) - c2 => x + (c1 - c2).
         if let (Some((x, c1)), Some(c2)) = (plus_const(a), b.as_int())
@@ -434,4 +442,41 @@ impl Analyzer {
         }
         Ok(None)
     }
+}
+
+/// `x * y ± x`, `x ± y * x` and `x * y ± x * z` with the common factor `x` pulled out, as TVM's
+/// coefficient-folding rules (`sign` is 1 for `+`, -1 for `-`).
+fn fold_common_factor(a: &PrimExpr, b: &PrimExpr, sign: i64) -> R<Option<PrimExpr>> {
+    let combine = |p: &PrimExpr, q: &PrimExpr| if sign > 0 { add(p, q) } else { sub(p, q) };
+    // x * y + x * z, with the common factor in any position, in TVM's order of alternatives.
+    if let (Some(fa), Some(fb)) = (factors(a), factors(b)) {
+        for (i, j) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+            let ((x, y), (x2, z)) = (fa[i], fb[j]);
+            if same_expr(x, x2) {
+                return Ok(Some(mul(&combine(y, z)?, x)?));
+            }
+        }
+    }
+    // x * y + x => (y + 1) * x.
+    if let Some(fa) = factors(a) {
+        for (x, y) in fa {
+            if same_expr(x, b) {
+                return Ok(Some(mul(&combine(y, &int(1, y))?, x)?));
+            }
+        }
+    }
+    // x + y * x => (y + 1) * x; x - y * x => (1 - y) * x.
+    if let Some(fb) = factors(b) {
+        for (x, y) in fb {
+            if same_expr(x, a) {
+                return Ok(Some(mul(&combine(&int(1, y), y)?, x)?));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// The two ways to read a product as `(factor, rest)`.
+fn factors(e: &PrimExpr) -> Option<[(&PrimExpr, &PrimExpr); 2]> {
+    bin(e, BinaryOp::Mul).map(|(p, q)| [(p, q), (q, p)])
 }
