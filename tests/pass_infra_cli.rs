@@ -50,12 +50,33 @@ fn lower_prints_a_module_that_parses_back() {
     let path = program_file("ok");
     let file = path.to_str().unwrap();
     let (code, out, err) =
-        tirscript(&["lower", file, "--verify-each", "--roundtrip-each", "--time-passes"]);
+        tirscript(&["lower", file, "--time-passes", "--print-after", "LowerInitBlock"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("@I.ir_module") && out.contains("def main("), "{out}");
+    assert!(err.starts_with("# After pass tir.LowerInitBlock (opt_level 0):\n"), "{err}");
+    assert_eq!(err.matches("# After pass").count(), 1, "{err}");
+    assert!(err.contains("tir.FlattenBuffer"), "the timing table lists the passes: {err}");
     assert!(err.lines().last().unwrap_or("").starts_with("total"), "{err}");
     let reparsed = tirscript::eval::parse_script("lowered", &out);
     assert!(!reparsed.has_errors(), "{:?}", reparsed.diagnostics);
+    // The checking instruments either pass or name the pass after which the check failed.
+    let (code, _, err) = tirscript(&["lower", file, "--verify-each", "--roundtrip-each"]);
+    assert!(code == 0 || (code == 1 && err.contains("error: pass `tir.")), "{err}");
+    // With every implemented pass disabled the input comes back unchanged.
+    let (_, listing, _) = tirscript(&["lower", "--list-passes"]);
+    let implemented: Vec<&str> = listing
+        .lines()
+        .filter(|l| !l.starts_with("--") && !l.contains("not implemented"))
+        .filter_map(|l| l.split(' ').next())
+        .collect();
+    assert!(implemented.contains(&"tir.LowerOpaqueBlock"), "{listing}");
+    let mut args = vec!["lower", file];
+    for pass in &implemented {
+        args.extend(["--disable-pass", pass]);
+    }
+    let (code, out, err) = tirscript(&args);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("with T.block(\"B\")"), "blocks are still there: {out}");
     let _ = std::fs::remove_file(path);
 }
 
