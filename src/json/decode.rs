@@ -294,13 +294,9 @@ impl Decoder {
         })
     }
 
-    fn boxed(&mut self, e: Box<Expr>, path: &Path) -> Result<PrimExpr> {
-        self.expr(*e, path)
-    }
-
     fn binary(&mut self, fields: Binary, path: &Path) -> Result<(PrimExpr, PrimExpr)> {
-        let a = self.boxed(fields.a, &path.key("a"))?;
-        let b = self.boxed(fields.b, &path.key("b"))?;
+        let a = self.expr(*fields.a, &path.key("a"))?;
+        let b = self.expr(*fields.b, &path.key("b"))?;
         Ok((a, b))
     }
 
@@ -344,34 +340,34 @@ impl Decoder {
                 let (a, b) = self.binary(f, path)?;
                 Ok((Ir::Or(a, b), dtype))
             }
-            ExprKind::Not(f) => Ok((Ir::Not(self.boxed(f.a, &path.key("a"))?), f.dtype)),
+            ExprKind::Not(f) => Ok((Ir::Not(self.expr(*f.a, &path.key("a"))?), f.dtype)),
             ExprKind::Select(f) => {
-                let condition = self.boxed(f.condition, &path.key("condition"))?;
-                let true_value = self.boxed(f.true_value, &path.key("true_value"))?;
-                let false_value = self.boxed(f.false_value, &path.key("false_value"))?;
+                let condition = self.expr(*f.condition, &path.key("condition"))?;
+                let true_value = self.expr(*f.true_value, &path.key("true_value"))?;
+                let false_value = self.expr(*f.false_value, &path.key("false_value"))?;
                 Ok((Ir::Select { condition, true_value, false_value }, f.dtype))
             }
             ExprKind::Cast(f) => {
-                Ok((Ir::Cast(self.boxed(f.value, &path.key("value"))?), Some(f.dtype)))
+                Ok((Ir::Cast(self.expr(*f.value, &path.key("value"))?), Some(f.dtype)))
             }
             ExprKind::BufferLoad(f) => {
                 let buffer = self.buffer(f.buffer, &path.key("buffer"))?;
                 let indices = self.exprs(f.indices, &path.key("indices"))?;
                 let predicate = match f.predicate {
-                    Some(p) => Some(self.boxed(p, &path.key("predicate"))?),
+                    Some(p) => Some(self.expr(*p, &path.key("predicate"))?),
                     None => None,
                 };
                 Ok((Ir::BufferLoad { buffer, indices, predicate }, f.dtype))
             }
             ExprKind::Ramp(f) => {
-                let base = self.boxed(f.base, &path.key("base"))?;
-                let stride = self.boxed(f.stride, &path.key("stride"))?;
-                let lanes = self.boxed(f.lanes, &path.key("lanes"))?;
+                let base = self.expr(*f.base, &path.key("base"))?;
+                let stride = self.expr(*f.stride, &path.key("stride"))?;
+                let lanes = self.expr(*f.lanes, &path.key("lanes"))?;
                 Ok((Ir::Ramp { base, stride, lanes }, Some(f.dtype)))
             }
             ExprKind::Broadcast(f) => {
-                let value = self.boxed(f.value, &path.key("value"))?;
-                let lanes = self.boxed(f.lanes, &path.key("lanes"))?;
+                let value = self.expr(*f.value, &path.key("value"))?;
+                let lanes = self.expr(*f.lanes, &path.key("lanes"))?;
                 Ok((Ir::Broadcast { value, lanes }, Some(f.dtype)))
             }
             ExprKind::Shuffle(f) => {
@@ -381,8 +377,8 @@ impl Decoder {
             }
             ExprKind::Let(f) => {
                 let var = self.var(f.var, &path.key("var"))?;
-                let value = self.boxed(f.value, &path.key("value"))?;
-                let body = self.boxed(f.body, &path.key("body"))?;
+                let value = self.expr(*f.value, &path.key("value"))?;
+                let body = self.expr(*f.body, &path.key("body"))?;
                 Ok((Ir::Let { var, value, body }, f.dtype))
             }
             ExprKind::Call(f) => {
@@ -419,7 +415,7 @@ impl Decoder {
                 let source = self.exprs(f.source, &path.key("source"))?;
                 let init = self.exprs(f.init, &path.key("init"))?;
                 let axis = self.iter_vars(f.axis, &path.key("axis"))?;
-                let condition = self.boxed(f.condition, &path.key("condition"))?;
+                let condition = self.expr(*f.condition, &path.key("condition"))?;
                 let node = Ir::Reduce {
                     combiner: std::sync::Arc::new(combiner),
                     source,

@@ -24,10 +24,6 @@ impl Decoder {
         })
     }
 
-    fn boxed_stmt(&mut self, s: Box<Stmt>, path: &Path) -> Result<IrStmt> {
-        self.stmt(*s, path)
-    }
-
     fn opt_expr(&mut self, e: Option<Expr>, path: &Path) -> Result<Option<PrimExpr>> {
         e.map(|e| self.expr(e, path)).transpose()
     }
@@ -77,20 +73,20 @@ impl Decoder {
             }
             StmtKind::While(f) => StmtNode::While {
                 condition: self.expr(f.condition, &path.key("condition"))?,
-                body: self.boxed_stmt(f.body, &path.key("body"))?,
+                body: self.stmt(*f.body, &path.key("body"))?,
             },
             StmtKind::IfThenElse(f) => StmtNode::IfThenElse {
                 condition: self.expr(f.condition, &path.key("condition"))?,
-                then_case: self.boxed_stmt(f.then_case, &path.key("then_case"))?,
+                then_case: self.stmt(*f.then_case, &path.key("then_case"))?,
                 else_case: match f.else_case {
-                    Some(s) => Some(self.boxed_stmt(s, &path.key("else_case"))?),
+                    Some(s) => Some(self.stmt(*s, &path.key("else_case"))?),
                     None => None,
                 },
             },
             StmtKind::LetStmt(f) => StmtNode::LetStmt {
                 var: self.var(f.var, &path.key("var"))?,
                 value: self.expr(f.value, &path.key("value"))?,
-                body: self.boxed_stmt(f.body, &path.key("body"))?,
+                body: self.stmt(*f.body, &path.key("body"))?,
             },
             StmtKind::AttrStmt(f) => {
                 let f = *f;
@@ -104,7 +100,7 @@ impl Decoder {
             StmtKind::AssertStmt(f) => StmtNode::AssertStmt {
                 condition: self.expr(f.condition, &path.key("condition"))?,
                 message: self.expr(f.message, &path.key("message"))?,
-                body: self.boxed_stmt(f.body, &path.key("body"))?,
+                body: self.stmt(*f.body, &path.key("body"))?,
             },
             StmtKind::Allocate(f) => StmtNode::Allocate {
                 buffer_var: self.var(f.buffer_var, &path.key("buffer_var"))?,
@@ -112,7 +108,7 @@ impl Decoder {
                 extents: self.exprs(f.extents, &path.key("extents"))?,
                 condition: self.condition(f.condition, &path.key("condition"))?,
                 annotations: self.annotations(f.annotations, &path.key("annotations"))?,
-                body: self.boxed_stmt(f.body, &path.key("body"))?,
+                body: self.stmt(*f.body, &path.key("body"))?,
             },
             StmtKind::AllocateConst(f) => StmtNode::AllocateConst {
                 buffer_var: self.var(f.buffer_var, &path.key("buffer_var"))?,
@@ -126,17 +122,17 @@ impl Decoder {
                 }),
                 irmod_storage_idx: f.irmod_storage_idx,
                 annotations: self.annotations(f.annotations, &path.key("annotations"))?,
-                body: self.boxed_stmt(f.body, &path.key("body"))?,
+                body: self.stmt(*f.body, &path.key("body"))?,
             },
             StmtKind::DeclBuffer(f) => StmtNode::DeclBuffer {
                 buffer: self.buffer(f.buffer, &path.key("buffer"))?,
-                body: self.boxed_stmt(f.body, &path.key("body"))?,
+                body: self.stmt(*f.body, &path.key("body"))?,
             },
             StmtKind::BufferRealize(f) => StmtNode::BufferRealize {
                 buffer: self.buffer(f.buffer, &path.key("buffer"))?,
                 bounds: self.ranges(f.bounds, &path.key("bounds"))?,
                 condition: self.condition(f.condition, &path.key("condition"))?,
-                body: self.boxed_stmt(f.body, &path.key("body"))?,
+                body: self.stmt(*f.body, &path.key("body"))?,
             },
             StmtKind::Block(block) => StmtNode::Block(Arc::new(self.block(*block, path)?)),
             StmtKind::BlockRealize(f) => {
