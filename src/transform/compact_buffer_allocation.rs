@@ -16,6 +16,8 @@
 //! buffers are never changed.
 
 mod collect;
+mod conditions;
+mod rules;
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -17,6 +17,10 @@
 
 use std::collections::HashMap;
 
+use super::conditions::{narrowings, tighten_by_conditions};
+use super::rules::{
+    aliases, from_range, has_side_effect, need_relax_thread, point_region, uses_any,
+};
 use crate::arith::const_int_bound::POS_INF;
 use crate::arith::{Analyzer, DomainMap, IntSet, eval_set, ops};
 use crate::ir::visit::{expr_children, stmt_parts};
@@ -60,73 +64,6 @@ pub fn collect_regions(body: &Stmt, collect_inbound: bool) -> Result<Regions, Ir
     c.var2buffer = aliases(body);
     c.stmt(body)?;
     Ok(c.regions)
-}
-
-/// Every buffer seen for each data var (TVM's `Var2BufferCollector`).
-fn aliases(body: &Stmt) -> HashMap<Var, Vec<Buffer>> {
-    let mut map: HashMap<Var, Vec<Buffer>> = HashMap::new();
-    let mut add = |b: &Buffer| {
-        let list = map.entry(b.data().clone()).or_default();
-        if !list.contains(b) {
-            list.push(b.clone());
-        }
-    };
-    crate::ir::visit::walk_stmt(body, &mut |s| match s.node() {
-        StmtNode::BufferStore { buffer, .. } | StmtNode::DeclBuffer { buffer, .. } => add(buffer),
-        StmtNode::Block(_) | StmtNode::BlockRealize(_) => {
-            let block = match s.node() {
-                StmtNode::Block(b) => b,
-                StmtNode::BlockRealize(r) => &r.block,
-                _ => return,
-            };
-            block.alloc_buffers.iter().for_each(&mut add);
-            for m in &block.match_buffers {
-                add(&m.buffer);
-                add(&m.source.buffer);
-            }
-        }
-        _ => {}
-    });
-    crate::ir::visit::walk_stmt_exprs(body, &mut |e| {
-        if let Expr::BufferLoad { buffer, .. } = e.expr() {
-            add(buffer);
-        }
-    });
-    map
-}
-
-/// Storage rank of a scope (global 0, shared 1, warp 2, local 3), as TVM's `StorageRank`.
-fn storage_rank(scope: &str) -> i32 {
-    let base = scope.split('.').next().unwrap_or(scope);
-    match base {
-        "shared" => 1,
-        "warp" => 2,
-        "local" => 3,
-        _ => 0,
-    }
-}
-
-/// Whether accesses to a buffer of `scope` relax over a thread var with `tag` (TVM's
-/// `CanRelaxStorageUnderThread`).
-fn need_relax_thread(tag: &str, scope: &str) -> bool {
-    let (rank, dim) = if let Some(d) = tag.strip_prefix("blockIdx.") {
-        (0, d)
-    } else if let Some(d) = tag.strip_prefix("threadIdx.") {
-        (1, d)
-    } else if tag.starts_with("vthread") || tag == "cthread" {
-        (1, "")
-    } else {
-        return false;
-    };
-    let storage = storage_rank(scope);
-    if storage == 2 {
-        return rank == 1 && dim == "x";
-    }
-    storage <= rank
-}
-
-fn from_range(r: &Range) -> IntSet {
-    if r.extent.as_int() == Some(1) { IntSet::point(r.min.clone()) } else { IntSet::from_range(r) }
 }
 
 impl Collector {
@@ -387,7 +324,11 @@ impl Collector {
                 let hi = set.max.as_ref().and_then(|m| eval_set(m, &self.dom).max);
                 let relaxed = IntSet { min: lo, max: hi };
                 match r.extent.as_int() {
-                    Some(1) => self.tighten_by_conditions(relaxed, &self.see_through_lets(&r.min)),
+                    Some(1) => tighten_by_conditions(
+                        &self.pending,
+                        relaxed,
+                        &self.see_through_lets(&r.min),
+                    ),
                     _ => relaxed,
                 }
             })
@@ -463,43 +404,6 @@ impl Collector {
         Ok(())
     }
 
-    /// Narrows the constant bounds of a relaxed point access `index` by the enclosing conditions
-    /// that compare `index + d` (for a constant `d`) with a constant: the case of TVM's
-    /// predicate-aware `EstimateRegionUpperBound` that tiled loops with a tail produce
-    /// (`T.where(i0 * 32 + i1 < 100)` around an access at `i0 * 32 + i1`).
-    fn tighten_by_conditions(&self, set: IntSet, index: &PrimExpr) -> IntSet {
-        let (Some(mut lo), Some(mut hi)) = (
-            set.min.as_ref().and_then(PrimExpr::as_int),
-            set.max.as_ref().and_then(PrimExpr::as_int),
-        ) else {
-            return set;
-        };
-        let mut analyzer = Analyzer::new();
-        for (condition, negate) in &self.pending {
-            for (lhs, op, c) in comparisons(condition, *negate) {
-                let Ok(difference) = ops::sub(index.clone(), lhs) else { continue };
-                let Some(d) = analyzer.simplify(&difference).as_int() else { continue };
-                let bound = c.saturating_add(d);
-                match op {
-                    CmpOp::Lt => hi = hi.min(bound.saturating_sub(1)),
-                    CmpOp::Le => hi = hi.min(bound),
-                    CmpOp::Gt => lo = lo.max(bound.saturating_add(1)),
-                    CmpOp::Ge => lo = lo.max(bound),
-                    CmpOp::Eq => {
-                        lo = lo.max(bound);
-                        hi = hi.min(bound);
-                    }
-                    CmpOp::Ne => {}
-                }
-            }
-        }
-        if lo > hi {
-            return set;
-        }
-        let dtype = index.dtype();
-        IntSet { min: Some(PrimExpr::int(lo, dtype)), max: Some(PrimExpr::int(hi, dtype)) }
-    }
-
     /// Replaces let-bound vars by their values until none is left.
     fn see_through_lets(&self, e: &PrimExpr) -> PrimExpr {
         let mut current = e.clone();
@@ -569,114 +473,4 @@ fn restore(map: &mut HashMap<Var, PrimExpr>, key: &Var, previous: Option<PrimExp
         Some(v) => map.insert(key.clone(), v),
         None => map.remove(key),
     };
-}
-
-/// The region of a single element at `indices`.
-fn point_region(buffer: &Buffer, indices: &[PrimExpr]) -> BufferRegion {
-    BufferRegion {
-        buffer: buffer.clone(),
-        region: indices.iter().map(|i| Range::point(i.clone())).collect(),
-    }
-}
-
-/// The comparisons `var op constant` a condition (negated if asked) implies: a conjunction of
-/// comparisons of a var with a constant (either side), and an integer var used as a condition
-/// (meaning `var != 0`).
-fn narrowings(condition: &PrimExpr, negate: bool) -> Vec<(Var, CmpOp, i64)> {
-    match condition.expr() {
-        Expr::And(a, b) if !negate => {
-            let mut out = narrowings(a, false);
-            out.extend(narrowings(b, false));
-            out
-        }
-        Expr::Or(a, b) if negate => {
-            let mut out = narrowings(a, true);
-            out.extend(narrowings(b, true));
-            out
-        }
-        Expr::Not(a) => narrowings(a, !negate),
-        Expr::Var(v) if v.dtype().is_integer() => {
-            vec![(v.clone(), if negate { CmpOp::Eq } else { CmpOp::Ne }, 0)]
-        }
-        Expr::Cmp { op, a, b } => {
-            let (var, c, op) = match (a.as_var(), b.as_int(), b.as_var(), a.as_int()) {
-                (Some(v), Some(c), _, _) => (v.clone(), c, *op),
-                (_, _, Some(v), Some(c)) => (v.clone(), c, flip(*op)),
-                _ => return Vec::new(),
-            };
-            vec![(var, if negate { negation(op) } else { op }, c)]
-        }
-        _ => Vec::new(),
-    }
-}
-
-/// The comparisons `expr op constant` a condition (negated if asked) implies, from a conjunction
-/// of comparisons with a constant on either side.
-fn comparisons(condition: &PrimExpr, negate: bool) -> Vec<(PrimExpr, CmpOp, i64)> {
-    match condition.expr() {
-        Expr::And(a, b) if !negate => {
-            let mut out = comparisons(a, false);
-            out.extend(comparisons(b, false));
-            out
-        }
-        Expr::Or(a, b) if negate => {
-            let mut out = comparisons(a, true);
-            out.extend(comparisons(b, true));
-            out
-        }
-        Expr::Not(a) => comparisons(a, !negate),
-        Expr::Cmp { op, a, b } if a.dtype().is_integer() => {
-            let (lhs, c, op) = match (b.as_int(), a.as_int()) {
-                (Some(c), None) => (a.clone(), c, *op),
-                (None, Some(c)) => (b.clone(), c, flip(*op)),
-                _ => return Vec::new(),
-            };
-            vec![(lhs, if negate { negation(op) } else { op }, c)]
-        }
-        _ => Vec::new(),
-    }
-}
-
-fn flip(op: CmpOp) -> CmpOp {
-    match op {
-        CmpOp::Lt => CmpOp::Gt,
-        CmpOp::Le => CmpOp::Ge,
-        CmpOp::Gt => CmpOp::Lt,
-        CmpOp::Ge => CmpOp::Le,
-        other => other,
-    }
-}
-
-fn negation(op: CmpOp) -> CmpOp {
-    match op {
-        CmpOp::Lt => CmpOp::Ge,
-        CmpOp::Le => CmpOp::Gt,
-        CmpOp::Gt => CmpOp::Le,
-        CmpOp::Ge => CmpOp::Lt,
-        CmpOp::Eq => CmpOp::Ne,
-        CmpOp::Ne => CmpOp::Eq,
-    }
-}
-
-/// Whether `e` reads memory or calls an impure operator (TVM's `SideEffect(e) > kPure`).
-fn has_side_effect(e: &PrimExpr) -> bool {
-    let mut found = false;
-    crate::ir::visit::walk_expr(e, &mut |sub| match sub.expr() {
-        Expr::BufferLoad { .. } => found = true,
-        Expr::Call { op: crate::ir::Callee::Op(op), .. } => found |= !op.def().is_pure(),
-        Expr::Call { .. } => found = true,
-        _ => {}
-    });
-    found
-}
-
-/// Whether `e` uses any of `vars`.
-fn uses_any(e: &PrimExpr, vars: &[&Var]) -> bool {
-    let mut found = false;
-    crate::ir::visit::walk_expr(e, &mut |sub| {
-        if let Some(v) = sub.as_var() {
-            found |= vars.contains(&v);
-        }
-    });
-    found
 }
