@@ -24,6 +24,10 @@ pub(crate) const STACK_RED_ZONE: usize = 1024 * 1024;
 /// Size of each extra stack segment allocated when the red zone is reached.
 pub(crate) const STACK_SEGMENT: usize = 8 * 1024 * 1024;
 
+/// How many reader levels may pass between two stack checks; each level of a debug build uses at
+/// most a few KiB of stack, far below `STACK_RED_ZONE / STACK_CHECK_INTERVAL`.
+const STACK_CHECK_INTERVAL: usize = 4;
+
 /// Runs `f` with at least `STACK_RED_ZONE` bytes of stack, growing onto the heap if needed.
 pub(crate) fn with_stack<R>(f: impl FnOnce() -> R) -> R {
     stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, f)
@@ -37,12 +41,13 @@ thread_local! {
 struct DepthGuard;
 
 impl DepthGuard {
-    fn enter() -> Option<DepthGuard> {
+    /// Enters one more level; `None` past `MAX_DEPTH`. Also returns the new depth.
+    fn enter() -> Option<(DepthGuard, usize)> {
         DEPTH.with(|depth| {
             let next = depth.get() + 1;
             (next <= MAX_DEPTH).then(|| {
                 depth.set(next);
-                DepthGuard
+                (DepthGuard, next)
             })
         })
     }
@@ -62,12 +67,17 @@ pub struct Counted<T>(pub T);
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Counted<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let Some(_guard) = DepthGuard::enter() else {
+        let Some((_guard, depth)) = DepthGuard::enter() else {
             return Err(de::Error::custom(format_args!(
                 "the IR nests deeper than the limit of {MAX_DEPTH} nodes"
             )));
         };
-        with_stack(|| T::deserialize(deserializer).map(Counted))
+        // The red zone covers several levels of frames, so checking every few levels suffices.
+        if depth % STACK_CHECK_INTERVAL == 0 {
+            with_stack(|| T::deserialize(deserializer).map(Counted))
+        } else {
+            T::deserialize(deserializer).map(Counted)
+        }
     }
 }
 
@@ -81,9 +91,28 @@ impl<T: Serialize> Serialize for Counted<T> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DType(pub DataType);
 
+/// The spelling of the most common dtypes, written without going through `Display`.
+fn common_dtype_name(dtype: DataType) -> Option<&'static str> {
+    const COMMON: [(DataType, &str); 9] = [
+        (DataType::int32(), "int32"),
+        (DataType::int64(), "int64"),
+        (DataType::float32(), "float32"),
+        (DataType::bool(), "bool"),
+        (DataType::handle(), "handle"),
+        (DataType::void(), "void"),
+        (DataType::float(16), "float16"),
+        (DataType::float(64), "float64"),
+        (DataType::int(8), "int8"),
+    ];
+    COMMON.iter().find(|(common, _)| *common == dtype).map(|(_, name)| *name)
+}
+
 impl Serialize for DType {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(&self.0)
+        match common_dtype_name(self.0) {
+            Some(name) => serializer.serialize_str(name),
+            None => serializer.collect_str(&self.0),
+        }
     }
 }
 
@@ -317,5 +346,22 @@ impl<'de, V: Deserialize<'de>> Visitor<'de> for OrderedMapVisitor<V> {
 impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_map(OrderedMapVisitor(PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_dtype_names_match_display() {
+        for name in
+            ["int32", "int64", "float32", "bool", "handle", "void", "float16", "float64", "int8"]
+        {
+            let dtype = DataType::parse(name).expect("valid dtype");
+            assert_eq!(common_dtype_name(dtype), Some(name));
+            assert_eq!(dtype.to_string(), name);
+        }
+        assert_eq!(common_dtype_name(DataType::int32().with_lanes(4)), None);
     }
 }
