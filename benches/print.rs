@@ -69,32 +69,45 @@ fn module() -> String {
         "# from tvm.script import ir as I\n# from tvm.script import tir as T\n\n@I.ir_module\nclass Module:\n",
     );
     for n in 0..FUNCTIONS {
-        if n % 4 == 3 {
-            lowered(&mut text, n)
-        } else {
-            function(&mut text, n)
-        }
+        if n % 4 == 3 { lowered(&mut text, n) } else { function(&mut text, n) }
     }
     text
+}
+
+/// CPU time used by this thread so far, in nanoseconds (Linux), to report a throughput that the
+/// load of a shared machine does not distort.
+fn thread_cpu_ns() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    stat.split_whitespace().next()?.parse().ok()
 }
 
 fn bench(c: &mut Criterion) {
     let source = module();
     let parsed = tirscript::eval::parse_script("bench.tir", &source);
     let Some(module) = parsed.module else {
-        panic!(
-            "the generated module does not parse: {:?}",
-            parsed.diagnostics.first()
-        );
+        panic!("the generated module does not parse: {:?}", parsed.diagnostics.first());
     };
     let options = PrintOptions::default();
     let printed = print_module(&module, &options);
     assert_eq!(module.len(), FUNCTIONS);
+    const ROUNDS: u64 = 20;
+    if let Some(start) = thread_cpu_ns() {
+        for _ in 0..ROUNDS {
+            black_box(print_module(black_box(&module), &options));
+        }
+        if let Some(end) = thread_cpu_ns() {
+            let per_print = (end - start) as f64 / ROUNDS as f64;
+            eprintln!(
+                "print/module: {} bytes of output, {:.2} ms of CPU per print, {:.1} MB/s per CPU second",
+                printed.len(),
+                per_print / 1e6,
+                printed.len() as f64 / per_print * 1e3
+            );
+        }
+    }
     let mut group = c.benchmark_group("print");
     group.throughput(Throughput::Bytes(printed.len() as u64));
-    group.bench_function("module", |b| {
-        b.iter(|| print_module(black_box(&module), &options))
-    });
+    group.bench_function("module", |b| b.iter(|| print_module(black_box(&module), &options)));
     group.finish();
 }
 

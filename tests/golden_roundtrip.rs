@@ -73,10 +73,7 @@ fn check(path: &Path) -> Result<(), Failed> {
     let printed = format_source(&name, &source, &options)
         .map_err(|d| render_diagnostics(&name, &source, &d))?;
     // The golden: the file itself, or the canonical partner of an `.input.tir`.
-    let file_name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default();
+    let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     let golden_path = match file_name.strip_suffix(".input.tir") {
         Some(stem) => Some(path.with_file_name(format!("{stem}.tir"))),
         None => None,
@@ -115,24 +112,12 @@ fn check(path: &Path) -> Result<(), Failed> {
     let (before, after) = (parse(&name, &source)?, parse(&name, &printed)?);
     // Free variables are declared anew by each parse, so they are paired rather than compared
     // by identity (TVM's round-trip tests pass `map_free_vars=True` for the same reason).
-    compare_structural(
-        &before,
-        &after,
-        EqualOptions {
-            map_free_vars: true,
-        },
-    )
-    .map_err(|m| format!("the printed program differs structurally: {m}"))?;
-    if let Some((n, _)) = printed
-        .lines()
-        .enumerate()
-        .find(|(_, l)| l.ends_with(' ') || l.ends_with('\t'))
+    compare_structural(&before, &after, EqualOptions { map_free_vars: true })
+        .map_err(|m| format!("the printed program differs structurally: {m}"))?;
+    if let Some((n, _)) =
+        printed.lines().enumerate().find(|(_, l)| l.ends_with(' ') || l.ends_with('\t'))
     {
-        return Err(format!(
-            "line {} of the printed program has trailing whitespace",
-            n + 1
-        )
-        .into());
+        return Err(format!("line {} of the printed program has trailing whitespace", n + 1).into());
     }
     Ok(())
 }
@@ -150,11 +135,7 @@ fn main() {
     let trials = files
         .into_iter()
         .map(|path| {
-            let name = path
-                .strip_prefix(root)
-                .unwrap_or(&path)
-                .display()
-                .to_string();
+            let name = path.strip_prefix(root).unwrap_or(&path).display().to_string();
             Trial::test(name, move || check(&path))
         })
         .collect();

@@ -47,17 +47,11 @@ enum Outcome {
 
 /// Runs `fmt`; returns the exit status.
 pub fn run(args: &FmtArgs) -> i32 {
-    let options = PrintOptions {
-        indent_spaces: args.indent,
-        ..PrintOptions::default()
-    };
+    let options = PrintOptions { indent_spaces: args.indent, ..PrintOptions::default() };
     let mut worst = Outcome::Unchanged;
     for input in &args.files {
-        let paths = if input.is_dir() {
-            tir_files(input, &args.exclude)
-        } else {
-            vec![input.clone()]
-        };
+        let paths =
+            if input.is_dir() { tir_files(input, &args.exclude) } else { vec![input.clone()] };
         for path in paths {
             worst = worst.max(format_one(&path, args.check, &options));
         }
@@ -120,10 +114,7 @@ fn format_one(path: &Path, check: bool, options: &PrintOptions) -> Outcome {
 
 /// Writes `text` to a temporary file beside `path` and renames it over `path`.
 fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let temp = dir.join(format!(".{file_name}.tirscript-fmt-{}", std::process::id()));
     let result = (|| {

@@ -11,11 +11,12 @@
 //!   encloses all its uses (see `prefix`), or in the outermost frame when none does.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 
 use tirscript_printer::{ExprDoc, StmtDoc};
 
 use super::path::P;
-use super::prefix::{CommonPrefix, IdMap, NodeId, PrefixRoot};
+use super::prefix::{CommonPrefix, IdHasher, IdMap, NodeId, PrefixRoot};
 use super::{Node, PrintOptions};
 use crate::ir::{Buffer, PrimExpr, Stmt};
 
@@ -63,7 +64,7 @@ pub struct Docsifier<'o> {
     pub(crate) options: &'o PrintOptions,
     pub(crate) frames: Vec<Frame>,
     vars: IdMap<u64, (VarDoc, Option<String>)>,
-    defined_names: HashSet<String>,
+    defined_names: HashSet<String, BuildHasherDefault<IdHasher>>,
     /// The common prefixes of the current root, computed on first need.
     prefix: Option<CommonPrefix>,
     /// What `prefix` is computed from.
@@ -75,9 +76,9 @@ pub struct Docsifier<'o> {
     pub(crate) binding_names: Vec<String>,
     track_paths: bool,
     /// `T.<name>` docs built so far (used only when no source paths are tracked).
-    t_cache: HashMap<String, ExprDoc>,
+    t_cache: HashMap<String, ExprDoc, BuildHasherDefault<IdHasher>>,
     /// `T.<dtype>` docs built so far (likewise).
-    dtype_cache: HashMap<crate::ir::DataType, ExprDoc>,
+    dtype_cache: HashMap<crate::ir::DataType, ExprDoc, BuildHasherDefault<IdHasher>>,
 }
 
 impl<'o> Docsifier<'o> {
@@ -94,8 +95,8 @@ impl<'o> Docsifier<'o> {
             uses_tir: false,
             binding_names: Vec::new(),
             track_paths,
-            t_cache: HashMap::new(),
-            dtype_cache: HashMap::new(),
+            t_cache: HashMap::default(),
+            dtype_cache: HashMap::default(),
         }
     }
 
@@ -360,7 +361,10 @@ impl<'o> Docsifier<'o> {
 /// A name made from `hint` that is not in `taken`: characters other than ASCII letters, digits
 /// and `_` become `_` (byte by byte, as TVM), a leading digit gets a `_` prefix, and a taken
 /// name gets the first free suffix `_1`, `_2`, ...
-pub(crate) fn unique_name(hint: &str, taken: &HashSet<String>) -> String {
+pub(crate) fn unique_name<S: std::hash::BuildHasher>(
+    hint: &str,
+    taken: &HashSet<String, S>,
+) -> String {
     let mut base: String = hint
         .bytes()
         .map(|b| if b == b'_' || b.is_ascii_alphanumeric() { b as char } else { '_' })

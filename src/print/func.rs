@@ -42,47 +42,73 @@ fn is_simple_buffer(b: &Buffer) -> bool {
         && node.axis_separators.is_empty()
 }
 
+/// Counts parameter occurrences (TVM's `OccurrenceCounter`), remembering per buffer which
+/// parameters its fields use so that each access costs no walk of the buffer's shape.
+struct OccurrenceCounter {
+    counts: IdMap<u64, usize>,
+    per_buffer: IdMap<u64, Vec<u64>>,
+}
+
+impl OccurrenceCounter {
+    fn var(&mut self, v: &Var) {
+        if let Some(c) = self.counts.get_mut(&v.id()) {
+            *c += 1;
+        }
+    }
+
+    fn buffer(&mut self, b: &Buffer) {
+        let counts = &self.counts;
+        let ids = self.per_buffer.entry(b.id()).or_insert_with(|| {
+            let mut ids = Vec::new();
+            let mut note = |v: &Var| {
+                if counts.contains_key(&v.id()) {
+                    ids.push(v.id());
+                }
+            };
+            note(b.data());
+            let fields = b.shape().iter().chain(b.strides()).chain([b.elem_offset()]);
+            for e in fields {
+                crate::ir::visit::walk_expr(e, &mut |x| {
+                    if let Some(v) = x.as_var() {
+                        note(v);
+                    }
+                });
+            }
+            ids
+        });
+        for id in ids.iter() {
+            if let Some(c) = self.counts.get_mut(id) {
+                *c += 1;
+            }
+        }
+    }
+}
+
 /// How often each parameter occurs in `f` (TVM's `CountVarOccurrence`, for all parameters in one
 /// pass): in the parameter list, the buffer map (keys and buffer fields), the body's expressions
 /// and the fields of every buffer stored to, loaded from or declared in the body.
 fn param_occurrences(f: &PrimFunc) -> IdMap<u64, usize> {
-    let mut counts: IdMap<u64, usize> = f.params.iter().map(|p| (p.id(), 0)).collect();
-    let mut bump = |v: &Var| {
-        if let Some(c) = counts.get_mut(&v.id()) {
-            *c += 1;
-        }
+    let mut counter = OccurrenceCounter {
+        counts: f.params.iter().map(|p| (p.id(), 0)).collect(),
+        per_buffer: IdMap::default(),
     };
-    let in_expr = |e: &crate::ir::PrimExpr, bump: &mut dyn FnMut(&Var)| {
-        crate::ir::visit::walk_expr(e, &mut |x| {
-            if let Some(v) = x.as_var() {
-                bump(v);
-            }
-        })
-    };
-    let in_buffer = |b: &Buffer, bump: &mut dyn FnMut(&Var)| {
-        bump(b.data());
-        for e in b.shape().iter().chain(b.strides()) {
-            in_expr(e, bump);
-        }
-        in_expr(b.elem_offset(), bump);
-    };
-    f.params.iter().for_each(&mut bump);
+    f.params.iter().for_each(|p| counter.var(p));
     for (p, b) in &f.buffer_map {
-        bump(p);
-        in_buffer(b, &mut bump);
+        counter.var(p);
+        counter.buffer(b);
     }
     crate::ir::visit::walk_stmt(&f.body, &mut |s| match s.node() {
         StmtNode::BufferStore { buffer, .. } | StmtNode::DeclBuffer { buffer, .. } => {
-            in_buffer(buffer, &mut bump)
+            counter.buffer(buffer)
         }
         _ => {}
     });
     crate::ir::visit::walk_stmt_exprs(&f.body, &mut |x| match x.expr() {
-        Expr::Var(v) => bump(v),
-        Expr::BufferLoad { buffer, .. } => in_buffer(buffer, &mut bump),
+        Expr::Var(v) => counter.var(v),
+        Expr::BufferLoad { buffer, .. } => counter.buffer(buffer),
         _ => {}
     });
-    counts
+    counter.counts
 }
 
 /// The implicit root block of `f`, if its body is one that TVM elides.

@@ -10,7 +10,7 @@
 //! - [`docsifier`]: the printing state: frames, defined names, metadata, options;
 //! - `prefix`: where each variable's uses meet (TVM's "common prefix"), which decides the frame a
 //!   free variable is declared in;
-//! - `expr`, `buffer`, `stmt`, `block`, `for_loop`, `func`: one file per group of nodes;
+//! - `expr`, `values`, `buffer`, `stmt`, `block`, `for_loop`, `func`: one file per group of nodes;
 //! - `ops`: the TVMScript names of operators and where their dtype is printed;
 //! - `path`: source paths attached to docs, so a caller can underline the node at a structural
 //!   equality path ([`print_underlined`]).
@@ -31,6 +31,7 @@ mod path;
 mod prefix;
 mod source;
 mod stmt;
+mod values;
 
 use tirscript_printer::{RenderOptions, SourcePath, StmtDoc};
 
