@@ -17,11 +17,13 @@ pub mod lower_init_block;
 pub mod lower_intrin;
 pub mod lower_match_buffer;
 pub mod lower_opaque_block;
+pub mod make_unpacked_api;
 pub mod plan_and_update_buffer_allocation_location;
 pub mod remove_no_op;
 pub mod pass;
 pub mod pipeline;
 pub mod simplify;
+pub mod storage_rewrite;
 pub mod unroll_loop;
 pub mod vectorize_loop;
 
