@@ -111,15 +111,18 @@ fn undefined_variable_unsupported_op_assert_and_reduce() {
     let out = buffer("B", &[1], f32t());
     let zero = vec![PrimExpr::i32(0)];
     let stray = Var::new("stray", f32t());
-    let module =
-        module_of(&[out.clone()], Stmt::buffer_store(&out, PrimExpr::var(&stray), zero.clone()));
+    let module = module_of(
+        std::slice::from_ref(&out),
+        Stmt::buffer_store(&out, PrimExpr::var(&stray), zero.clone()),
+    );
     let err = run_func(&module, "main", &mut [zeros(f32t(), &[1])]).unwrap_err();
     assert_eq!(err.kind, InterpErrorKind::UndefinedVar("stray".into()));
 
     let call =
         PrimExpr::call_op(f32t(), Op::get("call_extern").unwrap(), vec![PrimExpr::string("my_fn")])
             .unwrap();
-    let module = module_of(&[out.clone()], Stmt::buffer_store(&out, call, zero.clone()));
+    let module =
+        module_of(std::slice::from_ref(&out), Stmt::buffer_store(&out, call, zero.clone()));
     let err = run_func(&module, "main", &mut [zeros(f32t(), &[1])]).unwrap_err().to_string();
     assert!(err.contains("unsupported: operator `T.call_extern`"), "{err}");
 
@@ -128,7 +131,7 @@ fn undefined_variable_unsupported_op_assert_and_reduce() {
         message: PrimExpr::string("shapes differ"),
         body: Stmt::no_op(),
     });
-    let module = module_of(&[out.clone()], assert);
+    let module = module_of(std::slice::from_ref(&out), assert);
     let err = run_func(&module, "main", &mut [zeros(f32t(), &[1])]).unwrap_err();
     assert_eq!(err.kind, InterpErrorKind::AssertFailed("shapes differ".into()));
 
@@ -151,7 +154,7 @@ fn undefined_variable_unsupported_op_assert_and_reduce() {
         },
     )
     .unwrap();
-    let module = module_of(&[out.clone()], Stmt::buffer_store(&out, reduce, zero));
+    let module = module_of(std::slice::from_ref(&out), Stmt::buffer_store(&out, reduce, zero));
     let err = run_func(&module, "main", &mut [zeros(f32t(), &[1])]).unwrap_err().to_string();
     assert!(err.contains("Reduce expression is not executable"), "{err}");
 }

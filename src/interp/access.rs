@@ -75,8 +75,8 @@ impl<'m> Machine<'m> {
         let mut flat = offset;
         if buffer.strides().is_empty() {
             let mut row_major: i64 = 0;
-            for k in 0..n {
-                row_major = row_major.wrapping_mul(shape[k]).wrapping_add(index.values[k]);
+            for (&extent, &i) in shape[..n].iter().zip(&index.values[..n]) {
+                row_major = row_major.wrapping_mul(extent).wrapping_add(i);
             }
             flat = flat.wrapping_add(row_major);
         } else {
@@ -326,13 +326,14 @@ impl<'m> Machine<'m> {
         predicate: Option<&'m PrimExpr>,
         dtype: DataType,
     ) -> Result<Value, InterpError> {
-        if predicate.is_none() {
-            if let Some((handle, byte, index)) = self.scalar_address("load", buffer, indices)? {
-                let lane = self.memory.read(handle, byte, buffer.dtype()).map_err(|e| {
-                    self.access_error("load", buffer, &index.values[..index.len], e)
-                })?;
-                return Ok(Value::Scalar(lane));
-            }
+        if predicate.is_none()
+            && let Some((handle, byte, index)) = self.scalar_address("load", buffer, indices)?
+        {
+            let lane = self
+                .memory
+                .read(handle, byte, buffer.dtype())
+                .map_err(|e| self.access_error("load", buffer, &index.values[..index.len], e))?;
+            return Ok(Value::Scalar(lane));
         }
         let addresses = self.addresses("load", buffer, indices, predicate)?;
         let scalar = buffer.dtype().element_of();
@@ -373,13 +374,14 @@ impl<'m> Machine<'m> {
         predicate: Option<&'m PrimExpr>,
     ) -> Result<(), InterpError> {
         let v = self.eval(value)?;
-        if let (None, Value::Scalar(lane)) = (predicate, &v) {
-            if let Some((handle, byte, index)) = self.scalar_address("store", buffer, indices)? {
-                let lane = canonical(*lane, buffer.dtype());
-                return self.memory.write(handle, byte, buffer.dtype(), lane).map_err(|e| {
-                    self.access_error("store", buffer, &index.values[..index.len], e)
-                });
-            }
+        if let (None, Value::Scalar(lane)) = (predicate, &v)
+            && let Some((handle, byte, index)) = self.scalar_address("store", buffer, indices)?
+        {
+            let lane = canonical(*lane, buffer.dtype());
+            return self
+                .memory
+                .write(handle, byte, buffer.dtype(), lane)
+                .map_err(|e| self.access_error("store", buffer, &index.values[..index.len], e));
         }
         let addresses = self.addresses("store", buffer, indices, predicate)?;
         let scalar = buffer.dtype().element_of();

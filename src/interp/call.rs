@@ -71,9 +71,11 @@ impl Rounded {
     }
     fn unary(self, name: &str, x: f64) -> Option<f64> {
         let c = |v: f64| self.r(v);
-        Some(match name {
+        let value = match name {
             "exp" => x.exp(),
             "exp2" => x.exp2(),
+            // TVM's legalisation multiplies by this truncated ln(10), not the exact constant.
+            #[allow(clippy::approx_constant)]
             "exp10" => self.exp(c(x * c(2.302585093))),
             "log" => x.ln(),
             "log2" => x.log2(),
@@ -110,8 +112,8 @@ impl Rounded {
             "round" => x.round(),
             "nearbyint" => x.round_ties_even(),
             _ => return None,
-        })
-        .map(c)
+        };
+        Some(c(value))
     }
     fn binary(self, name: &str, x: f64, y: f64) -> Option<f64> {
         Some(self.r(match name {
@@ -296,17 +298,18 @@ impl<'m> Machine<'m> {
                 self.jump = Some(Jump::Return(value));
                 Ok(Value::int(0))
             }
-            _ => self.call_math(op, element, args),
+            "call_llvm_pure_intrin" | "call_llvm_intrin" => self.call_llvm(dtype, args),
+            _ => self.call_math(name, element, args),
         }
     }
 
-    fn call_math(
+    /// Math operators by name (`exp`, `pow`, ...), as TIR ops or as LLVM intrinsics.
+    pub(crate) fn call_math(
         &mut self,
-        op: Op,
+        name: &str,
         element: DataType,
         args: &'m [PrimExpr],
     ) -> Result<Value, InterpError> {
-        let name = op.name();
         let math = Rounded(element);
         let is_unary_math =
             element.is_floating() && args.len() == 1 && math.unary(name, 0.5).is_some();

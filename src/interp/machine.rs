@@ -257,7 +257,7 @@ impl<'m> Machine<'m> {
                 PathStep::Attr(key) => format!("attr {key}"),
                 PathStep::Alloc(var) => format!("allocate {}", var.name()),
                 PathStep::Decl(name) => format!("decl_buffer {name}"),
-                PathStep::Leaf(kind, name) if name.is_empty() => kind.to_string(),
+                PathStep::Leaf(kind, "") => kind.to_string(),
                 PathStep::Leaf(kind, name) => format!("{kind} {name}"),
             })
             .collect();

@@ -19,6 +19,7 @@ pub mod element;
 pub mod error;
 mod eval;
 mod exec;
+mod llvm_intrin;
 mod machine;
 mod memory;
 pub mod ndarray;

@@ -200,7 +200,7 @@ impl NDArray {
         let mut array = NDArray::zeros(dtype, shape)?;
         let mut rng = SplitMix64(seed);
         for i in 0..array.lane_count() {
-            let r = rng.next();
+            let r = rng.next_u64();
             let value = if dtype.is_floating() {
                 Scalar::Float((r >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0)
             } else if dtype.is_bool() {
@@ -233,7 +233,7 @@ impl NDArray {
             )));
         }
         let size = element_bytes(dtype);
-        if storage.len() % size != 0 {
+        if !storage.len().is_multiple_of(size) {
             return Err(NDArrayError::Shape(
                 "the storage is not a whole number of elements".into(),
             ));
@@ -432,7 +432,7 @@ pub fn element_bytes(dtype: DataType) -> usize {
 pub struct SplitMix64(pub u64);
 
 impl SplitMix64 {
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);

@@ -98,6 +98,8 @@ pub fn compare(op: CmpOp, dtype: DataType, a: Scalar, b: Scalar) -> bool {
         let (x, y) = (a.as_f64(), b.as_f64());
         return match op {
             CmpOp::Eq => x == y,
+            // LLVM's `fcmp one`: false when either side is NaN, unlike `x != y`.
+            #[allow(clippy::double_comparisons)]
             CmpOp::Ne => x < y || x > y,
             CmpOp::Lt => x < y,
             CmpOp::Le => x <= y,
@@ -125,6 +127,8 @@ pub fn compare(op: CmpOp, dtype: DataType, a: Scalar, b: Scalar) -> bool {
 pub fn cast(from: DataType, to: DataType, v: Scalar) -> Scalar {
     if to.is_bool() {
         let truth = match v {
+            // `fcmp one` against zero: NaN converts to false.
+            #[allow(clippy::double_comparisons)]
             Scalar::Float(x) => x < 0.0 || x > 0.0,
             Scalar::Int(x) => x != 0,
         };

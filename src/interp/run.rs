@@ -228,7 +228,7 @@ fn random_args(
     let mut seeds = SplitMix64(seed);
     let mut out = Vec::with_capacity(func.params.len());
     for param in &func.params {
-        let arg_seed = seeds.next();
+        let arg_seed = seeds.next_u64();
         match func.buffer_of(param) {
             Some(buffer) => {
                 let mut shape = Vec::with_capacity(buffer.shape().len());
@@ -245,8 +245,8 @@ fn random_args(
                 ))));
             }
             None if param.dtype().is_floating() => {
-                let r =
-                    (SplitMix64(arg_seed).next() >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0;
+                let r = (SplitMix64(arg_seed).next_u64() >> 11) as f64 / (1u64 << 53) as f64 * 2.0
+                    - 1.0;
                 out.push(ArgValue::Scalar(canonical(Scalar::Float(r), param.dtype())));
             }
             None => match extent {
