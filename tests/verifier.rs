@@ -341,3 +341,12 @@ fn bindings_may_differ_in_width_but_must_be_integers() {
         "the binding of block iter var `vi` must be a scalar integer, not float32"
     );
 }
+
+#[test]
+fn a_view_of_a_data_pointer_in_scope_needs_no_declaration() {
+    // FlattenBuffer's output accesses `A_1 = T.Buffer((16,), data=A.data)` with no DeclBuffer.
+    let a = buffer("A", DataType::float32(), vec![int(4), int(4)]);
+    let flat = buffer_on(a.data().clone(), "A_1", DataType::float32(), vec![int(16)]);
+    let store = Stmt::buffer_store(&flat, PrimExpr::f32(0.0), vec![int(3)]);
+    assert_eq!(verify_func(&func(&[&a], &[], store)), vec![]);
+}

@@ -231,9 +231,13 @@ impl<'m> Verifier<'m> {
         }
     }
 
-    /// Checks that `buffer`, accessed at the current path, is declared or allocated.
+    /// Checks that `buffer`, accessed at the current path, is declared, allocated, or a view of a
+    /// data pointer in scope (as FlattenBuffer leaves `A_1 = T.Buffer((n,), data=A.data)`; TVM's
+    /// well-formedness check asks only that the data var be defined).
     pub(super) fn access_buffer(&mut self, buffer: &Buffer) {
-        if self.buffers.contains(&buffer.id()) || self.allocated.contains(&buffer.data().id()) {
+        let data = buffer.data().id();
+        let data_in_scope = self.defined.get(&data).is_some_and(|defs| !defs.is_empty());
+        if self.buffers.contains(&buffer.id()) || self.allocated.contains(&data) || data_in_scope {
             return;
         }
         let message = format!(
