@@ -11,7 +11,13 @@ use tirscript::diagnostic::SourceFile;
 
 fn files(dir: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "tir")).collect())
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "tir"))
+                .collect()
+        })
         .unwrap_or_default();
     out.sort();
     out
@@ -29,7 +35,8 @@ fn check(path: &Path) -> Result<(), Failed> {
         if d.span.start > d.span.end || d.span.end > source.len() {
             return Err(format!("span {:?} is outside the file", d.span).into());
         }
-        let json: serde_json::Value = serde_json::from_str(&d.to_json_string(&file)).map_err(|e| e.to_string())?;
+        let json: serde_json::Value =
+            serde_json::from_str(&d.to_json_string(&file)).map_err(|e| e.to_string())?;
         if json["severity"] != "error" || json["message"] != d.message.as_str() {
             return Err(format!("bad JSON form: {json}").into());
         }
@@ -43,12 +50,16 @@ fn compare(golden: &Path, actual: &str) -> Result<(), Failed> {
         std::fs::write(golden, actual).map_err(|e| format!("{}: {e}", golden.display()))?;
         return Ok(());
     }
-    let expected = std::fs::read_to_string(golden)
-        .map_err(|e| format!("{}: {e} (run with UPDATE_GOLDEN=1 to create it)", golden.display()))?;
+    let expected = std::fs::read_to_string(golden).map_err(|e| {
+        format!("{}: {e} (run with UPDATE_GOLDEN=1 to create it)", golden.display())
+    })?;
     if expected == actual {
         return Ok(());
     }
-    let diff = similar::TextDiff::from_lines(expected.as_str(), actual).unified_diff().header("expected", "actual").to_string();
+    let diff = similar::TextDiff::from_lines(expected.as_str(), actual)
+        .unified_diff()
+        .header("expected", "actual")
+        .to_string();
     Err(format!("{} differs from the output:\n{diff}", golden.display()).into())
 }
 
@@ -57,22 +68,43 @@ fn compare(golden: &Path, actual: &str) -> Result<(), Failed> {
 fn cli_check() -> Result<(), Failed> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let exe = env!("CARGO_BIN_EXE_tirscript");
-    let run = |args: &[&str]| std::process::Command::new(exe).args(args).current_dir(root).output().map_err(|e| e.to_string());
+    let run = |args: &[&str]| {
+        std::process::Command::new(exe)
+            .args(args)
+            .current_dir(root)
+            .output()
+            .map_err(|e| e.to_string())
+    };
     let ok = run(&["check", "tests/parse/ok/blocks/matmul.tir"])?;
     if ok.status.code() != Some(0) || !ok.stderr.is_empty() {
-        return Err(format!("good file: {:?} {}", ok.status, String::from_utf8_lossy(&ok.stderr)).into());
+        return Err(
+            format!("good file: {:?} {}", ok.status, String::from_utf8_lossy(&ok.stderr)).into()
+        );
     }
-    let bad = run(&["check", "--color", "false", "tests/parse/ok/blocks/matmul.tir", "tests/parse/err/unknown_t_name.tir"])?;
+    let bad = run(&[
+        "check",
+        "--color",
+        "false",
+        "tests/parse/ok/blocks/matmul.tir",
+        "tests/parse/err/unknown_t_name.tir",
+    ])?;
     let stderr = String::from_utf8_lossy(&bad.stderr);
-    if bad.status.code() != Some(1) || !stderr.contains("`T.serail` is not a known TVMScript name") {
+    if bad.status.code() != Some(1) || !stderr.contains("`T.serail` is not a known TVMScript name")
+    {
         return Err(format!("bad file: {:?} {stderr}", bad.status).into());
     }
     let json = run(&["check", "--message-format", "json", "tests/parse/err/undefined_var.tir"])?;
     let stdout = String::from_utf8_lossy(&json.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
-    let [line] = lines.as_slice() else { return Err(format!("expected one JSON line, got {stdout:?}").into()) };
+    let [line] = lines.as_slice() else {
+        return Err(format!("expected one JSON line, got {stdout:?}").into());
+    };
     let v: serde_json::Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
-    if json.status.code() != Some(1) || v["line_start"] != 6 || v["column_start"] != 11 || v["file"] != "tests/parse/err/undefined_var.tir" {
+    if json.status.code() != Some(1)
+        || v["line_start"] != 6
+        || v["column_start"] != 11
+        || v["file"] != "tests/parse/err/undefined_var.tir"
+    {
         return Err(format!("json: {:?} {v}", json.status).into());
     }
     Ok(())

@@ -65,16 +65,22 @@ fn main() {
     let mut names = Vec::new();
     for dir in ["ok", "sugar"] {
         for path in tir_files(&base.join(dir)) {
-            let rel = path.strip_prefix(&base).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            let rel =
+                path.strip_prefix(&base).unwrap_or(&path).to_string_lossy().replace('\\', "/");
             let name = rel.trim_end_matches(".tir").to_string();
             names.push(name.clone());
             trials.push(Trial::test(name.clone(), move || check(&path, &name)));
         }
     }
     // Every structural fact must name a file of the corpus, so none is silently skipped.
-    let missing: Vec<&str> = facts::FACTS.iter().map(|(n, _)| *n).filter(|n| !names.iter().any(|m| m == n)).collect();
+    let missing: Vec<&str> =
+        facts::FACTS.iter().map(|(n, _)| *n).filter(|n| !names.iter().any(|m| m == n)).collect();
     trials.push(Trial::test("facts_name_corpus_files", move || {
-        if missing.is_empty() { Ok(()) } else { Err(format!("facts for missing files: {missing:?}").into()) }
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("facts for missing files: {missing:?}").into())
+        }
     }));
     libtest_mimic::run(&args, trials).exit();
 }

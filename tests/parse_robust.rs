@@ -25,9 +25,17 @@ fn corpus() -> Vec<PathBuf> {
 fn parse_ok(source: &str) -> bool {
     let result = tirscript::eval::parse_script("robust.tir", source);
     for d in &result.diagnostics {
-        assert!(d.span.start <= d.span.end && d.span.end <= source.len(), "span {:?} outside {source:?}", d.span);
+        assert!(
+            d.span.start <= d.span.end && d.span.end <= source.len(),
+            "span {:?} outside {source:?}",
+            d.span
+        );
     }
-    assert_eq!(result.module.is_some(), result.diagnostics.is_empty(), "a module exactly when there is no diagnostic");
+    assert_eq!(
+        result.module.is_some(),
+        result.diagnostics.is_empty(),
+        "a module exactly when there is no diagnostic"
+    );
     result.module.is_some()
 }
 

@@ -81,7 +81,8 @@ impl CallArgs {
     /// Matches the arguments to `params` by Python's rules.
     pub fn bind(&self, params: &[(&'static str, ParamKind)]) -> EvalResult<Bound> {
         let mut slots: Vec<Option<Arg>> = vec![None; params.len()];
-        let positional_capacity = params.iter().filter(|(_, k)| *k != ParamKind::KeywordOnly).count();
+        let positional_capacity =
+            params.iter().filter(|(_, k)| *k != ParamKind::KeywordOnly).count();
         if self.positional.len() > positional_capacity {
             let extra = &self.positional[positional_capacity];
             return Err(error_label(
@@ -129,7 +130,12 @@ impl CallArgs {
                 ));
             }
         }
-        Ok(Bound { name: self.name.clone(), span: self.span.clone(), slots, params: params.to_vec() })
+        Ok(Bound {
+            name: self.name.clone(),
+            span: self.span.clone(),
+            slots,
+            params: params.to_vec(),
+        })
     }
 }
 

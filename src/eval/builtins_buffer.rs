@@ -9,9 +9,7 @@ use super::frames::PendingFrame;
 use super::value::Value;
 use crate::arith::ops;
 use crate::builder::BufferSpec;
-use crate::ir::{
-    Buffer, BufferType, DataType, Expr, IrError, Op, PrimExpr, Var,
-};
+use crate::ir::{Buffer, BufferType, DataType, Expr, IrError, Op, PrimExpr, Var};
 use crate::syntax::ast::Span;
 
 const BUFFER_PARAMS: Signature = &[
@@ -43,14 +41,24 @@ const MATCH_PARAMS: Signature = &[
 
 /// Builds the spec of a buffer declaration from bound arguments; `shape` is given separately
 /// because `T.match_buffer` may take it from a region.
-fn spec(b: &Bound, name: &str, shape: Vec<PrimExpr>, default_dtype: DataType) -> EvalResult<BufferSpec> {
+fn spec(
+    b: &Bound,
+    name: &str,
+    shape: Vec<PrimExpr>,
+    default_dtype: DataType,
+) -> EvalResult<BufferSpec> {
     let dtype = b.get_some("dtype").map(Arg::dtype).transpose()?.unwrap_or(default_dtype);
     let mut spec = BufferSpec::new(name, shape, dtype);
     if let Some(data) = b.get_some("data") {
-        spec.data = Some(data.value.as_var().cloned().ok_or_else(|| error_label(&data.span, "`data` must be a pointer variable", "not a variable"))?);
+        spec.data = Some(data.value.as_var().cloned().ok_or_else(|| {
+            error_label(&data.span, "`data` must be a pointer variable", "not a variable")
+        })?);
     }
     if let Some(strides) = b.get_some("strides") {
-        let items = strides.value.as_sequence().ok_or_else(|| error_label(&strides.span, "`strides` must be a list", "not a list"))?;
+        let items = strides
+            .value
+            .as_sequence()
+            .ok_or_else(|| error_label(&strides.span, "`strides` must be a list", "not a list"))?;
         let index_dtype = spec.index_dtype();
         spec.strides = items
             .iter()
@@ -71,7 +79,13 @@ fn spec(b: &Bound, name: &str, shape: Vec<PrimExpr>, default_dtype: DataType) ->
         spec.buffer_type = match t.str()? {
             "" | "default" => BufferType::Default,
             "auto_broadcast" => BufferType::AutoBroadcast,
-            other => return Err(error_label(&t.span, format!("unknown buffer_type \"{other}\""), "expected \"default\" or \"auto_broadcast\"")),
+            other => {
+                return Err(error_label(
+                    &t.span,
+                    format!("unknown buffer_type \"{other}\""),
+                    "expected \"default\" or \"auto_broadcast\"",
+                ));
+            }
         };
     }
     if let Some(seps) = b.get_some("axis_separators") {
@@ -112,7 +126,11 @@ pub fn match_buffer(ev: &mut Evaluator, args: CallArgs, names: &[String]) -> Eva
         Some(var) => {
             let var = var.clone();
             let Some(shape) = b.get_some("shape") else {
-                return Err(error_label(&b.span, "Shape must be specified when binding input param", "add a shape"));
+                return Err(error_label(
+                    &b.span,
+                    "Shape must be specified when binding input param",
+                    "add a shape",
+                ));
             };
             let spec = spec(&b, first_name(names), shape.shape()?, DataType::float32())?;
             ev.builder.match_buffer_param(&var, spec).at(&b.span).map(Value::Buffer)
@@ -121,7 +139,10 @@ pub fn match_buffer(ev: &mut Evaluator, args: CallArgs, names: &[String]) -> Eva
             let region = param.region()?;
             let (shape, dtype) = match b.get_some("shape") {
                 Some(shape) => (shape.shape()?, DataType::float32()),
-                None => (region.region.iter().map(|r| r.extent.clone()).collect(), region.buffer.dtype()),
+                None => (
+                    region.region.iter().map(|r| r.extent.clone()).collect(),
+                    region.buffer.dtype(),
+                ),
             };
             let spec = spec(&b, first_name(names), shape, dtype)?;
             ev.builder.match_buffer_region(spec, region).at(&b.span).map(Value::Buffer)
@@ -144,13 +165,22 @@ pub fn buffer_attribute(buffer: &Buffer, attr: &str, span: &Span) -> EvalResult<
         "access_ptr" => Value::BufferMethod(buffer.clone(), "access_ptr"),
         "scope" => Value::BufferMethod(buffer.clone(), "scope"),
         other => {
-            return Err(error_label(span, format!("'Buffer' object has no attribute '{other}'"), "unknown buffer member"));
+            return Err(error_label(
+                span,
+                format!("'Buffer' object has no attribute '{other}'"),
+                "unknown buffer member",
+            ));
         }
     })
 }
 
 /// Calls a buffer method.
-pub fn call_method(ev: &mut Evaluator, buffer: &Buffer, method: &str, mut args: CallArgs) -> EvalResult<Value> {
+pub fn call_method(
+    ev: &mut Evaluator,
+    buffer: &Buffer,
+    method: &str,
+    mut args: CallArgs,
+) -> EvalResult<Value> {
     args.name = format!("{}.{method}", buffer.name()).into();
     match method {
         "vload" => vload(buffer, args),
@@ -170,7 +200,12 @@ fn vector_indices(begin: &Arg, factor: u16) -> EvalResult<Vec<PrimExpr>> {
     if factor > 1 && indices.last().is_some_and(|i| i.dtype().is_scalar()) {
         if let Some(last) = indices.pop() {
             let one = PrimExpr::int(1, last.dtype());
-            indices.push(super::subscript::make_ramp(last, one, PrimExpr::i32(i32::from(factor)), &begin.span)?);
+            indices.push(super::subscript::make_ramp(
+                last,
+                one,
+                PrimExpr::i32(i32::from(factor)),
+                &begin.span,
+            )?);
         }
     }
     Ok(indices)
@@ -193,7 +228,11 @@ fn lane_factor(buffer: &Buffer, dtype: DataType, span: &Span) -> EvalResult<u16>
         return Ok(1);
     };
     if dtype.element_of() != buffer.dtype().element_of() || want % have != 0 {
-        return Err(error_label(span, format!("cannot access buffer of {} as {dtype}", buffer.dtype()), "incompatible dtype"));
+        return Err(error_label(
+            span,
+            format!("cannot access buffer of {} as {dtype}", buffer.dtype()),
+            "incompatible dtype",
+        ));
     }
     Ok(want / have)
 }
@@ -209,7 +248,13 @@ fn vstore(ev: &mut Evaluator, buffer: &Buffer, args: CallArgs) -> EvalResult<Val
 }
 
 fn access_ptr(buffer: &Buffer, args: CallArgs) -> EvalResult<Value> {
-    let b = args.bind(&[("access_mask", Required), ("ptr_type", Optional), ("content_lanes", Optional), ("offset", Optional), ("extent", Optional)])?;
+    let b = args.bind(&[
+        ("access_mask", Required),
+        ("ptr_type", Optional),
+        ("content_lanes", Optional),
+        ("offset", Optional),
+        ("extent", Optional),
+    ])?;
     let span = b.span.clone();
     let mask_arg = b.req("access_mask")?;
     let mask = match &mask_arg.value {
@@ -219,7 +264,13 @@ fn access_ptr(buffer: &Buffer, args: CallArgs) -> EvalResult<Value> {
                 m |= match c {
                     'r' => 1,
                     'w' => 2,
-                    _ => return Err(error_label(&mask_arg.span, format!("unknown access mask `{s}`"), "expected \"r\", \"w\" or \"rw\"")),
+                    _ => {
+                        return Err(error_label(
+                            &mask_arg.span,
+                            format!("unknown access mask `{s}`"),
+                            "expected \"r\", \"w\" or \"rw\"",
+                        ));
+                    }
                 };
             }
             m
@@ -231,13 +282,17 @@ fn access_ptr(buffer: &Buffer, args: CallArgs) -> EvalResult<Value> {
         None => DataType::handle(),
     };
     let content_lanes = b.get_some("content_lanes").map(Arg::int).transpose()?.unwrap_or(1);
-    let offset = b.get_some("offset").map(Arg::expr).transpose()?.unwrap_or_else(|| PrimExpr::i32(0));
+    let offset =
+        b.get_some("offset").map(Arg::expr).transpose()?.unwrap_or_else(|| PrimExpr::i32(0));
     let index_dtype = buffer.elem_offset().dtype();
     let ir = |r: Result<PrimExpr, IrError>| r.at(&span);
     let mut extent = if buffer.shape().is_empty() {
         PrimExpr::int(1, index_dtype)
     } else if buffer.strides().len() == buffer.shape().len() {
-        ir(ops::sub(ir(ops::mul(buffer.strides()[0].clone(), buffer.shape()[0].clone()))?, offset.clone()))?
+        ir(ops::sub(
+            ir(ops::mul(buffer.strides()[0].clone(), buffer.shape()[0].clone()))?,
+            offset.clone(),
+        ))?
     } else {
         let mut product = buffer.shape()[0].clone();
         for dim in &buffer.shape()[1..] {
@@ -247,10 +302,12 @@ fn access_ptr(buffer: &Buffer, args: CallArgs) -> EvalResult<Value> {
     };
     let mut elem_offset = ir(ops::add(buffer.elem_offset().clone(), offset))?;
     let element = if content_lanes > 1 {
-        let lanes = u16::try_from(content_lanes).map_err(|_| error(&span, "content_lanes is too large"))?;
+        let lanes =
+            u16::try_from(content_lanes).map_err(|_| error(&span, "content_lanes is too large"))?;
         let factor = PrimExpr::int(content_lanes, index_dtype);
         extent = ir(ops::binary(crate::ir::BinaryOp::Div, extent, factor.clone()))?;
-        elem_offset = ir(ops::binary(crate::ir::BinaryOp::Div, buffer.elem_offset().clone(), factor))?;
+        elem_offset =
+            ir(ops::binary(crate::ir::BinaryOp::Div, buffer.elem_offset().clone(), factor))?;
         buffer.dtype().with_lanes(lanes)
     } else {
         buffer.dtype()
@@ -259,20 +316,38 @@ fn access_ptr(buffer: &Buffer, args: CallArgs) -> EvalResult<Value> {
         extent = e.expr()?;
     }
     let annotation = ir(PrimExpr::call_op(element, Op::builtin("type_annotation"), vec![]))?;
-    let call_args = vec![annotation, PrimExpr::var(buffer.data()), elem_offset, extent, PrimExpr::i32(mask as i32)];
+    let call_args = vec![
+        annotation,
+        PrimExpr::var(buffer.data()),
+        elem_offset,
+        extent,
+        PrimExpr::i32(mask as i32),
+    ];
     ir(PrimExpr::call_op(ptr_type, Op::builtin("tvm_access_ptr"), call_args)).map(Value::Expr)
 }
 
 /// TVM's `_pack_buffer`: a buffer passed to `T.call_packed` becomes a `tvm_stack_make_array`.
 pub fn pack_buffer(buffer: &Buffer, span: &Span) -> EvalResult<PrimExpr> {
     let ir = |r: Result<PrimExpr, IrError>| r.at(span);
-    let shape = ir(PrimExpr::call_op(DataType::handle(), Op::builtin("tvm_stack_make_shape"), buffer.shape().to_vec()))?;
+    let shape = ir(PrimExpr::call_op(
+        DataType::handle(),
+        Op::builtin("tvm_stack_make_shape"),
+        buffer.shape().to_vec(),
+    ))?;
     let strides = if buffer.strides().is_empty() {
         PrimExpr::i32(0)
     } else {
-        ir(PrimExpr::call_op(DataType::handle(), Op::builtin("tvm_stack_make_shape"), buffer.strides().to_vec()))?
+        ir(PrimExpr::call_op(
+            DataType::handle(),
+            Op::builtin("tvm_stack_make_shape"),
+            buffer.strides().to_vec(),
+        ))?
     };
-    let zero = if buffer.dtype().is_floating() { PrimExpr::float(0.0, buffer.dtype()) } else { PrimExpr::int(0, buffer.dtype()) };
+    let zero = if buffer.dtype().is_floating() {
+        PrimExpr::float(0.0, buffer.dtype())
+    } else {
+        PrimExpr::int(0, buffer.dtype())
+    };
     let args = vec![
         PrimExpr::var(buffer.data()),
         shape,

@@ -12,10 +12,7 @@ use super::error::{AtSpan, EvalResult, error, error_label};
 use super::subscript::{lane_count, make_ramp};
 use super::value::Value;
 use crate::arith::ops;
-use crate::ir::{
-    BinaryOp, CmpOp, CommReducer, DataType, Expr, IterVar, IterVarType, Op, PrimExpr,
-    Type, Var,
-};
+use crate::ir::{CommReducer, DataType, Expr, Op, PrimExpr, Type, Var};
 use crate::syntax::ast::Span;
 
 fn name_of(names: &[String]) -> &str {
@@ -28,7 +25,11 @@ pub fn dtype_call(dtype: DataType, args: CallArgs, names: &[String]) -> EvalResu
     let b = args.bind(&[("expr", Optional), ("is_size_var", KeywordOnly)])?;
     let is_size_var = b.get_some("is_size_var").map(Arg::bool).transpose()?.unwrap_or(false);
     let Some(expr) = b.get_some("expr") else {
-        let var = if is_size_var { Var::size_var(name_of(names), dtype) } else { Var::new(name_of(names), dtype) };
+        let var = if is_size_var {
+            Var::size_var(name_of(names), dtype)
+        } else {
+            Var::new(name_of(names), dtype)
+        };
         return Ok(Value::var(&var));
     };
     let value = match &expr.value {
@@ -36,7 +37,13 @@ pub fn dtype_call(dtype: DataType, args: CallArgs, names: &[String]) -> EvalResu
             "inf" => PrimExpr::f32(f64::INFINITY),
             "-inf" => PrimExpr::f32(f64::NEG_INFINITY),
             "nan" => PrimExpr::f32(f64::NAN),
-            other => return Err(error_label(&expr.span, format!("could not convert string to float: '{other}'"), "expected \"inf\", \"-inf\" or \"nan\"")),
+            other => {
+                return Err(error_label(
+                    &expr.span,
+                    format!("could not convert string to float: '{other}'"),
+                    "expected \"inf\", \"-inf\" or \"nan\"",
+                ));
+            }
         },
         _ => expr.expr()?,
     };
@@ -49,8 +56,16 @@ pub fn boolean(_: &mut Evaluator, args: CallArgs, names: &[String]) -> EvalResul
 
 /// `T.handle(dtype=None, storage_scope="global", *, is_size_var=False)`.
 pub fn handle(_: &mut Evaluator, args: CallArgs, names: &[String]) -> EvalResult<Value> {
-    let b = args.bind(&[("dtype", Optional), ("storage_scope", Optional), ("is_size_var", KeywordOnly)])?;
-    let scope = b.get_some("storage_scope").map(|a| a.str().map(str::to_string)).transpose()?.unwrap_or_else(|| "global".into());
+    let b = args.bind(&[
+        ("dtype", Optional),
+        ("storage_scope", Optional),
+        ("is_size_var", KeywordOnly),
+    ])?;
+    let scope = b
+        .get_some("storage_scope")
+        .map(|a| a.str().map(str::to_string))
+        .transpose()?
+        .unwrap_or_else(|| "global".into());
     let var = match b.get_some("dtype") {
         None => Var::new(name_of(names), DataType::handle()),
         Some(d) => Var::pointer(name_of(names), d.dtype()?, scope),
@@ -60,8 +75,13 @@ pub fn handle(_: &mut Evaluator, args: CallArgs, names: &[String]) -> EvalResult
 
 /// `T.Ptr(dtype, storage_scope="global")`: a pointer variable.
 pub fn ptr(_: &mut Evaluator, args: CallArgs, names: &[String]) -> EvalResult<Value> {
-    let b = args.bind(&[("dtype", Required), ("storage_scope", Optional), ("is_size_var", Optional)])?;
-    let scope = b.get_some("storage_scope").map(|a| a.str().map(str::to_string)).transpose()?.unwrap_or_else(|| "global".into());
+    let b =
+        args.bind(&[("dtype", Required), ("storage_scope", Optional), ("is_size_var", Optional)])?;
+    let scope = b
+        .get_some("storage_scope")
+        .map(|a| a.str().map(str::to_string))
+        .transpose()?
+        .unwrap_or_else(|| "global".into());
     Ok(Value::var(&Var::pointer(name_of(names), b.req("dtype")?.dtype()?, scope)))
 }
 
@@ -76,27 +96,37 @@ pub fn cast(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value
 }
 
 pub fn select(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
-    let b = args.bind(&[("condition", Required), ("true_value", Required), ("false_value", Required)])?;
-    let (c, t, f) = (b.req("condition")?.expr()?, b.req("true_value")?.expr()?, b.req("false_value")?.expr()?);
+    let b =
+        args.bind(&[("condition", Required), ("true_value", Required), ("false_value", Required)])?;
+    let (c, t, f) =
+        (b.req("condition")?.expr()?, b.req("true_value")?.expr()?, b.req("false_value")?.expr()?);
     PrimExpr::select(c, t, f).at(&b.span).map(Value::Expr)
 }
 
 /// TVM's `if_then_else`: a bool condition, matched branch types, folded on a constant condition.
 pub fn if_then_else(cond: PrimExpr, t: PrimExpr, f: PrimExpr, span: &Span) -> EvalResult<PrimExpr> {
     if cond.dtype() != DataType::bool() {
-        return Err(error_label(span, format!("if_then_else only accepts a bool condition, got {}", cond.dtype()), "not a bool"));
+        return Err(error_label(
+            span,
+            format!("if_then_else only accepts a bool condition, got {}", cond.dtype()),
+            "not a bool",
+        ));
     }
     let (t, f) = ops::match_types(t, f).at(span)?;
     match cond.as_int() {
         Some(0) => Ok(f),
         Some(_) => Ok(t),
-        None => PrimExpr::call_op(t.dtype(), Op::builtin("if_then_else"), vec![cond, t, f]).at(span),
+        None => {
+            PrimExpr::call_op(t.dtype(), Op::builtin("if_then_else"), vec![cond, t, f]).at(span)
+        }
     }
 }
 
 pub fn if_then_else_call(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
-    let b = args.bind(&[("cond", Required), ("t", Required), ("f", Required), ("dtype", KeywordOnly)])?;
-    if_then_else(b.req("cond")?.expr()?, b.req("t")?.expr()?, b.req("f")?.expr()?, &b.span).map(Value::Expr)
+    let b =
+        args.bind(&[("cond", Required), ("t", Required), ("f", Required), ("dtype", KeywordOnly)])?;
+    if_then_else(b.req("cond")?.expr()?, b.req("t")?.expr()?, b.req("f")?.expr()?, &b.span)
+        .map(Value::Expr)
 }
 
 pub fn reinterpret(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
@@ -111,7 +141,8 @@ pub fn reinterpret(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResul
 
 pub fn ramp(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
     let b = args.bind(&[("base", Required), ("stride", Required), ("lanes", Required)])?;
-    make_ramp(b.req("base")?.expr()?, b.req("stride")?.expr()?, b.req("lanes")?.expr()?, &b.span).map(Value::Expr)
+    make_ramp(b.req("base")?.expr()?, b.req("stride")?.expr()?, b.req("lanes")?.expr()?, &b.span)
+        .map(Value::Expr)
 }
 
 pub fn broadcast(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
@@ -126,9 +157,15 @@ pub fn shuffle(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Va
     let b = args.bind(&[("vectors", Required), ("indices", Required)])?;
     let vectors = b.req("vectors")?.expr_list()?;
     let indices = b.req("indices")?.expr_list()?;
-    let element = vectors.first().map(|v| v.dtype().element_of()).ok_or_else(|| error(&b.span, "T.Shuffle needs at least one vector"))?;
-    let lanes = u16::try_from(indices.len()).map_err(|_| error(&b.span, "too many shuffle indices"))?;
-    PrimExpr::new(element.with_lanes(lanes), Expr::Shuffle { vectors, indices }).at(&b.span).map(Value::Expr)
+    let element = vectors
+        .first()
+        .map(|v| v.dtype().element_of())
+        .ok_or_else(|| error(&b.span, "T.Shuffle needs at least one vector"))?;
+    let lanes =
+        u16::try_from(indices.len()).map_err(|_| error(&b.span, "too many shuffle indices"))?;
+    PrimExpr::new(element.with_lanes(lanes), Expr::Shuffle { vectors, indices })
+        .at(&b.span)
+        .map(Value::Expr)
 }
 
 pub fn let_expr(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
@@ -136,12 +173,22 @@ pub fn let_expr(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<V
     let body = b.req("expr")?.expr()?;
     let where_arg = b.req("where")?;
     let Value::Dict(entries) = &where_arg.value else {
-        return Err(error_label(&where_arg.span, "`where` must be a dict {var: value}", "not a dict"));
+        return Err(error_label(
+            &where_arg.span,
+            "`where` must be a dict {var: value}",
+            "not a dict",
+        ));
     };
     let [(var, value)] = entries.as_slice() else {
-        return Err(error_label(&where_arg.span, "T.Let only allows `where` to have exactly one element", "one binding expected"));
+        return Err(error_label(
+            &where_arg.span,
+            "T.Let only allows `where` to have exactly one element",
+            "one binding expected",
+        ));
     };
-    let var = var.as_var().ok_or_else(|| error_label(&where_arg.span, "the key of `where` must be a variable", "not a variable"))?;
+    let var = var.as_var().ok_or_else(|| {
+        error_label(&where_arg.span, "the key of `where` must be a variable", "not a variable")
+    })?;
     let value = super::convert::to_expr(value, &where_arg.span)?;
     PrimExpr::let_(var, value, body).at(&b.span).map(Value::Expr)
 }
@@ -158,7 +205,14 @@ pub fn comm_reducer(ev: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalRes
     let identity = identity_arg.expr_list()?;
     let n = lambda.params.len();
     if identity.is_empty() || n != 2 * identity.len() {
-        return Err(error_label(&combiner.span, format!("the combiner takes {n} parameters but there are {} identities", identity.len()), "wrong arity"));
+        return Err(error_label(
+            &combiner.span,
+            format!(
+                "the combiner takes {n} parameters but there are {} identities",
+                identity.len()
+            ),
+            "wrong arity",
+        ));
     }
     let vars: Vec<Var> = lambda
         .params
@@ -169,15 +223,26 @@ pub fn comm_reducer(ev: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalRes
     let call = CallArgs {
         name: "lambda".into(),
         span: combiner.span.clone(),
-        positional: vars.iter().map(|v| Arg { value: Value::var(v), span: combiner.span.clone() }).collect(),
+        positional: vars
+            .iter()
+            .map(|v| Arg { value: Value::var(v), span: combiner.span.clone() })
+            .collect(),
         keywords: Vec::new(),
     };
     let result = match ev.apply_lambda(lambda, call)? {
-        Value::Tuple(items) => items.iter().map(|v| super::convert::to_expr(v, &combiner.span)).collect::<EvalResult<Vec<_>>>()?,
+        Value::Tuple(items) => items
+            .iter()
+            .map(|v| super::convert::to_expr(v, &combiner.span))
+            .collect::<EvalResult<Vec<_>>>()?,
         single => vec![super::convert::to_expr(&single, &combiner.span)?],
     };
     let (lhs, rhs) = vars.split_at(n / 2);
-    Ok(Value::CommReducer(Arc::new(CommReducer { lhs: lhs.to_vec(), rhs: rhs.to_vec(), result, identity_element: identity })))
+    Ok(Value::CommReducer(Arc::new(CommReducer {
+        lhs: lhs.to_vec(),
+        rhs: rhs.to_vec(),
+        result,
+        identity_element: identity,
+    })))
 }
 
 /// Positional arguments after the first `skip` as expressions (buffers packed for packed calls).
@@ -199,13 +264,17 @@ fn dtype_forward(mut args: CallArgs) -> EvalResult<(DataType, CallArgs)> {
         args.positional.insert(0, dtype);
     }
     args.no_keywords()?;
-    let first = args.positional.first().ok_or_else(|| error(&args.span, format!("{}() missing required argument 'dtype'", args.name)))?;
+    let first = args.positional.first().ok_or_else(|| {
+        error(&args.span, format!("{}() missing required argument 'dtype'", args.name))
+    })?;
     Ok((first.dtype()?, args))
 }
 
 fn extern_call(args: CallArgs, op: &str) -> EvalResult<Value> {
     let (dtype, args) = dtype_forward(args)?;
-    let name = args.positional.get(1).ok_or_else(|| error(&args.span, format!("{}() missing required argument 'func_name'", args.name)))?;
+    let name = args.positional.get(1).ok_or_else(|| {
+        error(&args.span, format!("{}() missing required argument 'func_name'", args.name))
+    })?;
     let mut call_args = vec![PrimExpr::string(name.str()?)];
     call_args.extend(rest_exprs(&args, 2, false)?);
     PrimExpr::call_op(dtype, Op::builtin(op), call_args).at(&args.span).map(Value::Expr)
@@ -227,14 +296,24 @@ pub fn call_llvm_pure_intrin(_: &mut Evaluator, args: CallArgs, _: &[String]) ->
 
 pub fn call_intrin(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
     let (dtype, args) = dtype_forward(args)?;
-    let name_arg = args.positional.get(1).ok_or_else(|| error(&args.span, "T.call_intrin() missing required argument 'func_name'"))?;
-    let op = Op::get(name_arg.str()?).ok_or_else(|| error_label(&name_arg.span, format!("unknown operator \"{}\"", name_arg.str().unwrap_or("")), "not a registered op"))?;
+    let name_arg = args.positional.get(1).ok_or_else(|| {
+        error(&args.span, "T.call_intrin() missing required argument 'func_name'")
+    })?;
+    let op = Op::get(name_arg.str()?).ok_or_else(|| {
+        error_label(
+            &name_arg.span,
+            format!("unknown operator \"{}\"", name_arg.str().unwrap_or("")),
+            "not a registered op",
+        )
+    })?;
     PrimExpr::call_op(dtype, op, rest_exprs(&args, 2, false)?).at(&args.span).map(Value::Expr)
 }
 
 fn packed(args: CallArgs, op: &str) -> EvalResult<Value> {
     args.no_keywords()?;
-    PrimExpr::call_op(DataType::int32(), Op::builtin(op), rest_exprs(&args, 0, true)?).at(&args.span).map(Value::Expr)
+    PrimExpr::call_op(DataType::int32(), Op::builtin(op), rest_exprs(&args, 0, true)?)
+        .at(&args.span)
+        .map(Value::Expr)
 }
 pub fn call_packed(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
     packed(args, "tvm_call_packed")
@@ -245,7 +324,9 @@ pub fn call_cpacked(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResu
 
 pub fn type_annotation(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
     let b = args.bind(&[("dtype", Required)])?;
-    PrimExpr::call_op(b.req("dtype")?.dtype()?, Op::builtin("type_annotation"), vec![]).at(&b.span).map(Value::Expr)
+    PrimExpr::call_op(b.req("dtype")?.dtype()?, Op::builtin("type_annotation"), vec![])
+        .at(&b.span)
+        .map(Value::Expr)
 }
 
 /// `T.target("llvm")` / `T.target({"kind": ...}, host=...)`: kept as an attribute map with the
@@ -256,156 +337,18 @@ pub fn target(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Val
     let mut entries = match &config.value {
         Value::Str(kind) => vec![(Value::Str("kind".into()), Value::Str(kind.clone()))],
         Value::Dict(entries) => entries.clone(),
-        other => return Err(error_label(&config.span, format!("T.target expected a config dict or string, but got {}", other.kind()), "not a target")),
+        other => {
+            return Err(error_label(
+                &config.span,
+                format!("T.target expected a config dict or string, but got {}", other.kind()),
+                "not a target",
+            ));
+        }
     };
     if let Some(host) = b.get_some("host") {
         entries.push((Value::Str("host".into()), host.value.clone()));
     }
     Ok(Value::Dict(entries))
-}
-
-fn two(args: CallArgs, a: &'static str, b: &'static str) -> EvalResult<(PrimExpr, PrimExpr, Span)> {
-    let bound = args.bind(&[(a, Required), (b, Required)])?;
-    Ok((bound.req(a)?.expr()?, bound.req(b)?.expr()?, bound.span.clone()))
-}
-
-fn arith(args: CallArgs, op: BinaryOp) -> EvalResult<Value> {
-    let (a, b, span) = two(args, "a", "b")?;
-    ops::binary(op, a, b).at(&span).map(Value::Expr)
-}
-
-pub fn min(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
-    arith(args, BinaryOp::Min)
-}
-pub fn max(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
-    arith(args, BinaryOp::Max)
-}
-pub fn floordiv(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
-    arith(args, BinaryOp::FloorDiv)
-}
-pub fn floormod(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
-    arith(args, BinaryOp::FloorMod)
-}
-pub fn truncdiv(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
-    arith(args, BinaryOp::Div)
-}
-pub fn truncmod(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
-    arith(args, BinaryOp::Mod)
-}
-
-/// `T.ceildiv(a, b)`: `floordiv(a + b - 1, b)`, folded on constants.
-pub fn ceildiv(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
-    let (a, b, span) = two(args, "lhs", "rhs")?;
-    let one = PrimExpr::int(1, b.dtype());
-    let numerator = ops::sub(ops::add(a, b.clone()).at(&span)?, one).at(&span)?;
-    ops::floordiv(numerator, b).at(&span).map(Value::Expr)
-}
-
-/// `T.abs(x)`: the operand for unsigned ints, a select for signed ints, `fabs` for floats.
-pub fn abs(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
-    let b = args.bind(&[("x", Required), ("dtype", KeywordOnly)])?;
-    let x = b.req("x")?.expr()?;
-    let dtype = x.dtype();
-    if dtype.is_uint() || dtype.is_bool() {
-        return Ok(Value::Expr(x));
-    }
-    if dtype.is_int() {
-        if let Some(v) = x.as_int() {
-            return Ok(Value::Expr(PrimExpr::int(v.wrapping_abs(), dtype)));
-        }
-        let zero = PrimExpr::int(0, dtype);
-        let ge = PrimExpr::cmp(CmpOp::Ge, x.clone(), zero).at(&b.span)?;
-        let neg = ops::neg(x.clone()).at(&b.span)?;
-        return PrimExpr::select(ge, x, neg).at(&b.span).map(Value::Expr);
-    }
-    if let Expr::FloatImm(v) = x.expr() {
-        return Ok(Value::Expr(PrimExpr::float(v.abs(), dtype)));
-    }
-    PrimExpr::call_op(dtype, Op::builtin("fabs"), vec![x]).at(&b.span).map(Value::Expr)
-}
-
-fn node(args: CallArgs, op: BinaryOp) -> EvalResult<Value> {
-    let (a, b, span) = two(args, "a", "b")?;
-    PrimExpr::binary(op, a, b).at(&span).map(Value::Expr)
-}
-fn cmp_node(args: CallArgs, op: CmpOp) -> EvalResult<Value> {
-    let (a, b, span) = two(args, "a", "b")?;
-    PrimExpr::cmp(op, a, b).at(&span).map(Value::Expr)
-}
-
-macro_rules! node_builtins {
-    ($($name:ident => $kind:ident($op:expr)),* $(,)?) => {
-        $(pub fn $name(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
-            $kind(args, $op)
-        })*
-    };
-}
-
-node_builtins! {
-    node_add => node(BinaryOp::Add),
-    node_sub => node(BinaryOp::Sub),
-    node_mul => node(BinaryOp::Mul),
-    node_div => node(BinaryOp::Div),
-    node_mod => node(BinaryOp::Mod),
-    node_floordiv => node(BinaryOp::FloorDiv),
-    node_floormod => node(BinaryOp::FloorMod),
-    node_min => node(BinaryOp::Min),
-    node_max => node(BinaryOp::Max),
-    node_eq => cmp_node(CmpOp::Eq),
-    node_ne => cmp_node(CmpOp::Ne),
-    node_lt => cmp_node(CmpOp::Lt),
-    node_le => cmp_node(CmpOp::Le),
-    node_gt => cmp_node(CmpOp::Gt),
-    node_ge => cmp_node(CmpOp::Ge),
-}
-
-pub fn node_and(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
-    let (a, b, span) = two(args, "a", "b")?;
-    PrimExpr::and(a, b).at(&span).map(Value::Expr)
-}
-pub fn node_or(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
-    let (a, b, span) = two(args, "a", "b")?;
-    PrimExpr::or(a, b).at(&span).map(Value::Expr)
-}
-pub fn node_not(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
-    let b = args.bind(&[("a", Required)])?;
-    PrimExpr::not(b.req("a")?.expr()?).at(&b.span).map(Value::Expr)
-}
-
-/// `T.iter_var(var, dom, iter_type, thread_tag)`.
-pub fn iter_var(_: &mut Evaluator, args: CallArgs, names: &[String]) -> EvalResult<Value> {
-    let b = args.bind(&[("v", Required), ("dom", Required), ("iter_type", Required), ("thread_tag", Required)])?;
-    let v = b.req("v")?;
-    let var = match &v.value {
-        Value::Str(s) => Var::new(s.as_str(), DataType::int32()),
-        other => other.as_var().cloned().unwrap_or_else(|| Var::new(name_of(names), DataType::int32())),
-    };
-    let dom = match &b.req("dom")?.value {
-        Value::Range(r) => Some(r.clone()),
-        Value::None => None,
-        other => return Err(error(&b.req("dom")?.span, format!("expected a T.Range, got {}", other.kind()))),
-    };
-    let type_arg = b.req("iter_type")?;
-    let iter_type = match type_arg.str()? {
-        "DataPar" => IterVarType::DataPar,
-        "ThreadIndex" => IterVarType::ThreadIndex,
-        "CommReduce" => IterVarType::CommReduce,
-        "Ordered" => IterVarType::Ordered,
-        "DimInfo" | "Opaque" => IterVarType::Opaque,
-        "Unrolled" => IterVarType::Unrolled,
-        "Vectorized" => IterVarType::Vectorized,
-        "Parallelized" => IterVarType::Parallelized,
-        "Tensorized" => IterVarType::Tensorized,
-        other => return Err(error_label(&type_arg.span, format!("unknown iter_type \"{other}\""), "not an IterVar type")),
-    };
-    let thread_tag = b.req("thread_tag")?.str()?.to_string();
-    Ok(Value::IterVar(IterVar { var, dom, iter_type, thread_tag }))
-}
-
-pub fn range_value(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
-    let b = args.bind(&[("begin", Required), ("end", Required)])?;
-    let r = super::builtins_stmt::range_from_begin_end(b.req("begin")?.expr()?, b.req("end")?.expr()?, &b.span)?;
-    Ok(Value::Range(r))
 }
 
 /// A type annotation value for function return types (`-> T.int32`, `-> T.handle(...)`).

@@ -16,18 +16,42 @@ fn limit(args: CallArgs, which: &str) -> EvalResult<Value> {
     let dtype = b.req("dtype")?.dtype()?;
     let bits = u32::from(dtype.bits);
     let value = match (which, dtype.is_int(), dtype.is_uint() || dtype.is_bool()) {
-        ("max", true, _) => PrimExpr::int(if bits >= 64 { i64::MAX } else { (1i64 << (bits - 1)) - 1 }, dtype),
-        ("min", true, _) => PrimExpr::int(if bits >= 64 { i64::MIN } else { -(1i64 << (bits - 1)) }, dtype),
+        ("max", true, _) => {
+            PrimExpr::int(if bits >= 64 { i64::MAX } else { (1i64 << (bits - 1)) - 1 }, dtype)
+        }
+        ("min", true, _) => {
+            PrimExpr::int(if bits >= 64 { i64::MIN } else { -(1i64 << (bits - 1)) }, dtype)
+        }
         ("max", _, true) if bits < 64 => PrimExpr::int((1i64 << bits) - 1, dtype),
         ("min", _, true) => PrimExpr::int(0, dtype),
-        ("max", false, false) if dtype.code == crate::ir::TypeCode::Float => {
-            PrimExpr::float(if bits == 32 { f64::from(f32::MAX) } else if bits == 16 { 65504.0 } else { f64::MAX }, dtype)
-        }
-        ("min", false, false) if dtype.code == crate::ir::TypeCode::Float => {
-            PrimExpr::float(if bits == 32 { f64::from(f32::MIN) } else if bits == 16 { -65504.0 } else { f64::MIN }, dtype)
-        }
+        ("max", false, false) if dtype.code == crate::ir::TypeCode::Float => PrimExpr::float(
+            if bits == 32 {
+                f64::from(f32::MAX)
+            } else if bits == 16 {
+                65504.0
+            } else {
+                f64::MAX
+            },
+            dtype,
+        ),
+        ("min", false, false) if dtype.code == crate::ir::TypeCode::Float => PrimExpr::float(
+            if bits == 32 {
+                f64::from(f32::MIN)
+            } else if bits == 16 {
+                -65504.0
+            } else {
+                f64::MIN
+            },
+            dtype,
+        ),
         ("inf", false, false) if dtype.is_floating() => PrimExpr::float(f64::INFINITY, dtype),
-        _ => return Err(error_label(&b.span, format!("cannot take the {which} value of {dtype}"), "unsupported dtype")),
+        _ => {
+            return Err(error_label(
+                &b.span,
+                format!("cannot take the {which} value of {dtype}"),
+                "unsupported dtype",
+            ));
+        }
     };
     Ok(Value::Expr(value))
 }
@@ -55,7 +79,8 @@ fn float_predicate(args: CallArgs, name: &str) -> EvalResult<Value> {
         None => {
             // TVM expands isinf/isfinite into comparisons; `isinf(x)` is `abs(x) == inf`.
             let inf = PrimExpr::float(f64::INFINITY, x.dtype().element_of());
-            let fabs = PrimExpr::call_op(x.dtype(), Op::builtin("fabs"), vec![x.clone()]).at(&b.span)?;
+            let fabs =
+                PrimExpr::call_op(x.dtype(), Op::builtin("fabs"), vec![x.clone()]).at(&b.span)?;
             let is_inf = PrimExpr::cmp(CmpOp::Eq, fabs, inf).at(&b.span)?;
             if name == "isinf" {
                 return Ok(Value::Expr(is_inf));
@@ -78,15 +103,34 @@ pub fn isfinite(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<V
 }
 
 pub fn tvm_access_ptr(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
-    let b = args.bind(&[("ptype", Required), ("data", Required), ("offset", Required), ("extent", Required), ("rw_mask", Required)])?;
-    let exprs = ["ptype", "data", "offset", "extent", "rw_mask"].iter().map(|p| b.req(p)?.expr()).collect::<EvalResult<Vec<_>>>()?;
-    PrimExpr::call_op(DataType::handle(), Op::builtin("tvm_access_ptr"), exprs).at(&b.span).map(Value::Expr)
+    let b = args.bind(&[
+        ("ptype", Required),
+        ("data", Required),
+        ("offset", Required),
+        ("extent", Required),
+        ("rw_mask", Required),
+    ])?;
+    let exprs = ["ptype", "data", "offset", "extent", "rw_mask"]
+        .iter()
+        .map(|p| b.req(p)?.expr())
+        .collect::<EvalResult<Vec<_>>>()?;
+    PrimExpr::call_op(DataType::handle(), Op::builtin("tvm_access_ptr"), exprs)
+        .at(&b.span)
+        .map(Value::Expr)
 }
 
 pub fn tvm_struct_get(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
-    let b = args.bind(&[("arr", Required), ("index", Required), ("field", Required), ("dtype", Required)])?;
+    let b = args.bind(&[
+        ("arr", Required),
+        ("index", Required),
+        ("field", Required),
+        ("dtype", Required),
+    ])?;
     let dtype = b.req("dtype")?.dtype()?;
-    let exprs = ["arr", "index", "field"].iter().map(|p| b.req(p)?.expr()).collect::<EvalResult<Vec<_>>>()?;
+    let exprs = ["arr", "index", "field"]
+        .iter()
+        .map(|p| b.req(p)?.expr())
+        .collect::<EvalResult<Vec<_>>>()?;
     PrimExpr::call_op(dtype, Op::builtin("tvm_struct_get"), exprs).at(&b.span).map(Value::Expr)
 }
 
@@ -102,22 +146,66 @@ enum ResultType {
 fn result_type(name: &str) -> ResultType {
     use ResultType::*;
     match name {
-        "clz" | "q_multiply_shift" | "q_multiply_shift_per_axis" | "tvm_storage_sync" | "tvm_struct_set" | "undef" | "dp4a"
-        | "vscale" | "tvm_call_packed_lowered" | "tvm_call_cpacked_lowered" | "anylist_resetitem" => Fixed(DataType::int32()),
+        "clz"
+        | "q_multiply_shift"
+        | "q_multiply_shift_per_axis"
+        | "tvm_storage_sync"
+        | "tvm_struct_set"
+        | "undef"
+        | "dp4a"
+        | "vscale"
+        | "tvm_call_packed_lowered"
+        | "tvm_call_cpacked_lowered"
+        | "anylist_resetitem" => Fixed(DataType::int32()),
         "assume" | "isnullptr" | "ignore_loop_partition" => Fixed(DataType::bool()),
         "tvm_warp_activemask" => Fixed(DataType::uint(32)),
-        "tvm_stack_alloca" | "tvm_stack_make_shape" | "tvm_stack_make_array" | "start_profile_intrinsic"
-        | "end_profile_intrinsic" | "tvm_tuple" | "handle_add_byte_offset" | "address_of" | "lookup_param"
-        | "tvm_thread_allreduce" | "tvm_throw_last_error" | "tvm_load_matrix_sync" | "tvm_mma_sync" | "tvm_bmma_sync"
-        | "tvm_fill_fragment" | "tvm_store_matrix_sync" | "make_filled_simdgroup_matrix" | "simdgroup_load"
-        | "simdgroup_store" | "simdgroup_multiply_accumulate" | "anylist_getitem" | "anylist_setitem_call_packed"
-        | "anylist_setitem_call_cpacked" | "tvm_static_handle" => Fixed(DataType::handle()),
-        "ptx_commit_group" | "ptx_wait_group" | "ptx_cp_async_barrier" | "ptx_init_barrier_thread_count"
-        | "ptx_arrive_barrier" | "ptx_arrive_barrier_expect_tx" | "ptx_wait_barrier" | "create_barriers"
-        | "continue_loop" | "break_loop" | "thread_return" => Fixed(DataType::void()),
+        "tvm_stack_alloca"
+        | "tvm_stack_make_shape"
+        | "tvm_stack_make_array"
+        | "start_profile_intrinsic"
+        | "end_profile_intrinsic"
+        | "tvm_tuple"
+        | "handle_add_byte_offset"
+        | "address_of"
+        | "lookup_param"
+        | "tvm_thread_allreduce"
+        | "tvm_throw_last_error"
+        | "tvm_load_matrix_sync"
+        | "tvm_mma_sync"
+        | "tvm_bmma_sync"
+        | "tvm_fill_fragment"
+        | "tvm_store_matrix_sync"
+        | "make_filled_simdgroup_matrix"
+        | "simdgroup_load"
+        | "simdgroup_store"
+        | "simdgroup_multiply_accumulate"
+        | "anylist_getitem"
+        | "anylist_setitem_call_packed"
+        | "anylist_setitem_call_cpacked"
+        | "tvm_static_handle" => Fixed(DataType::handle()),
+        "ptx_commit_group"
+        | "ptx_wait_group"
+        | "ptx_cp_async_barrier"
+        | "ptx_init_barrier_thread_count"
+        | "ptx_arrive_barrier"
+        | "ptx_arrive_barrier_expect_tx"
+        | "ptx_wait_barrier"
+        | "create_barriers"
+        | "continue_loop"
+        | "break_loop"
+        | "thread_return" => Fixed(DataType::void()),
         "tvm_warp_shuffle" | "tvm_warp_shuffle_up" | "tvm_warp_shuffle_down" => Arg(1),
-        "ptx_mma" | "ptx_mma_sp" | "ptx_ldmatrix" | "ptx_cp_async" | "ptx_cp_async_bulk" | "mma_store" | "mma_fill"
-        | "vectorlow" | "vectorhigh" | "vectorcombine" | "get_active_lane_mask" => Explicit,
+        "ptx_mma"
+        | "ptx_mma_sp"
+        | "ptx_ldmatrix"
+        | "ptx_cp_async"
+        | "ptx_cp_async_bulk"
+        | "mma_store"
+        | "mma_fill"
+        | "vectorlow"
+        | "vectorhigh"
+        | "vectorcombine"
+        | "get_active_lane_mask" => Explicit,
         _ => Arg(0),
     }
 }
@@ -133,7 +221,9 @@ pub fn op_call(op: Op, mut args: CallArgs) -> EvalResult<Value> {
         ResultType::Explicit => {
             let first = match &dtype_kw {
                 Some(d) => d.clone(),
-                None => args.positional.first().cloned().ok_or_else(|| error(&args.span, format!("{}() missing required argument 'dtype'", args.name)))?,
+                None => args.positional.first().cloned().ok_or_else(|| {
+                    error(&args.span, format!("{}() missing required argument 'dtype'", args.name))
+                })?,
             };
             (Some(first.dtype()?), usize::from(dtype_kw.is_none()))
         }
@@ -147,17 +237,25 @@ pub fn op_call(op: Op, mut args: CallArgs) -> EvalResult<Value> {
         if exprs.len() != arity {
             return Err(error_label(
                 &args.span,
-                format!("{}() takes {arity} argument{} but {} were given", args.name, if arity == 1 { "" } else { "s" }, exprs.len()),
+                format!(
+                    "{}() takes {arity} argument{} but {} were given",
+                    args.name,
+                    if arity == 1 { "" } else { "s" },
+                    exprs.len()
+                ),
                 "wrong number of arguments",
             ));
         }
     }
-    if matches!(name, "floor" | "ceil" | "round" | "trunc" | "nearbyint") && exprs.first().is_some_and(|x| !x.dtype().is_floating()) {
+    if matches!(name, "floor" | "ceil" | "round" | "trunc" | "nearbyint")
+        && exprs.first().is_some_and(|x| !x.dtype().is_floating())
+    {
         return Ok(Value::Expr(exprs[0].clone()));
     }
     let exprs = match name {
         "bitwise_and" | "bitwise_or" | "bitwise_xor" | "shift_left" | "shift_right" => {
-            return super::ops::int_call(name, exprs[0].clone(), exprs[1].clone(), &args.span).map(Value::Expr);
+            return super::ops::int_call(name, exprs[0].clone(), exprs[1].clone(), &args.span)
+                .map(Value::Expr);
         }
         "pow" | "atan2" | "nextafter" | "hypot" | "copysign" | "fmod" => {
             let (a, b) = ops::match_types(exprs[0].clone(), exprs[1].clone()).at(&args.span)?;
@@ -172,4 +270,3 @@ pub fn op_call(op: Op, mut args: CallArgs) -> EvalResult<Value> {
     };
     PrimExpr::call_op(dtype, op, exprs).at(&args.span).map(Value::Expr)
 }
-

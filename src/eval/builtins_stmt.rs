@@ -6,12 +6,11 @@ use std::borrow::Cow;
 
 use super::Evaluator;
 use super::args::{Arg, CallArgs, ParamKind::*, Signature};
-use super::convert::{parse_dtype, to_expr};
+use super::convert::parse_dtype;
 use super::error::{AtSpan, EvalResult, error, error_label};
 use super::frames::PendingFrame;
 use super::value::{Value, int_imm};
-use crate::arith::simplify;
-use crate::ir::{Annotations, ConstData, DataType, ForKind, IterVarType, PrimExpr, Range};
+use crate::ir::{Annotations, ConstData, DataType, ForKind, PrimExpr};
 
 fn frame(f: PendingFrame) -> EvalResult<Value> {
     Ok(Value::Frame(Box::new(f)))
@@ -32,12 +31,14 @@ fn loop_bounds(start: &Arg, stop: Option<&Arg>) -> EvalResult<(PrimExpr, PrimExp
     }
 }
 
-const LOOP: Signature = &[("start", Required), ("stop", Optional), ("annotations", KeywordOnly), ("step", KeywordOnly)];
+const LOOP: Signature =
+    &[("start", Required), ("stop", Optional), ("annotations", KeywordOnly), ("step", KeywordOnly)];
 
 fn for_kind(args: CallArgs, kind: ForKind) -> EvalResult<Value> {
     let b = args.bind(LOOP)?;
     let (start, stop) = loop_bounds(b.req("start")?, b.get_some("stop"))?;
-    let annotations = b.get_some("annotations").map(Arg::annotations).transpose()?.unwrap_or_default();
+    let annotations =
+        b.get_some("annotations").map(Arg::annotations).transpose()?.unwrap_or_default();
     let step = b.get_some("step").map(Arg::expr).transpose()?;
     frame(PendingFrame::For { kind, start, stop, annotations, step })
 }
@@ -57,31 +58,55 @@ pub fn unroll(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Val
 
 /// Python's `range` in a prim_func: a serial loop whose step must be a positive literal.
 pub fn range(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
-    let b = args.bind(&[("start", Required), ("stop", Optional), ("step", Optional), ("annotations", KeywordOnly)])?;
+    let b = args.bind(&[
+        ("start", Required),
+        ("stop", Optional),
+        ("step", Optional),
+        ("annotations", KeywordOnly),
+    ])?;
     let step = match b.get_some("step") {
         None => None,
         Some(step) => match step.value {
             Value::Int(k) if k > 0 => Some(PrimExpr::i32(k as i32)),
             Value::Int(k) => {
-                return Err(error_label(&step.span, format!("Only support positive step in range(), get {k}"), "not positive"));
+                return Err(error_label(
+                    &step.span,
+                    format!("Only support positive step in range(), get {k}"),
+                    "not positive",
+                ));
             }
-            _ => return Err(error_label(&step.span, "Only support literal step in range()", "not a literal")),
+            _ => {
+                return Err(error_label(
+                    &step.span,
+                    "Only support literal step in range()",
+                    "not a literal",
+                ));
+            }
         },
     };
     let (start, stop) = loop_bounds(b.req("start")?, b.get_some("stop"))?;
-    let annotations = b.get_some("annotations").map(Arg::annotations).transpose()?.unwrap_or_default();
+    let annotations =
+        b.get_some("annotations").map(Arg::annotations).transpose()?.unwrap_or_default();
     frame(PendingFrame::For { kind: ForKind::Serial, start, stop, annotations, step })
 }
 
 pub fn thread_binding(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
-    let b = args.bind(&[("start", Required), ("stop", Optional), ("thread", Optional), ("annotations", KeywordOnly)])?;
+    let b = args.bind(&[
+        ("start", Required),
+        ("stop", Optional),
+        ("thread", Optional),
+        ("annotations", KeywordOnly),
+    ])?;
     let start = b.req("start")?;
     let (bounds, thread) = match (b.get_some("stop"), b.get_some("thread")) {
-        (Some(stop), None) if matches!(stop.value, Value::Str(_)) => (loop_bounds(start, None)?, stop.str()?.to_string()),
+        (Some(stop), None) if matches!(stop.value, Value::Str(_)) => {
+            (loop_bounds(start, None)?, stop.str()?.to_string())
+        }
         (stop, Some(thread)) => (loop_bounds(start, stop)?, thread.str()?.to_string()),
         _ => return Err(error(&b.span, "Thread cannot be None for thread_binding")),
     };
-    let annotations = b.get_some("annotations").map(Arg::annotations).transpose()?.unwrap_or_default();
+    let annotations =
+        b.get_some("annotations").map(Arg::annotations).transpose()?.unwrap_or_default();
     frame(PendingFrame::ThreadBinding { start: bounds.0, stop: bounds.1, thread, annotations })
 }
 
@@ -91,147 +116,9 @@ pub fn grid(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value
     frame(PendingFrame::Grid(extents))
 }
 
-pub fn block(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
-    let b = args.bind(&[("name", Optional), ("no_realize", Optional)])?;
-    let name = b.get_some("name").map(|a| a.str().map(str::to_string)).transpose()?.unwrap_or_default();
-    let no_realize = b.get_some("no_realize").map(Arg::bool).transpose()?.unwrap_or(false);
-    frame(PendingFrame::Block { name, no_realize })
-}
-
-pub fn init(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
-    args.expect_none()?;
-    frame(PendingFrame::Init)
-}
-
-pub fn where_(ev: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
-    let b = args.bind(&[("predicate", Required)])?;
-    let p = b.req("predicate")?;
-    let predicate = match p.value {
-        Value::Int(v @ (0 | 1)) => PrimExpr::bool(v == 1),
-        Value::Int(v) => return Err(error_label(&p.span, format!("Invalid value for predicate: {v}"), "expected 0 or 1")),
-        _ => p.expr()?,
-    };
-    ev.builder.where_(predicate).at(&b.span)?;
-    Ok(Value::None)
-}
-
-fn regions(args: &CallArgs) -> EvalResult<Vec<crate::ir::BufferRegion>> {
-    args.no_keywords()?;
-    let items: Vec<Arg> = match args.positional.as_slice() {
-        [single] => match single.value.as_sequence() {
-            Some(items) => items.iter().map(|v| Arg { value: v.clone(), span: single.span.clone() }).collect(),
-            None => vec![single.clone()],
-        },
-        many => many.to_vec(),
-    };
-    items.iter().map(Arg::region).collect()
-}
-
-pub fn reads(ev: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
-    let regions = regions(&args)?;
-    ev.builder.reads(regions).at(&args.span)?;
-    Ok(Value::None)
-}
-
-pub fn writes(ev: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
-    let regions = regions(&args)?;
-    ev.builder.writes(regions).at(&args.span)?;
-    Ok(Value::None)
-}
-
-pub fn block_attr(ev: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
-    let b = args.bind(&[("attrs", Required)])?;
-    let attrs = b.req("attrs")?.annotations()?;
-    ev.builder.block_attr(attrs).at(&b.span)?;
-    Ok(Value::None)
-}
-
-/// A `T.axis` domain: a `T.Range`, a `(begin, end)` pair or an extent (TVM's `_as_range`).
-fn as_range(dom: &Arg) -> EvalResult<Range> {
-    match &dom.value {
-        Value::Range(r) => Ok(r.clone()),
-        Value::Tuple(items) | Value::List(items) if items.len() == 2 => {
-            let begin = to_expr(&items[0], &dom.span)?;
-            let end = to_expr(&items[1], &dom.span)?;
-            let extent = simplify(&crate::arith::ops::sub(end.clone(), begin.clone()).at(&dom.span)?);
-            if extent.as_int().is_some() {
-                Ok(Range::new(begin, extent))
-            } else {
-                range_from_begin_end(begin, end, &dom.span)
-            }
-        }
-        Value::Int(_) => Ok(Range::new(PrimExpr::i32(0), dom.expr()?)),
-        _ => {
-            let extent = dom.expr()?;
-            Ok(Range::new(PrimExpr::int(0, extent.dtype()), extent))
-        }
-    }
-}
-
-/// TVM's `Range(begin, end)`: the extent is `end - begin`, or `end` when `begin` is zero.
-pub fn range_from_begin_end(begin: PrimExpr, end: PrimExpr, span: &crate::syntax::ast::Span) -> EvalResult<Range> {
-    if begin.as_int() == Some(0) {
-        return Ok(Range::new(begin, end));
-    }
-    let extent = crate::arith::ops::sub(end, begin.clone()).at(span)?;
-    Ok(Range::new(begin, extent))
-}
-
-fn axis(ev: &mut Evaluator, args: CallArgs, names: &[String], kind: IterVarType) -> EvalResult<Value> {
-    let b = args.bind(&[("dom", Required), ("binding", Required), ("dtype", Optional)])?;
-    let dom = as_range(b.req("dom")?)?;
-    let binding = b.req("binding")?.expr()?;
-    let dtype = b.get_some("dtype").map(Arg::dtype).transpose()?.unwrap_or(DataType::int32());
-    let name = names.first().map_or("v", String::as_str);
-    let var = ev.builder.axis(name, kind, dom, binding, dtype).at(&b.span)?;
-    Ok(Value::var(&var))
-}
-
-pub fn axis_spatial(ev: &mut Evaluator, args: CallArgs, names: &[String]) -> EvalResult<Value> {
-    axis(ev, args, names, IterVarType::DataPar)
-}
-pub fn axis_reduce(ev: &mut Evaluator, args: CallArgs, names: &[String]) -> EvalResult<Value> {
-    axis(ev, args, names, IterVarType::CommReduce)
-}
-pub fn axis_scan(ev: &mut Evaluator, args: CallArgs, names: &[String]) -> EvalResult<Value> {
-    axis(ev, args, names, IterVarType::Ordered)
-}
-pub fn axis_opaque(ev: &mut Evaluator, args: CallArgs, names: &[String]) -> EvalResult<Value> {
-    axis(ev, args, names, IterVarType::Opaque)
-}
-
-pub fn axis_remap(ev: &mut Evaluator, args: CallArgs, names: &[String]) -> EvalResult<Value> {
-    let b = args.bind(&[("kinds", Required), ("bindings", Required), ("dtype", Optional)])?;
-    let kinds = b.req("kinds")?.str()?.to_string();
-    let bindings_arg = b.req("bindings")?;
-    let items = bindings_arg
-        .value
-        .as_sequence()
-        .ok_or_else(|| error_label(&bindings_arg.span, "T.axis.remap expects a list of loop variables", "not a list"))?;
-    let base = names.first().map_or("v", String::as_str);
-    let mut bindings = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        let var = item.as_var().cloned().ok_or_else(|| {
-            error_label(&bindings_arg.span, format!("T.axis.remap binds loop variables, got a {}", item.kind()), "not a variable")
-        })?;
-        let name = if names.len() == items.len() {
-            names[i].clone()
-        } else if items.len() == 1 {
-            base.to_string()
-        } else {
-            format!("{base}_{i}")
-        };
-        bindings.push((name, var));
-    }
-    let vars = ev.builder.axis_remap(&kinds, &bindings).at(&b.span)?;
-    if vars.len() == 1 {
-        return Ok(Value::var(&vars[0]));
-    }
-    Ok(Value::Tuple(vars.iter().map(Value::var).collect()))
-}
-
 pub fn let_stmt(ev: &mut Evaluator, args: CallArgs, names: &[String]) -> EvalResult<Value> {
-    let b = args.bind(&[("value", Required), ("type_annotation", Optional), ("var", KeywordOnly)])?;
+    let b =
+        args.bind(&[("value", Required), ("type_annotation", Optional), ("var", KeywordOnly)])?;
     let value = b.req("value")?.expr()?;
     let type_annotation = match b.get_some("type_annotation") {
         None => None,
@@ -242,7 +129,12 @@ pub fn let_stmt(ev: &mut Evaluator, args: CallArgs, names: &[String]) -> EvalRes
         },
     };
     let var = match b.get_some("var") {
-        Some(a) => Some(a.value.as_var().cloned().ok_or_else(|| error_label(&a.span, "expected a variable", "not a variable"))?),
+        Some(a) => Some(
+            a.value
+                .as_var()
+                .cloned()
+                .ok_or_else(|| error_label(&a.span, "expected a variable", "not a variable"))?,
+        ),
         None => None,
     };
     frame(PendingFrame::LetStmt { value, type_annotation, var })
@@ -256,23 +148,38 @@ pub fn assert_(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Va
 }
 
 pub fn allocate(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
-    let b = args.bind(&[("extents", Required), ("dtype", Required), ("scope", Optional), ("condition", Optional), ("annotations", Optional)])?;
+    let b = args.bind(&[
+        ("extents", Required),
+        ("dtype", Required),
+        ("scope", Optional),
+        ("condition", Optional),
+        ("annotations", Optional),
+    ])?;
     let extents = b.req("extents")?.expr_list()?;
     let dtype = b.req("dtype")?.dtype()?;
-    let scope = b.get_some("scope").map(|a| a.str().map(str::to_string)).transpose()?.unwrap_or_else(|| "global".into());
+    let scope = b
+        .get_some("scope")
+        .map(|a| a.str().map(str::to_string))
+        .transpose()?
+        .unwrap_or_else(|| "global".into());
     let condition = b.get_some("condition").map(Arg::expr).transpose()?;
-    let annotations = b.get_some("annotations").map(Arg::annotations).transpose()?.unwrap_or_default();
+    let annotations =
+        b.get_some("annotations").map(Arg::annotations).transpose()?.unwrap_or_default();
     frame(PendingFrame::Allocate { extents, dtype, scope, condition, annotations })
 }
 
 pub fn allocate_const(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
-    let b = args.bind(&[("data", Required), ("dtype", Required), ("extents", Required), ("annotations", Optional)])?;
+    let b = args.bind(&[
+        ("data", Required),
+        ("dtype", Required),
+        ("extents", Required),
+        ("annotations", Optional),
+    ])?;
     let dtype = b.req("dtype")?.dtype()?;
     let data_arg = b.req("data")?;
-    let items = data_arg
-        .value
-        .as_sequence()
-        .ok_or_else(|| error_label(&data_arg.span, "T.allocate_const expects a list of numbers", "not a list"))?;
+    let items = data_arg.value.as_sequence().ok_or_else(|| {
+        error_label(&data_arg.span, "T.allocate_const expects a list of numbers", "not a list")
+    })?;
     let data = if dtype.is_floating() {
         let values = items.iter().map(|v| match v {
             Value::Int(i) => Ok(*i as f64),
@@ -283,12 +190,15 @@ pub fn allocate_const(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalRe
     } else {
         let values = items.iter().map(|v| match v {
             Value::Int(i) => Ok(*i),
-            other => Err(error(&data_arg.span, format!("expected an integer, got {}", other.kind()))),
+            other => {
+                Err(error(&data_arg.span, format!("expected an integer, got {}", other.kind())))
+            }
         });
         ConstData::Int(values.collect::<EvalResult<_>>()?)
     };
     let extents = b.req("extents")?.expr_list()?;
-    let annotations = b.get_some("annotations").map(Arg::annotations).transpose()?.unwrap_or_default();
+    let annotations =
+        b.get_some("annotations").map(Arg::annotations).transpose()?.unwrap_or_default();
     frame(PendingFrame::AllocateConst { data, dtype, extents, annotations })
 }
 
@@ -313,7 +223,11 @@ pub fn launch_thread(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalRes
         Value::Str(tag) => frame(PendingFrame::LaunchTag { tag: tag.clone(), extent }),
         other => match other.as_var() {
             Some(var) => frame(PendingFrame::LaunchVar { var: var.clone(), extent }),
-            None => Err(error_label(&thread.span, "expected a thread tag or a var from T.env_thread", "not a thread")),
+            None => Err(error_label(
+                &thread.span,
+                "expected a thread tag or a var from T.env_thread",
+                "not a thread",
+            )),
         },
     }
 }
@@ -328,10 +242,15 @@ pub fn env_thread(ev: &mut Evaluator, args: CallArgs, names: &[String]) -> EvalR
 }
 
 pub fn realize(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
-    let b = args.bind(&[("buffer_slice", Required), ("storage_scope", Required), ("condition", Optional)])?;
+    let b = args.bind(&[
+        ("buffer_slice", Required),
+        ("storage_scope", Required),
+        ("condition", Optional),
+    ])?;
     let region = b.req("buffer_slice")?.region()?;
     let scope = b.req("storage_scope")?.str()?.to_string();
-    let condition = b.get_some("condition").map(Arg::expr).transpose()?.unwrap_or_else(|| PrimExpr::bool(true));
+    let condition =
+        b.get_some("condition").map(Arg::expr).transpose()?.unwrap_or_else(|| PrimExpr::bool(true));
     frame(PendingFrame::Realize { region, scope, condition })
 }
 
@@ -362,7 +281,11 @@ pub fn module_attrs(ev: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalRes
 }
 
 pub fn decorator_only(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
-    Err(error_label(&args.span, format!("{} is only allowed as a decorator", args.name), "not a decorator here"))
+    Err(error_label(
+        &args.span,
+        format!("{} is only allowed as a decorator", args.name),
+        "not a decorator here",
+    ))
 }
 
 pub fn meta_var(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
@@ -375,7 +298,12 @@ impl Evaluator {
     fn annotation_value(&mut self, arg: &Arg, names: &[String]) -> EvalResult<Value> {
         match &arg.value {
             Value::Builtin(b) => {
-                let call = CallArgs { name: Cow::Borrowed(""), span: arg.span.clone(), positional: Vec::new(), keywords: Vec::new() };
+                let call = CallArgs {
+                    name: Cow::Borrowed(""),
+                    span: arg.span.clone(),
+                    positional: Vec::new(),
+                    keywords: Vec::new(),
+                };
                 super::dispatch::call(self, *b, call, names)
             }
             Value::Str(s) => Ok(Value::Type(crate::ir::Type::Prim(parse_dtype(s, &arg.span)?))),

@@ -13,16 +13,17 @@ pub fn check_source(name: &str, source: &str) -> Vec<Diagnostic> {
     let Some(module) = module else {
         return diagnostics;
     };
-    let spans = crate::syntax::parse_module(source).0.map(|tree| function_spans(&tree)).unwrap_or_default();
+    let spans =
+        crate::syntax::parse_module(source).0.map(|tree| function_spans(&tree)).unwrap_or_default();
     for (global, func) in module.functions() {
-        let span = spans
-            .iter()
-            .find(|(n, _)| n == global.name())
-            .map_or(0..0, |(_, s)| s.clone());
+        let span = spans.iter().find(|(n, _)| n == global.name()).map_or(0..0, |(_, s)| s.clone());
         for err in verify_func(func) {
             diagnostics.push(
-                Diagnostic::error(format!("ill-formed IR in `{}`: {}", global.name(), err.message), span.clone())
-                    .with_label(format!("at {}", err.path)),
+                Diagnostic::error(
+                    format!("ill-formed IR in `{}`: {}", global.name(), err.message),
+                    span.clone(),
+                )
+                .with_label(format!("at {}", err.path)),
             );
         }
     }

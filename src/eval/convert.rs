@@ -5,13 +5,15 @@
 use super::args::Arg;
 use super::error::{EvalResult, error_label};
 use super::value::Value;
-use crate::ir::{
-    Annotations, AttrValue, BufferRegion, DataType, Expr, PrimExpr, Range,
-};
+use crate::ir::{Annotations, AttrValue, BufferRegion, DataType, Expr, PrimExpr, Range};
 use crate::syntax::ast::Span;
 
 fn expected(span: &Span, what: &str, value: &Value) -> Box<crate::diagnostic::Diagnostic> {
-    error_label(span, format!("expected {what}, got {}", value.kind()), format!("this is a {}", value.kind()))
+    error_label(
+        span,
+        format!("expected {what}, got {}", value.kind()),
+        format!("this is a {}", value.kind()),
+    )
 }
 
 /// A `PrimExpr` from a Python scalar or expression.
@@ -78,11 +80,11 @@ impl Arg {
 
     /// A list of Python ints (axis separators).
     pub fn int_list(&self) -> EvalResult<Vec<i64>> {
-        let items = self.value.as_sequence().ok_or_else(|| expected(&self.span, "a list of ints", &self.value))?;
-        items
-            .iter()
-            .map(|v| Arg { value: v.clone(), span: self.span.clone() }.int())
-            .collect()
+        let items = self
+            .value
+            .as_sequence()
+            .ok_or_else(|| expected(&self.span, "a list of ints", &self.value))?;
+        items.iter().map(|v| Arg { value: v.clone(), span: self.span.clone() }.int()).collect()
     }
 
     /// An annotation map from a dict with string keys.
@@ -126,7 +128,11 @@ pub fn to_region(value: &Value, span: &Span) -> EvalResult<BufferRegion> {
                 for index in indices {
                     region.push(match index.expr() {
                         Expr::Ramp { base, stride, lanes } if stride.as_int() == Some(1) => {
-                            Range::new(base.clone(), crate::arith::ops::cast(base.dtype(), lanes.clone()).map_err(|e| super::error::ir_error(span, e))?)
+                            Range::new(
+                                base.clone(),
+                                crate::arith::ops::cast(base.dtype(), lanes.clone())
+                                    .map_err(|e| super::error::ir_error(span, e))?,
+                            )
                         }
                         _ => Range::point(index.clone()),
                     });
@@ -156,7 +162,9 @@ pub fn attr_value(value: &Value, span: &Span) -> EvalResult<AttrValue> {
         Value::Tuple(items) | Value::List(items) => {
             AttrValue::Array(items.iter().map(|v| attr_value(v, span)).collect::<EvalResult<_>>()?)
         }
-        Value::Dict(_) => AttrValue::Map(Arg { value: value.clone(), span: span.clone() }.annotations()?),
+        Value::Dict(_) => {
+            AttrValue::Map(Arg { value: value.clone(), span: span.clone() }.annotations()?)
+        }
         other => return Err(expected(span, "an attribute value", other)),
     })
 }

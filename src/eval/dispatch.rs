@@ -13,7 +13,10 @@ use super::Evaluator;
 use super::args::CallArgs;
 use super::error::{EvalResult, closest, error_label};
 use super::value::{Builtin, Value};
-use super::{builtins_buffer as buf, builtins_expr as ex, builtins_ops as ops, builtins_stmt as st};
+use super::{
+    builtins_arith as ar, builtins_block as bk, builtins_buffer as buf, builtins_expr as ex,
+    builtins_ops as ops, builtins_stmt as st,
+};
 use crate::ir::{DataType, Op};
 use crate::syntax::ast::Span;
 
@@ -36,19 +39,19 @@ const TABLE: &[(&str, Handler)] = &[
     ("T.unroll", st::unroll),
     ("T.thread_binding", st::thread_binding),
     ("T.grid", st::grid),
-    ("T.block", st::block),
-    ("T.init", st::init),
-    ("T.where", st::where_),
-    ("T.reads", st::reads),
-    ("T.writes", st::writes),
-    ("T.block_attr", st::block_attr),
-    ("T.axis.spatial", st::axis_spatial),
-    ("T.axis.S", st::axis_spatial),
-    ("T.axis.reduce", st::axis_reduce),
-    ("T.axis.R", st::axis_reduce),
-    ("T.axis.scan", st::axis_scan),
-    ("T.axis.opaque", st::axis_opaque),
-    ("T.axis.remap", st::axis_remap),
+    ("T.block", bk::block),
+    ("T.init", bk::init),
+    ("T.where", bk::where_),
+    ("T.reads", bk::reads),
+    ("T.writes", bk::writes),
+    ("T.block_attr", bk::block_attr),
+    ("T.axis.spatial", bk::axis_spatial),
+    ("T.axis.S", bk::axis_spatial),
+    ("T.axis.reduce", bk::axis_reduce),
+    ("T.axis.R", bk::axis_reduce),
+    ("T.axis.scan", bk::axis_scan),
+    ("T.axis.opaque", bk::axis_opaque),
+    ("T.axis.remap", bk::axis_remap),
     ("T.LetStmt", st::let_stmt),
     ("T.Assert", st::assert_),
     ("T.allocate", st::allocate),
@@ -95,35 +98,35 @@ const TABLE: &[(&str, Handler)] = &[
     ("T.tvm_call_cpacked", ex::call_cpacked),
     ("T.type_annotation", ex::type_annotation),
     ("T.target", ex::target),
-    ("T.min", ex::min),
-    ("T.max", ex::max),
-    ("T.floordiv", ex::floordiv),
-    ("T.floormod", ex::floormod),
-    ("T.truncdiv", ex::truncdiv),
-    ("T.truncmod", ex::truncmod),
-    ("T.ceildiv", ex::ceildiv),
-    ("T.abs", ex::abs),
-    ("T.fabs", ex::abs),
-    ("T.Add", ex::node_add),
-    ("T.Sub", ex::node_sub),
-    ("T.Mul", ex::node_mul),
-    ("T.Div", ex::node_div),
-    ("T.Mod", ex::node_mod),
-    ("T.FloorDiv", ex::node_floordiv),
-    ("T.FloorMod", ex::node_floormod),
-    ("T.Min", ex::node_min),
-    ("T.Max", ex::node_max),
-    ("T.EQ", ex::node_eq),
-    ("T.NE", ex::node_ne),
-    ("T.LT", ex::node_lt),
-    ("T.LE", ex::node_le),
-    ("T.GT", ex::node_gt),
-    ("T.GE", ex::node_ge),
-    ("T.And", ex::node_and),
-    ("T.Or", ex::node_or),
-    ("T.Not", ex::node_not),
-    ("T.iter_var", ex::iter_var),
-    ("T.Range", ex::range_value),
+    ("T.min", ar::min),
+    ("T.max", ar::max),
+    ("T.floordiv", ar::floordiv),
+    ("T.floormod", ar::floormod),
+    ("T.truncdiv", ar::truncdiv),
+    ("T.truncmod", ar::truncmod),
+    ("T.ceildiv", ar::ceildiv),
+    ("T.abs", ar::abs),
+    ("T.fabs", ar::abs),
+    ("T.Add", ar::node_add),
+    ("T.Sub", ar::node_sub),
+    ("T.Mul", ar::node_mul),
+    ("T.Div", ar::node_div),
+    ("T.Mod", ar::node_mod),
+    ("T.FloorDiv", ar::node_floordiv),
+    ("T.FloorMod", ar::node_floormod),
+    ("T.Min", ar::node_min),
+    ("T.Max", ar::node_max),
+    ("T.EQ", ar::node_eq),
+    ("T.NE", ar::node_ne),
+    ("T.LT", ar::node_lt),
+    ("T.LE", ar::node_le),
+    ("T.GT", ar::node_gt),
+    ("T.GE", ar::node_ge),
+    ("T.And", ar::node_and),
+    ("T.Or", ar::node_or),
+    ("T.Not", ar::node_not),
+    ("T.iter_var", ar::iter_var),
+    ("T.Range", ar::range_value),
     ("T.max_value", ops::max_value),
     ("T.min_value", ops::min_value),
     ("T.infinity", ops::infinity),
@@ -175,7 +178,10 @@ pub fn resolve(ns: &'static str, attr: &str, span: &Span) -> EvalResult<Value> {
     if let Some(full) = members().get(&(ns, attr)) {
         return Ok(Value::Builtin(Builtin::Named(full)));
     }
-    if let Some(nested) = NAMESPACES.iter().find(|n| n.strip_prefix(ns).and_then(|r| r.strip_prefix('.')) == Some(attr)) {
+    if let Some(nested) = NAMESPACES
+        .iter()
+        .find(|n| n.strip_prefix(ns).and_then(|r| r.strip_prefix('.')) == Some(attr))
+    {
         return Ok(Value::Namespace(nested));
     }
     let full = format!("{ns}.{attr}");
@@ -188,12 +194,17 @@ pub fn resolve(ns: &'static str, attr: &str, span: &Span) -> EvalResult<Value> {
         }
     }
     let prefix = format!("{ns}.");
-    let mut candidates: Vec<&str> = TABLE.iter().filter_map(|(k, _)| k.strip_prefix(prefix.as_str())).collect();
+    let mut candidates: Vec<&str> =
+        TABLE.iter().filter_map(|(k, _)| k.strip_prefix(prefix.as_str())).collect();
     if ns == "T" {
         candidates.extend(Op::all().map(|op| op.name()));
-        candidates.extend(["int8", "int16", "int32", "int64", "uint8", "float16", "float32", "float64", "bool", "axis"]);
+        candidates.extend([
+            "int8", "int16", "int32", "int64", "uint8", "float16", "float32", "float64", "bool",
+            "axis",
+        ]);
     }
-    let mut err = error_label(span, format!("`{full}` is not a known TVMScript name"), "unknown name");
+    let mut err =
+        error_label(span, format!("`{full}` is not a known TVMScript name"), "unknown name");
     if let Some(near) = closest(attr, candidates) {
         err.hint = Some(format!("did you mean `{ns}.{near}`?"));
     }
@@ -210,12 +221,19 @@ pub fn builtin_name(b: &Builtin) -> Cow<'static, str> {
 }
 
 /// Calls a builtin.
-pub fn call(ev: &mut Evaluator, b: Builtin, mut args: CallArgs, names: &[String]) -> EvalResult<Value> {
+pub fn call(
+    ev: &mut Evaluator,
+    b: Builtin,
+    mut args: CallArgs,
+    names: &[String],
+) -> EvalResult<Value> {
     args.name = builtin_name(&b);
     match b {
         Builtin::Named(name) => match table().get(name) {
             Some(handler) => handler(ev, args, names),
-            None => Err(error_label(&args.span, format!("`{name}` cannot be called"), "not callable")),
+            None => {
+                Err(error_label(&args.span, format!("`{name}` cannot be called"), "not callable"))
+            }
         },
         Builtin::DType(dtype) => ex::dtype_call(dtype, args, names),
         Builtin::Op(op) => ops::op_call(op, args),

@@ -30,17 +30,24 @@ impl Evaluator {
     }
 
     /// Evaluates an expression whose outermost call names what it creates after `names`.
-    pub(super) fn eval_named(&mut self, e: &Expr, names: &[String], inject: bool) -> EvalResult<Value> {
+    pub(super) fn eval_named(
+        &mut self,
+        e: &Expr,
+        names: &[String],
+        inject: bool,
+    ) -> EvalResult<Value> {
         stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.eval_inner(e, names, inject))
     }
 
     fn eval_inner(&mut self, e: &Expr, names: &[String], inject: bool) -> EvalResult<Value> {
         let span = &e.span;
         match &e.kind {
-            ExprKind::Int(Some(v)) => i64::try_from(*v)
-                .map(Value::Int)
-                .map_err(|_| error_label(span, "integer literal is too large", "does not fit in 64 bits")),
-            ExprKind::Int(None) => Err(error_label(span, "integer literal is too large", "does not fit in 64 bits")),
+            ExprKind::Int(Some(v)) => i64::try_from(*v).map(Value::Int).map_err(|_| {
+                error_label(span, "integer literal is too large", "does not fit in 64 bits")
+            }),
+            ExprKind::Int(None) => {
+                Err(error_label(span, "integer literal is too large", "does not fit in 64 bits"))
+            }
             ExprKind::Float(f) => Ok(Value::Float(*f)),
             ExprKind::Str(s) => Ok(Value::Str(s.clone())),
             ExprKind::Bool(b) => Ok(Value::Bool(*b)),
@@ -54,7 +61,9 @@ impl Evaluator {
             ExprKind::Call(call) => self.call(call, names, span),
             ExprKind::Subscript(sub) => self.subscript(&sub.value, &sub.index, inject, span),
             ExprKind::Slice(_) => Err(error(span, "a slice is only allowed inside a subscript")),
-            ExprKind::Starred(_) => Err(error(span, "`*` unpacking is only allowed in call arguments")),
+            ExprKind::Starred(_) => {
+                Err(error(span, "`*` unpacking is only allowed in call arguments"))
+            }
             ExprKind::Tuple(items) => Ok(Value::Tuple(self.eval_items(items)?)),
             ExprKind::List(items) => Ok(Value::List(self.eval_items(items)?)),
             ExprKind::Dict(entries) => {
@@ -94,10 +103,13 @@ impl Evaluator {
                 }
                 let mut result: Option<Value> = None;
                 for (i, (op, _)) in comparisons.iter().enumerate() {
-                    let part = ops::compare(*op, operands[i].clone(), operands[i + 1].clone(), span)?;
+                    let part =
+                        ops::compare(*op, operands[i].clone(), operands[i + 1].clone(), span)?;
                     result = Some(match result {
                         None => part,
-                        Some(acc) => ops::bool_op(crate::syntax::ast::BoolOp::And, acc, part, span)?,
+                        Some(acc) => {
+                            ops::bool_op(crate::syntax::ast::BoolOp::And, acc, part, span)?
+                        }
                     });
                 }
                 Ok(result.unwrap_or(Value::None))
@@ -129,7 +141,12 @@ impl Evaluator {
             match &item.kind {
                 ExprKind::Starred(inner) => match self.eval(inner)? {
                     Value::Tuple(xs) | Value::List(xs) => out.extend(xs),
-                    other => return Err(error(&inner.span, format!("cannot unpack a {}", other.kind()))),
+                    other => {
+                        return Err(error(
+                            &inner.span,
+                            format!("cannot unpack a {}", other.kind()),
+                        ));
+                    }
                 },
                 _ => out.push(self.eval(item)?),
             }
@@ -144,7 +161,8 @@ impl Evaluator {
         if let Some(v) = dispatch::global_name(name) {
             return Ok(v);
         }
-        if self.class_name.as_deref() == Some(name) || (name == "cls" && self.class_name.is_some()) {
+        if self.class_name.as_deref() == Some(name) || (name == "cls" && self.class_name.is_some())
+        {
             return Ok(Value::Namespace(dispatch::MODULE_NAMESPACE));
         }
         let mut err = error_label(span, format!("Undefined variable: {name}"), "not defined");
@@ -162,12 +180,20 @@ impl Evaluator {
                 .iter()
                 .find(|(n, _)| n == attr)
                 .map(|(_, gv)| Value::Global(gv.clone()))
-                .ok_or_else(|| error_label(span, format!("the module has no function `{attr}`"), "unknown function")),
+                .ok_or_else(|| {
+                    error_label(
+                        span,
+                        format!("the module has no function `{attr}`"),
+                        "unknown function",
+                    )
+                }),
             Value::Namespace(ns) => dispatch::resolve(ns, attr, span),
             Value::Buffer(b) => super::builtins_buffer::buffer_attribute(&b, attr, span),
             Value::IterVar(iv) if attr == "var" => Ok(Value::var(&iv.var)),
             Value::Expr(e) if attr == "dtype" => Ok(Value::Str(e.dtype().to_string())),
-            Value::Expr(e) if attr == "value" && e.as_int().is_some() => Ok(Value::Int(e.as_int().unwrap_or_default())),
+            Value::Expr(e) if attr == "value" && e.as_int().is_some() => {
+                Ok(Value::Int(e.as_int().unwrap_or_default()))
+            }
             other => Err(error_label(
                 span,
                 format!("'{}' object has no attribute '{attr}'", other.kind()),
@@ -195,10 +221,15 @@ impl Evaluator {
         for arg in &call.args {
             if let ExprKind::Starred(inner) = &arg.kind {
                 match self.eval(inner)? {
-                    Value::Tuple(xs) | Value::List(xs) => {
-                        args.positional.extend(xs.into_iter().map(|value| Arg { value, span: arg.span.clone() }))
+                    Value::Tuple(xs) | Value::List(xs) => args
+                        .positional
+                        .extend(xs.into_iter().map(|value| Arg { value, span: arg.span.clone() })),
+                    other => {
+                        return Err(error(
+                            &inner.span,
+                            format!("cannot unpack a {}", other.kind()),
+                        ));
                     }
-                    other => return Err(error(&inner.span, format!("cannot unpack a {}", other.kind()))),
                 }
                 continue;
             }
@@ -216,7 +247,11 @@ impl Evaluator {
                             "repeated here",
                         ));
                     }
-                    args.keywords.push((name.name.clone(), name.span.clone(), Arg { value, span: kw.value.span.clone() }));
+                    args.keywords.push((
+                        name.name.clone(),
+                        name.span.clone(),
+                        Arg { value, span: kw.value.span.clone() },
+                    ));
                 }
                 None => match value {
                     Value::Dict(entries) => {
@@ -224,10 +259,19 @@ impl Evaluator {
                             let Value::Str(k) = k else {
                                 return Err(error(&kw.span, "keywords must be strings"));
                             };
-                            args.keywords.push((k, kw.span.clone(), Arg { value: v, span: kw.value.span.clone() }));
+                            args.keywords.push((
+                                k,
+                                kw.span.clone(),
+                                Arg { value: v, span: kw.value.span.clone() },
+                            ));
                         }
                     }
-                    other => return Err(error(&kw.span, format!("argument after ** must be a dict, not {}", other.kind()))),
+                    other => {
+                        return Err(error(
+                            &kw.span,
+                            format!("argument after ** must be a dict, not {}", other.kind()),
+                        ));
+                    }
                 },
             }
         }
@@ -235,29 +279,49 @@ impl Evaluator {
     }
 
     /// Calls a callable value with evaluated arguments.
-    pub(super) fn apply(&mut self, func: Value, args: CallArgs, names: &[String]) -> EvalResult<Value> {
+    pub(super) fn apply(
+        &mut self,
+        func: Value,
+        args: CallArgs,
+        names: &[String],
+    ) -> EvalResult<Value> {
         match func {
             Value::Builtin(b) => dispatch::call(self, b, args, names),
-            Value::BufferMethod(buffer, method) => super::builtins_buffer::call_method(self, &buffer, method, args),
+            Value::BufferMethod(buffer, method) => {
+                super::builtins_buffer::call_method(self, &buffer, method, args)
+            }
             Value::Global(gv) => {
                 args.no_keywords()?;
-                let exprs = args.positional.iter().map(Arg::expr).collect::<EvalResult<Vec<_>>>()?;
+                let exprs =
+                    args.positional.iter().map(Arg::expr).collect::<EvalResult<Vec<_>>>()?;
                 PrimExpr::call_global(crate::ir::DataType::void(), &gv, exprs)
                     .map(Value::Expr)
                     .map_err(|e| super::error::ir_error(&args.span, e))
             }
             Value::Lambda(lambda) => self.apply_lambda(&lambda, args),
-            other => Err(error_label(&args.span, format!("'{}' object is not callable", other.kind()), "called here")),
+            other => Err(error_label(
+                &args.span,
+                format!("'{}' object is not callable", other.kind()),
+                "called here",
+            )),
         }
     }
 
     /// Applies a lambda: its parameters are bound in a new scope and its body evaluated.
-    pub(super) fn apply_lambda(&mut self, lambda: &crate::syntax::ast::Lambda, args: CallArgs) -> EvalResult<Value> {
+    pub(super) fn apply_lambda(
+        &mut self,
+        lambda: &crate::syntax::ast::Lambda,
+        args: CallArgs,
+    ) -> EvalResult<Value> {
         args.no_keywords()?;
         if args.positional.len() != lambda.params.len() {
             return Err(error(
                 &args.span,
-                format!("the lambda takes {} arguments but {} were given", lambda.params.len(), args.positional.len()),
+                format!(
+                    "the lambda takes {} arguments but {} were given",
+                    lambda.params.len(),
+                    args.positional.len()
+                ),
             ));
         }
         self.vars.push();

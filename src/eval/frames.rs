@@ -110,13 +110,23 @@ impl Evaluator {
     /// Enters `frame`, naming what it creates from `names`; returns the value an `as` target or
     /// assignment binds (a var, a tuple of vars, a buffer, or `None`) and how many builder frames
     /// entering opened (two for a `T.decl_buffer` that allocates its storage, one otherwise).
-    pub(super) fn enter_frame(&mut self, frame: PendingFrame, names: &[String], span: &Span) -> EvalResult<(Value, usize)> {
+    pub(super) fn enter_frame(
+        &mut self,
+        frame: PendingFrame,
+        names: &[String],
+        span: &Span,
+    ) -> EvalResult<(Value, usize)> {
         let before = self.builder.frames().len();
         let value = self.enter_frame_inner(frame, names, span)?;
         Ok((value, self.builder.frames().len().saturating_sub(before)))
     }
 
-    fn enter_frame_inner(&mut self, frame: PendingFrame, names: &[String], span: &Span) -> EvalResult<Value> {
+    fn enter_frame_inner(
+        &mut self,
+        frame: PendingFrame,
+        names: &[String],
+        span: &Span,
+    ) -> EvalResult<Value> {
         let names = names_for(names, frame.arity());
         let first = names[0].as_str();
         let b = &mut self.builder;
@@ -159,16 +169,20 @@ impl Evaluator {
                 b.assert_(condition, &message).at(span)?;
                 Value::None
             }
-            PendingFrame::Allocate { extents, dtype, scope, condition, annotations } => {
-                Value::var(&b.allocate(first, extents, dtype, &scope, condition, annotations).at(span)?)
-            }
+            PendingFrame::Allocate { extents, dtype, scope, condition, annotations } => Value::var(
+                &b.allocate(first, extents, dtype, &scope, condition, annotations).at(span)?,
+            ),
             PendingFrame::AllocateConst { data, dtype, extents, annotations } => {
                 Value::var(&b.allocate_const(first, data, dtype, extents, annotations).at(span)?)
             }
             PendingFrame::DeclBuffer(mut spec) => {
                 spec.name = first.to_string();
                 // Without `data=`, TVM allocates the buffer's storage around the declaration.
-                let buffer = if spec.data.is_some() { b.decl_buffer(*spec) } else { b.decl_buffer_allocated(*spec) };
+                let buffer = if spec.data.is_some() {
+                    b.decl_buffer(*spec)
+                } else {
+                    b.decl_buffer_allocated(*spec)
+                };
                 Value::Buffer(buffer.at(span)?)
             }
             PendingFrame::Attr { node, key, value } => {
@@ -179,7 +193,9 @@ impl Evaluator {
                 b.launch_thread(&var, extent).at(span)?;
                 Value::var(&var)
             }
-            PendingFrame::LaunchTag { tag, extent } => Value::var(&b.launch_thread_tag(first, &tag, extent).at(span)?),
+            PendingFrame::LaunchTag { tag, extent } => {
+                Value::var(&b.launch_thread_tag(first, &tag, extent).at(span)?)
+            }
             PendingFrame::Realize { region, scope, condition } => {
                 b.realize(region, &scope, condition).at(span)?;
                 Value::None
@@ -194,7 +210,12 @@ impl Evaluator {
     }
 
     /// Enters `frame` implicitly: it closes when the enclosing body ends.
-    pub(super) fn enter_implicit(&mut self, frame: PendingFrame, names: &[String], span: &Span) -> EvalResult<Value> {
+    pub(super) fn enter_implicit(
+        &mut self,
+        frame: PendingFrame,
+        names: &[String],
+        span: &Span,
+    ) -> EvalResult<Value> {
         let (value, opened) = self.enter_frame(frame, names, span)?;
         match self.implicit.last_mut() {
             Some(count) => *count += opened,

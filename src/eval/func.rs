@@ -35,7 +35,11 @@ fn decorator(decorators: &[Expr], span: &Span) -> EvalResult<Decorator> {
                     (Some("private"), ExprKind::Bool(b)) => private = *b,
                     (Some("check_well_formed"), ExprKind::Bool(_)) => {}
                     _ => {
-                        return Err(error_label(&kw.span, "T.prim_func accepts only `private=` and `check_well_formed=` with a literal bool", "unsupported decorator argument"));
+                        return Err(error_label(
+                            &kw.span,
+                            "T.prim_func accepts only `private=` and `check_well_formed=` with a literal bool",
+                            "unsupported decorator argument",
+                        ));
                     }
                 }
             }
@@ -45,7 +49,11 @@ fn decorator(decorators: &[Expr], span: &Span) -> EvalResult<Decorator> {
     match dotted(last).as_deref() {
         Some("T.prim_func") => Ok(Decorator::PrimFunc { private: false }),
         Some("I.ir_module") => Ok(Decorator::IrModule),
-        _ => Err(error_label(&last.span, "The parser does not understand the decorator", "expected @T.prim_func or @I.ir_module")),
+        _ => Err(error_label(
+            &last.span,
+            "The parser does not understand the decorator",
+            "expected @T.prim_func or @I.ir_module",
+        )),
     }
 }
 
@@ -98,7 +106,10 @@ impl Evaluator {
                     }
                 }
                 if m.is_empty() {
-                    self.diagnostics.push(*error(&(0..0), "the file defines no @T.prim_func and no @I.ir_module"));
+                    self.diagnostics.push(*error(
+                        &(0..0),
+                        "the file defines no @T.prim_func and no @I.ir_module",
+                    ));
                     return None;
                 }
                 Some(m)
@@ -109,7 +120,11 @@ impl Evaluator {
     /// A top-level `@T.prim_func`: built alone and returned.
     fn top_function(&mut self, def: &FunctionDef, span: &Span) -> EvalResult<Option<PrimFunc>> {
         let Decorator::PrimFunc { private } = decorator(&def.decorators, &def.name.span)? else {
-            return Err(error_label(&def.name.span, "@I.ir_module decorates a class, not a function", "not a class"));
+            return Err(error_label(
+                &def.name.span,
+                "@I.ir_module decorates a class, not a function",
+                "not a class",
+            ));
         };
         self.prim_func(def, private, span)?;
         match self.builder.take_result() {
@@ -123,11 +138,19 @@ impl Evaluator {
         match decorator(&class.decorators, &class.name.span)? {
             Decorator::IrModule => {}
             Decorator::PrimFunc { .. } => {
-                return Err(error_label(&class.name.span, "@T.prim_func decorates a function, not a class", "not a function"));
+                return Err(error_label(
+                    &class.name.span,
+                    "@T.prim_func decorates a function, not a class",
+                    "not a function",
+                ));
             }
         }
         if let Some(base) = class.bases.first() {
-            return Err(error_label(&base.span, "an @I.ir_module class cannot have base classes", "unsupported base"));
+            return Err(error_label(
+                &base.span,
+                "an @I.ir_module class cannot have base classes",
+                "unsupported base",
+            ));
         }
         self.builder.ir_module().at(span)?;
         self.class_name = Some(class.name.name.clone());
@@ -143,12 +166,20 @@ impl Evaluator {
             let result = match &stmt.kind {
                 StmtKind::FunctionDef(def) => match decorator(&def.decorators, &def.name.span) {
                     Ok(Decorator::PrimFunc { private }) => self.prim_func(def, private, &stmt.span),
-                    Ok(Decorator::IrModule) => Err(error_label(&def.name.span, "@I.ir_module decorates a class", "not a class")),
+                    Ok(Decorator::IrModule) => Err(error_label(
+                        &def.name.span,
+                        "@I.ir_module decorates a class",
+                        "not a class",
+                    )),
                     Err(e) => Err(e),
                 },
                 StmtKind::Expr(e) => self.module_statement(e),
                 StmtKind::Pass => Ok(()),
-                _ => Err(error_label(&stmt.span, "an @I.ir_module class may only hold functions and I.module_attrs", "unexpected statement")),
+                _ => Err(error_label(
+                    &stmt.span,
+                    "an @I.ir_module class may only hold functions and I.module_attrs",
+                    "unexpected statement",
+                )),
             };
             if let Err(e) = result {
                 self.diagnostics.push(*e);
@@ -176,7 +207,11 @@ impl Evaluator {
         self.vars.pop();
         match result? {
             Value::None => Ok(()),
-            other => Err(error_label(&e.span, format!("unexpected {} in an @I.ir_module class", other.kind()), "no effect")),
+            other => Err(error_label(
+                &e.span,
+                format!("unexpected {} in an @I.ir_module class", other.kind()),
+                "no effect",
+            )),
         }
     }
 
@@ -201,8 +236,13 @@ impl Evaluator {
             match self.annotation(returns, &[])? {
                 Value::None => {}
                 other => {
-                    let ty = super::builtins_expr::as_type(&other)
-                        .ok_or_else(|| error_label(&returns.span, format!("expected a return type, got {}", other.kind()), "not a type"))?;
+                    let ty = super::builtins_expr::as_type(&other).ok_or_else(|| {
+                        error_label(
+                            &returns.span,
+                            format!("expected a return type, got {}", other.kind()),
+                            "not a type",
+                        )
+                    })?;
                     let ty = match ty {
                         Type::Prim(d) if d.is_void() => Type::void(),
                         other => other,
@@ -214,14 +254,24 @@ impl Evaluator {
         for param in &def.params {
             let name = &param.name.name;
             let Some(annotation) = &param.annotation else {
-                return Err(error_label(&param.span, "Type annotation required for function parameters.", "add e.g. `: T.handle`"));
+                return Err(error_label(
+                    &param.span,
+                    "Type annotation required for function parameters.",
+                    "add e.g. `: T.handle`",
+                ));
             };
             if let Some(default) = &param.default {
-                return Err(error_label(&default.span, "default values of function parameters are not supported", "remove the default"));
+                return Err(error_label(
+                    &default.span,
+                    "default values of function parameters are not supported",
+                    "remove the default",
+                ));
             }
             let value = self.annotation(annotation, std::slice::from_ref(name))?;
             let bound = match value {
-                Value::Buffer(buffer) => Value::Buffer(self.builder.arg_buffer(buffer).at(&param.span)?),
+                Value::Buffer(buffer) => {
+                    Value::Buffer(self.builder.arg_buffer(buffer).at(&param.span)?)
+                }
                 Value::Expr(ref e) if e.as_var().is_some() => match e.as_var() {
                     Some(var) => Value::var(&self.builder.arg(var.clone()).at(&param.span)?),
                     None => Value::None,
@@ -229,7 +279,10 @@ impl Evaluator {
                 other => {
                     return Err(error_label(
                         &annotation.span,
-                        format!("a parameter annotation must make a var or a buffer, got {}", other.kind()),
+                        format!(
+                            "a parameter annotation must make a var or a buffer, got {}",
+                            other.kind()
+                        ),
                         "not a parameter type",
                     ));
                 }

@@ -22,11 +22,14 @@ pub mod frames;
 pub mod scope;
 pub mod value;
 
+mod assign;
+mod builtins_arith;
+mod builtins_block;
 mod builtins_buffer;
-mod check;
 mod builtins_expr;
 mod builtins_ops;
 mod builtins_stmt;
+mod check;
 mod expr;
 mod func;
 mod ops;
@@ -104,3 +107,6 @@ impl Evaluator {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

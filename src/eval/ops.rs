@@ -58,7 +58,11 @@ pub fn binary(op: BinOp, a: Value, b: Value, span: &Span) -> EvalResult<Value> {
     }
     if let (BinOp::Add, Some(x), Some(y)) = (op, a.as_sequence(), b.as_sequence()) {
         let joined = x.iter().chain(y).cloned().collect();
-        return Ok(if matches!(a, Value::List(_)) { Value::List(joined) } else { Value::Tuple(joined) });
+        return Ok(if matches!(a, Value::List(_)) {
+            Value::List(joined)
+        } else {
+            Value::Tuple(joined)
+        });
     }
     if !(is_tir(&a) || is_tir(&b)) {
         return Err(unsupported(op.as_str(), &a, &b, span));
@@ -131,7 +135,9 @@ pub fn int_call(name: &str, a: PrimExpr, b: PrimExpr, span: &Span) -> EvalResult
             "bitwise_and" => Some(x & y),
             "bitwise_or" => Some(x | y),
             "bitwise_xor" => Some(x ^ y),
-            "shift_left" if (0..i64::from(dtype.bits)).contains(&y) => Some(x.wrapping_shl(y as u32)),
+            "shift_left" if (0..i64::from(dtype.bits)).contains(&y) => {
+                Some(x.wrapping_shl(y as u32))
+            }
             "shift_right" if (0..i64::from(dtype.bits)).contains(&y) => Some(x >> y),
             _ => None,
         };
@@ -167,10 +173,13 @@ fn python_binary(op: BinOp, a: &Value, b: &Value, span: &Span) -> EvalResult<Val
                 if op == BinOp::FloorDiv { q } else { r }
             }
             BinOp::Pow => {
-                let e = u32::try_from(y).map_err(|_| error(span, "negative exponents are not supported"))?;
+                let e = u32::try_from(y)
+                    .map_err(|_| error(span, "negative exponents are not supported"))?;
                 x.checked_pow(e).ok_or_else(overflow)?
             }
-            BinOp::LShift => u32::try_from(y).ok().and_then(|s| x.checked_shl(s)).ok_or_else(overflow)?,
+            BinOp::LShift => {
+                u32::try_from(y).ok().and_then(|s| x.checked_shl(s)).ok_or_else(overflow)?
+            }
             BinOp::RShift => u32::try_from(y).ok().map(|s| x >> s.min(63)).ok_or_else(overflow)?,
             BinOp::BitAnd => x & y,
             BinOp::BitOr => x | y,
@@ -186,7 +195,9 @@ fn python_binary(op: BinOp, a: &Value, b: &Value, span: &Span) -> EvalResult<Val
         BinOp::Add => x + y,
         BinOp::Sub => x - y,
         BinOp::Mul => x * y,
-        BinOp::Div | BinOp::FloorDiv | BinOp::Mod if y == 0.0 => return Err(error(span, "float division by zero")),
+        BinOp::Div | BinOp::FloorDiv | BinOp::Mod if y == 0.0 => {
+            return Err(error(span, "float division by zero"));
+        }
         BinOp::Div => x / y,
         BinOp::FloorDiv => (x / y).floor(),
         BinOp::Mod => x - y * (x / y).floor(),
@@ -254,8 +265,14 @@ fn python_compare(op: CmpOp, a: &Value, b: &Value, span: &Span) -> EvalResult<Va
         },
     };
     let result = match (op, ordering) {
-        (CmpOp::Is, _) => matches!((a, b), (Value::None, Value::None)) || matches!((a, b), (Value::Bool(x), Value::Bool(y)) if x == y),
-        (CmpOp::IsNot, _) => !(matches!((a, b), (Value::None, Value::None)) || matches!((a, b), (Value::Bool(x), Value::Bool(y)) if x == y)),
+        (CmpOp::Is, _) => {
+            matches!((a, b), (Value::None, Value::None))
+                || matches!((a, b), (Value::Bool(x), Value::Bool(y)) if x == y)
+        }
+        (CmpOp::IsNot, _) => {
+            !(matches!((a, b), (Value::None, Value::None))
+                || matches!((a, b), (Value::Bool(x), Value::Bool(y)) if x == y))
+        }
         (CmpOp::Eq, o) => o == Some(Ordering::Equal),
         (CmpOp::NotEq, o) => o != Some(Ordering::Equal),
         (CmpOp::Lt, Some(o)) => o == Ordering::Less,
@@ -297,7 +314,11 @@ pub fn bool_op(op: BoolOp, a: Value, b: Value, span: &Span) -> EvalResult<Value>
         match v {
             Value::Bool(x) => Ok(PrimExpr::bool(*x)),
             Value::Expr(e) => Ok(e.clone()),
-            other => Err(error_label(span, format!("`{}` needs bool operands, got {}", op.as_str(), other.kind()), "not a bool")),
+            other => Err(error_label(
+                span,
+                format!("`{}` needs bool operands, got {}", op.as_str(), other.kind()),
+                "not a bool",
+            )),
         }
     };
     let (x, y) = (as_bool(&a)?, as_bool(&b)?);
@@ -316,7 +337,9 @@ pub fn bool_op(op: BoolOp, a: Value, b: Value, span: &Span) -> EvalResult<Value>
 pub fn unary(op: UnaryOp, a: Value, span: &Span) -> EvalResult<Value> {
     let a = unwrap_meta(a);
     match (&a, op) {
-        (Value::Int(i), UnaryOp::Neg) => i.checked_neg().map(Value::Int).ok_or_else(|| error(span, "integer overflow")),
+        (Value::Int(i), UnaryOp::Neg) => {
+            i.checked_neg().map(Value::Int).ok_or_else(|| error(span, "integer overflow"))
+        }
         (Value::Float(f), UnaryOp::Neg) => Ok(Value::Float(-f)),
         (Value::Bool(b), UnaryOp::Neg) => Ok(Value::Int(-i64::from(*b))),
         (Value::Int(_) | Value::Float(_), UnaryOp::Pos) => Ok(a.clone()),
@@ -324,14 +347,24 @@ pub fn unary(op: UnaryOp, a: Value, span: &Span) -> EvalResult<Value> {
         (Value::Expr(e), UnaryOp::Neg) => {
             // TVM's `ExprOp.__neg__`: multiply by a -1 of the operand's dtype.
             let dtype = e.dtype().element_of();
-            let minus_one = if dtype.is_floating() { PrimExpr::float(-1.0, dtype) } else { PrimExpr::int(-1, dtype) };
+            let minus_one = if dtype.is_floating() {
+                PrimExpr::float(-1.0, dtype)
+            } else {
+                PrimExpr::int(-1, dtype)
+            };
             tir_ops::mul(e.clone(), minus_one).at(span).map(Value::Expr)
         }
         (Value::Expr(e), UnaryOp::Invert) => {
             if !is_int_like(e) {
-                return Err(error_label(span, "Cannot use ~ operator on float type Expr.", "a float expression"));
+                return Err(error_label(
+                    span,
+                    "Cannot use ~ operator on float type Expr.",
+                    "a float expression",
+                ));
             }
-            PrimExpr::call_op(e.dtype(), Op::builtin("bitwise_not"), vec![e.clone()]).at(span).map(Value::Expr)
+            PrimExpr::call_op(e.dtype(), Op::builtin("bitwise_not"), vec![e.clone()])
+                .at(span)
+                .map(Value::Expr)
         }
         (Value::Expr(e), UnaryOp::Not) => PrimExpr::not(e.clone()).at(span).map(Value::Expr),
         (_, UnaryOp::Not) => match truthy(&a) {

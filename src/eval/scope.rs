@@ -138,7 +138,9 @@ impl VarTable {
 /// TVM's "same value" test for re-binding: the same object, or equal Python scalars.
 fn same_value(a: &Value, b: &Value) -> bool {
     match (a, b) {
-        (Value::Expr(x), Value::Expr(y)) => x.ptr_eq(y) || matches!((x.as_var(), y.as_var()), (Some(p), Some(q)) if p == q),
+        (Value::Expr(x), Value::Expr(y)) => {
+            x.ptr_eq(y) || matches!((x.as_var(), y.as_var()), (Some(p), Some(q)) if p == q)
+        }
         (Value::Buffer(x), Value::Buffer(y)) => x == y,
         (Value::Int(x), Value::Int(y)) => x == y,
         (Value::Bool(x), Value::Bool(y)) => x == y,

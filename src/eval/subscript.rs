@@ -29,14 +29,24 @@ impl Evaluator {
                 let mut eval = |e: &Option<Expr>| -> EvalResult<Option<Value>> {
                     e.as_ref().map(|e| self.eval(e)).transpose()
                 };
-                Ok(IndexValue::Slice(SliceValue { lower: eval(&s.lower)?, upper: eval(&s.upper)?, step: eval(&s.step)? }))
+                Ok(IndexValue::Slice(SliceValue {
+                    lower: eval(&s.lower)?,
+                    upper: eval(&s.upper)?,
+                    step: eval(&s.step)?,
+                }))
             }
             _ => Ok(IndexValue::Point(self.eval(part)?)),
         }
     }
 
     /// Evaluates `value[index]`.
-    pub(super) fn subscript(&mut self, value: &Expr, index: &Expr, inject: bool, span: &Span) -> EvalResult<Value> {
+    pub(super) fn subscript(
+        &mut self,
+        value: &Expr,
+        index: &Expr,
+        inject: bool,
+        span: &Span,
+    ) -> EvalResult<Value> {
         match self.eval(value)? {
             Value::Buffer(buffer) => {
                 let mut indices = self.eval_indices(index)?;
@@ -54,14 +64,22 @@ impl Evaluator {
             Value::Tuple(items) | Value::List(items) => {
                 let i = match self.eval(index)? {
                     Value::Int(i) => i,
-                    other => return Err(error(&index.span, format!("sequence indices must be integers, not {}", other.kind()))),
+                    other => {
+                        return Err(error(
+                            &index.span,
+                            format!("sequence indices must be integers, not {}", other.kind()),
+                        ));
+                    }
                 };
                 let len = items.len() as i64;
                 let at = if i < 0 { i + len } else { i };
-                usize::try_from(at)
-                    .ok()
-                    .and_then(|at| items.get(at).cloned())
-                    .ok_or_else(|| error_label(&index.span, format!("index {i} is out of range for a sequence of {len}"), "out of range"))
+                usize::try_from(at).ok().and_then(|at| items.get(at).cloned()).ok_or_else(|| {
+                    error_label(
+                        &index.span,
+                        format!("index {i} is out of range for a sequence of {len}"),
+                        "out of range",
+                    )
+                })
             }
             Value::Dict(entries) => {
                 let key = self.eval(index)?;
@@ -71,7 +89,11 @@ impl Evaluator {
                     .map(|(_, v)| v)
                     .ok_or_else(|| error(&index.span, "key not found in dict"))
             }
-            other => Err(error_label(&value.span, format!("'{}' object is not subscriptable", other.kind()), "cannot index this")),
+            other => Err(error_label(
+                &value.span,
+                format!("'{}' object is not subscriptable", other.kind()),
+                "cannot index this",
+            )),
         }
     }
 }
@@ -82,26 +104,37 @@ pub fn check_rank(buffer: &Buffer, n: usize, span: &Span) -> EvalResult<()> {
     if rank == n {
         return Ok(());
     }
-    let plural = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
+    let plural =
+        |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
     Err(error_label(
         span,
-        format!("buffer `{}` has {} but is indexed with {n}", buffer.name(), plural(rank, "dimension", "dimensions")),
+        format!(
+            "buffer `{}` has {} but is indexed with {n}",
+            buffer.name(),
+            plural(rank, "dimension", "dimensions")
+        ),
         format!("expected {}", plural(rank, "index", "indices")),
     ))
 }
 
 /// A load or region of `buffer` at `indices`.
-pub fn buffer_subscript(buffer: &Buffer, indices: &[(IndexValue, Span)], span: &Span) -> EvalResult<Value> {
+pub fn buffer_subscript(
+    buffer: &Buffer,
+    indices: &[(IndexValue, Span)],
+    span: &Span,
+) -> EvalResult<Value> {
     check_rank(buffer, indices.len(), span)?;
     let has_slice = indices.iter().any(|(i, _)| matches!(i, IndexValue::Slice(_)));
-    let has_step = indices.iter().any(|(i, _)| matches!(i, IndexValue::Slice(s) if s.step.is_some()));
+    let has_step =
+        indices.iter().any(|(i, _)| matches!(i, IndexValue::Slice(s) if s.step.is_some()));
     if has_slice && !has_step {
         let mut region = Vec::with_capacity(indices.len());
         for (dim, (part, part_span)) in indices.iter().enumerate() {
             region.push(match part {
                 IndexValue::Slice(s) => {
                     let start = s.lower.clone().unwrap_or(Value::Int(0));
-                    let stop = s.upper.clone().unwrap_or_else(|| Value::Expr(buffer.shape()[dim].clone()));
+                    let stop =
+                        s.upper.clone().unwrap_or_else(|| Value::Expr(buffer.shape()[dim].clone()));
                     let extent = ops::binary(BinOp::Sub, stop, start.clone(), part_span)?;
                     Range::new(to_expr(&start, part_span)?, simplify(&to_expr(&extent, part_span)?))
                 }
@@ -118,7 +151,8 @@ pub fn buffer_subscript(buffer: &Buffer, indices: &[(IndexValue, Span)], span: &
         exprs.push(match part {
             IndexValue::Slice(s) => {
                 let start = s.lower.clone().unwrap_or(Value::Int(0));
-                let stop = s.upper.clone().unwrap_or_else(|| Value::Expr(buffer.shape()[dim].clone()));
+                let stop =
+                    s.upper.clone().unwrap_or_else(|| Value::Expr(buffer.shape()[dim].clone()));
                 sliced_index(start, stop, s.step.clone(), part_span)?
             }
             IndexValue::Point(v) => to_expr(v, part_span)?,
@@ -136,7 +170,11 @@ pub fn store_indices(indices: &[(IndexValue, Span)], span: &Span) -> EvalResult<
             IndexValue::Point(v) => to_expr(v, part_span),
             IndexValue::Slice(s) => {
                 let (Some(start), Some(stop)) = (s.lower.clone(), s.upper.clone()) else {
-                    return Err(error_label(part_span, "a slice in a store needs both bounds", "give `start:stop`"));
+                    return Err(error_label(
+                        part_span,
+                        "a slice in a store needs both bounds",
+                        "give `start:stop`",
+                    ));
                 };
                 sliced_index(start, stop, s.step.clone(), part_span)
             }
@@ -145,7 +183,12 @@ pub fn store_indices(indices: &[(IndexValue, Span)], span: &Span) -> EvalResult<
 }
 
 /// `start:stop:step` as an index: `start` for one lane, otherwise `T.Ramp(start, step, lanes)`.
-fn sliced_index(start: Value, stop: Value, step: Option<Value>, span: &Span) -> EvalResult<PrimExpr> {
+fn sliced_index(
+    start: Value,
+    stop: Value,
+    step: Option<Value>,
+    span: &Span,
+) -> EvalResult<PrimExpr> {
     let mut step = step.unwrap_or(Value::Int(1));
     if let (Value::Expr(s), Value::Int(k)) = (&start, &step) {
         step = Value::Expr(PrimExpr::int(*k, s.dtype()));
@@ -167,8 +210,17 @@ fn sliced_index(start: Value, stop: Value, step: Option<Value>, span: &Span) -> 
 }
 
 /// `T.Ramp(base, stride, lanes)`; `lanes` is a constant or `T.vscale() * k`.
-pub fn make_ramp(base: PrimExpr, stride: PrimExpr, lanes: PrimExpr, span: &Span) -> EvalResult<PrimExpr> {
-    let stride = if stride.dtype() == base.dtype() { stride } else { crate::arith::ops::cast(base.dtype(), stride).at(span)? };
+pub fn make_ramp(
+    base: PrimExpr,
+    stride: PrimExpr,
+    lanes: PrimExpr,
+    span: &Span,
+) -> EvalResult<PrimExpr> {
+    let stride = if stride.dtype() == base.dtype() {
+        stride
+    } else {
+        crate::arith::ops::cast(base.dtype(), stride).at(span)?
+    };
     let lane_count = lane_count(&lanes, span)?;
     let dtype = DataType { lanes: lane_count, ..base.dtype() };
     PrimExpr::new(dtype, IrExpr::Ramp { base, stride, lanes }).at(span)
@@ -177,20 +229,32 @@ pub fn make_ramp(base: PrimExpr, stride: PrimExpr, lanes: PrimExpr, span: &Span)
 /// The lane count a lanes expression denotes: a positive constant, or `vscale * k`.
 pub fn lane_count(lanes: &PrimExpr, span: &Span) -> EvalResult<Lanes> {
     if let Some(n) = lanes.as_int() {
-        return u16::try_from(n)
-            .ok()
-            .filter(|n| *n >= 1)
-            .map(Lanes::Fixed)
-            .ok_or_else(|| error_label(span, format!("invalid lane count {n}"), "lanes must be between 1 and 65535"));
+        return u16::try_from(n).ok().filter(|n| *n >= 1).map(Lanes::Fixed).ok_or_else(|| {
+            error_label(
+                span,
+                format!("invalid lane count {n}"),
+                "lanes must be between 1 and 65535",
+            )
+        });
     }
     if let IrExpr::Binary { op: crate::ir::BinaryOp::Mul, a, b } = lanes.expr() {
         let is_vscale = |e: &PrimExpr| matches!(e.expr(), IrExpr::Call { op: crate::ir::Callee::Op(op), .. } if op.name() == "vscale");
-        let factor = if is_vscale(a) { b.as_int() } else if is_vscale(b) { a.as_int() } else { None };
+        let factor = if is_vscale(a) {
+            b.as_int()
+        } else if is_vscale(b) {
+            a.as_int()
+        } else {
+            None
+        };
         if let Some(k) = factor.and_then(|k| u16::try_from(k).ok()).filter(|k| *k >= 2) {
             return Ok(Lanes::Scalable(k));
         }
     }
-    Err(error_label(span, "the lane count must be a constant or T.vscale() * k", "not a lane count"))
+    Err(error_label(
+        span,
+        "the lane count must be a constant or T.vscale() * k",
+        "not a lane count",
+    ))
 }
 
 fn to_expr(v: &Value, span: &Span) -> EvalResult<PrimExpr> {

@@ -57,8 +57,16 @@ fn block(f: &PrimFunc, name: &str) -> Result<std::sync::Arc<Block>, String> {
         .ok_or_else(|| format!("no block named {name:?}"))
 }
 
-fn expect<T: PartialEq + std::fmt::Debug>(what: &str, actual: T, expected: T) -> Result<(), String> {
-    if actual == expected { Ok(()) } else { Err(format!("{what}: expected {expected:?}, got {actual:?}")) }
+fn expect<T: PartialEq + std::fmt::Debug>(
+    what: &str,
+    actual: T,
+    expected: T,
+) -> Result<(), String> {
+    if actual == expected {
+        Ok(())
+    } else {
+        Err(format!("{what}: expected {expected:?}, got {actual:?}"))
+    }
 }
 
 fn loops(f: &PrimFunc) -> Vec<tirscript::ir::For> {
@@ -74,10 +82,18 @@ fn loops(f: &PrimFunc) -> Vec<tirscript::ir::For> {
 fn matmul(m: &IRModule) -> Result<(), String> {
     let f = main_func(m)?;
     let c = block(f, "C")?;
-    expect("reads", show_regions(&c.reads), vec!["A[vi, vk]".to_string(), "B[vj, vk]".to_string()])?;
+    expect(
+        "reads",
+        show_regions(&c.reads),
+        vec!["A[vi, vk]".to_string(), "B[vj, vk]".to_string()],
+    )?;
     expect("writes", show_regions(&c.writes), vec!["C[vi, vj]".to_string()])?;
     let kinds: Vec<IterVarType> = c.iter_vars.iter().map(|iv| iv.iter_type).collect();
-    expect("iter var kinds", kinds, vec![IterVarType::DataPar, IterVarType::DataPar, IterVarType::CommReduce])?;
+    expect(
+        "iter var kinds",
+        kinds,
+        vec![IterVarType::DataPar, IterVarType::DataPar, IterVarType::CommReduce],
+    )?;
     expect("has init", c.init.is_some(), true)?;
     expect("noalias", matches!(f.attrs.get("tir.noalias"), Some(AttrValue::Bool(true))), true)?;
     let root = block(f, "root")?;
@@ -108,22 +124,32 @@ fn block_where(m: &IRModule) -> Result<(), String> {
 fn match_buffer_region(m: &IRModule) -> Result<(), String> {
     let tile = block(main_func(m)?, "tile")?;
     expect("match buffers", tile.match_buffers.len(), 2)?;
-    let shape: Vec<Option<i64>> = tile.match_buffers[0].buffer.shape().iter().map(|e| e.as_int()).collect();
+    let shape: Vec<Option<i64>> =
+        tile.match_buffers[0].buffer.shape().iter().map(|e| e.as_int()).collect();
     expect("tile shape", shape, vec![Some(16), Some(16)])?;
     expect("source buffer", tile.match_buffers[0].source.buffer.name(), "A")
 }
 
 fn grid_4d(m: &IRModule) -> Result<(), String> {
-    let extents: Vec<Option<i64>> = loops(main_func(m)?).iter().map(|l| l.extent.as_int()).collect();
+    let extents: Vec<Option<i64>> =
+        loops(main_func(m)?).iter().map(|l| l.extent.as_int()).collect();
     expect("nested extents", extents, vec![Some(2), Some(3), Some(4), Some(5)])?;
-    let names: Vec<String> = loops(main_func(m)?).iter().map(|l| l.loop_var.name().to_string()).collect();
+    let names: Vec<String> =
+        loops(main_func(m)?).iter().map(|l| l.loop_var.name().to_string()).collect();
     expect("loop vars", names, vec!["n".to_string(), "c".into(), "h".into(), "w".into()])
 }
 
 fn thread_binding(m: &IRModule) -> Result<(), String> {
     let ls = loops(main_func(m)?);
-    expect("kinds", ls.iter().map(|l| l.kind).collect::<Vec<_>>(), vec![ForKind::ThreadBinding, ForKind::ThreadBinding])?;
-    let tags: Vec<String> = ls.iter().map(|l| l.thread_binding.as_ref().map(|t| t.thread_tag.clone()).unwrap_or_default()).collect();
+    expect(
+        "kinds",
+        ls.iter().map(|l| l.kind).collect::<Vec<_>>(),
+        vec![ForKind::ThreadBinding, ForKind::ThreadBinding],
+    )?;
+    let tags: Vec<String> = ls
+        .iter()
+        .map(|l| l.thread_binding.as_ref().map(|t| t.thread_tag.clone()).unwrap_or_default())
+        .collect();
     expect("thread tags", tags, vec!["blockIdx.x".to_string(), "threadIdx.x".to_string()])
 }
 
@@ -135,7 +161,11 @@ fn range_start_stop(m: &IRModule) -> Result<(), String> {
 
 fn serial_annotated(m: &IRModule) -> Result<(), String> {
     let l = &loops(main_func(m)?)[0];
-    expect("annotation", matches!(l.annotations.get("pragma_auto_unroll_max_step"), Some(AttrValue::Int(16))), true)
+    expect(
+        "annotation",
+        matches!(l.annotations.get("pragma_auto_unroll_max_step"), Some(AttrValue::Int(16))),
+        true,
+    )
 }
 
 fn let_implicit(m: &IRModule) -> Result<(), String> {
@@ -153,7 +183,9 @@ fn assert_stmt(m: &IRModule) -> Result<(), String> {
 }
 
 fn if_else(m: &IRModule) -> Result<(), String> {
-    let found = stmts(main_func(m)?).iter().any(|s| matches!(s.node(), StmtNode::IfThenElse { else_case: Some(_), .. }));
+    let found = stmts(main_func(m)?)
+        .iter()
+        .any(|s| matches!(s.node(), StmtNode::IfThenElse { else_case: Some(_), .. }));
     expect("if with else", found, true)
 }
 
@@ -161,22 +193,36 @@ fn launch_thread(m: &IRModule) -> Result<(), String> {
     let keys: Vec<String> = stmts(main_func(m)?)
         .iter()
         .filter_map(|s| match s.node() {
-            StmtNode::AttrStmt { attr_key, node: AttrValue::IterVar(iv), .. } => Some(format!("{attr_key}:{}", iv.thread_tag)),
+            StmtNode::AttrStmt { attr_key, node: AttrValue::IterVar(iv), .. } => {
+                Some(format!("{attr_key}:{}", iv.thread_tag))
+            }
             _ => None,
         })
         .collect();
-    expect("launches", keys, vec!["thread_extent:blockIdx.x".to_string(), "thread_extent:threadIdx.x".to_string()])
+    expect(
+        "launches",
+        keys,
+        vec!["thread_extent:blockIdx.x".to_string(), "thread_extent:threadIdx.x".to_string()],
+    )
 }
 
 fn match_buffer_strides(m: &IRModule) -> Result<(), String> {
     let f = main_func(m)?;
     let (_, a) = f.buffer_map.first().ok_or("no buffer_map")?;
-    expect("strides", a.strides().iter().map(|e| e.as_int()).collect::<Vec<_>>(), vec![Some(32), Some(1)])
+    expect(
+        "strides",
+        a.strides().iter().map(|e| e.as_int()).collect::<Vec<_>>(),
+        vec![Some(32), Some(1)],
+    )
 }
 
 fn decl_buffer_scoped(m: &IRModule) -> Result<(), String> {
     match main_func(m)?.body.node() {
-        StmtNode::Allocate { body, .. } => expect("allocate wraps decl_buffer", matches!(body.node(), StmtNode::DeclBuffer { .. }), true),
+        StmtNode::Allocate { body, .. } => expect(
+            "allocate wraps decl_buffer",
+            matches!(body.node(), StmtNode::DeclBuffer { .. }),
+            true,
+        ),
         other => Err(format!("expected Allocate(DeclBuffer), got {other:?}")),
     }
 }
