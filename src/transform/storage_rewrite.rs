@@ -15,14 +15,18 @@
 //!    packed entry added to the last index) through a buffer named after that var; `DeclBuffer`s of
 //!    unused buffers are dropped. Unused allocations vanish.
 //!
-//! Not done: TVM's final `PointerValueTypeRewrite` (turning an allocation accessed only through
-//! aligned ramps into a vector-typed allocation); allocations keep their scalar element types.
+//! 5. `vector_type`: TVM's `PointerValueTypeRewrite` re-types allocations accessed with one
+//!    element type, and makes allocations accessed only through aligned vector ramps vector-typed.
+//!
+//! Not done: the bit-offset adjustment of `tvm_access_ptr` arguments into packed special-tagged
+//! memory (no CPU allocation uses a special tag).
 //! Invariants: the input is flattened (FlattenBuffer ran) and vectorized loops are gone
 //! (VectorizeLoop ran); sequences come back flattened without `T.evaluate(0)` members.
 
 pub mod liveness;
 pub mod plan;
 pub mod scope;
+pub mod vector_type;
 
 use std::collections::HashMap;
 
@@ -66,7 +70,7 @@ pub fn storage_rewrite(func: PrimFunc, enable_reuse: bool) -> Result<PrimFunc, I
     if let Some(top) = r.attach.get(&None).cloned() {
         body = r.make_attach(&top, body);
     }
-    Ok(PrimFunc { body, ..func })
+    vector_type::rewrite_vector_types(PrimFunc { body, ..func })
 }
 
 /// The pass `tir.StorageRewrite` (opt level 0, per function).
