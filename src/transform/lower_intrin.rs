@@ -21,9 +21,12 @@
 //!   `fma` is `llvm.fmuladd`), and `prefetch` becomes `T.call_llvm_intrin(..., "llvm.prefetch")`.
 //!   LLVM intrinsics are named by a string immediate, as the parser stores them.
 //!
-//! Not applied (left as calls for the code generator): TVM's `llvm.FLegalize` expansions of
-//! `tanh exp10 tan cosh sinh asin acos atan asinh acosh atanh erf clz` and the `default` extern
-//! fallbacks (`call_pure_extern("atanf", ...)`).
+//! - `tanh` (TVM's numerically stable form), `exp10 tan cosh sinh asinh acosh atanh` are rewritten
+//!   in terms of `exp sin cos sqrt log` as TVM's `llvm.FLegalize` rules do (then lowered further),
+//!   and integer `clz` becomes `llvm.ctlz`.
+//!
+//! Not applied (left as calls for the code generator): the `llvm.FLegalize` series expansions of
+//! `asin acos atan erf` and the `default` extern fallbacks (`call_pure_extern("atanf", ...)`).
 //!
 //! The analyzer knows loop ranges, `let` values, `if`/`assert` conditions and `select` /
 //! `if_then_else` branch conditions, as TVM's `IRMutatorWithAnalyzer`.
@@ -197,6 +200,11 @@ impl Lower {
                     cargs.extend(args.iter().cloned());
                     let r = call(e.dtype(), "call_llvm_pure_intrin", cargs)?;
                     return self.children(&r);
+                }
+                if args.len() == 1
+                    && let Some(r) = legalize(op.name(), &args[0], e.dtype())?
+                {
+                    return self.expr(&r);
                 }
                 if op.name() == "prefetch" && args.len() == 4 {
                     let mut cargs = vec![PrimExpr::string("llvm.prefetch")];
@@ -416,6 +424,54 @@ impl Lower {
         let max_value = crate::arith::ConstIntBound::everything(a.dtype().element_of()).max;
         (bound.min < 0 && bound.min > -max_value).then_some(bound.min)
     }
+}
+
+/// TVM's `llvm.FLegalize` rules (and the numerically stable `tanh`): the op rewritten in terms of
+/// ops the LLVM backend has, or `None` when the op has no rule here.
+fn legalize(op: &str, x: &PrimExpr, dtype: DataType) -> Result<Option<PrimExpr>, IrError> {
+    let c = |v: f64| PrimExpr::float(v, x.dtype());
+    let f = |name: &str, arg: PrimExpr| call(x.dtype(), name, vec![arg]);
+    let div = |a: PrimExpr, b: PrimExpr| ops::binary(BinaryOp::Div, a, b);
+    if !x.dtype().is_floating() {
+        if op == "clz" && x.dtype().is_integer() {
+            // TVM passes `is_zero_undef` as an `int1` immediate; LLVM sees the same `i1` for the
+            // bool used here, which (unlike `int1`) has a TVMScript spelling.
+            let args = vec![PrimExpr::string("llvm.ctlz"), x.clone(), PrimExpr::bool(true)];
+            let clz = call(x.dtype(), "call_llvm_intrin", args)?;
+            return Ok(Some(ops::cast(dtype, clz)?));
+        }
+        return Ok(None);
+    }
+    let r = match op {
+        "tanh" => {
+            let exp_neg2x = f("exp", ops::mul(c(-2.0), x.clone())?)?;
+            let exp_pos2x = f("exp", ops::mul(c(2.0), x.clone())?)?;
+            let pos = div(ops::sub(c(1.0), exp_neg2x.clone())?, ops::add(c(1.0), exp_neg2x)?)?;
+            let neg = div(ops::sub(exp_pos2x.clone(), c(1.0))?, ops::add(exp_pos2x, c(1.0))?)?;
+            PrimExpr::select(ops::compare(CmpOp::Ge, x.clone(), c(0.0))?, pos, neg)?
+        }
+        "exp10" => f("exp", ops::mul(x.clone(), c(2.302585093))?)?,
+        "tan" => div(f("sin", x.clone())?, f("cos", x.clone())?)?,
+        "cosh" | "sinh" => {
+            let exp_negx = f("exp", ops::mul(c(-1.0), x.clone())?)?;
+            let exp_posx = f("exp", x.clone())?;
+            let op = if op == "cosh" { BinaryOp::Add } else { BinaryOp::Sub };
+            div(ops::binary(op, exp_posx, exp_negx)?, c(2.0))?
+        }
+        "asinh" | "acosh" => {
+            let square = ops::mul(x.clone(), x.clone())?;
+            let op = if op == "asinh" { BinaryOp::Add } else { BinaryOp::Sub };
+            let root = f("sqrt", ops::binary(op, square, c(1.0))?)?;
+            f("log", ops::add(x.clone(), root)?)?
+        }
+        "atanh" => {
+            let plus = f("log", ops::add(c(1.0), x.clone())?)?;
+            let minus = f("log", ops::sub(c(1.0), x.clone())?)?;
+            ops::mul(ops::sub(plus, minus)?, c(0.5))?
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some(r))
 }
 
 fn is_int32_or_64(dtype: DataType) -> bool {
