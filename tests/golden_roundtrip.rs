@@ -74,10 +74,8 @@ fn check(path: &Path) -> Result<(), Failed> {
         .map_err(|d| render_diagnostics(&name, &source, &d))?;
     // The golden: the file itself, or the canonical partner of an `.input.tir`.
     let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    let golden_path = match file_name.strip_suffix(".input.tir") {
-        Some(stem) => Some(path.with_file_name(format!("{stem}.tir"))),
-        None => None,
-    };
+    let golden_path =
+        file_name.strip_suffix(".input.tir").map(|stem| path.with_file_name(format!("{stem}.tir")));
     match &golden_path {
         Some(golden) if std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v == "1") => {
             std::fs::write(golden, &printed).map_err(|e| format!("{}: {e}", golden.display()))?;
