@@ -103,3 +103,20 @@ fn diff_exits_zero_on_equal_programs_and_underlines_the_first_difference() {
         "{report}"
     );
 }
+
+#[test]
+fn a_directory_stands_for_its_canonical_programs() {
+    let dir = scratch("walk");
+    std::fs::write(dir.join("good.tir"), CANONICAL).unwrap();
+    // Non-canonical inputs and error cases are not formatted when walking a directory.
+    std::fs::write(dir.join("good.input.tir"), CANONICAL.replace("range(8)", "T.serial(8)"))
+        .unwrap();
+    std::fs::create_dir_all(dir.join("err")).unwrap();
+    std::fs::write(dir.join("err").join("broken.tir"), "def (:\n").unwrap();
+    let out = tirscript().args(["fmt", "--check"]).arg(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    std::fs::write(dir.join("bad.tir"), CANONICAL.replace("range(8)", "T.serial(8)")).unwrap();
+    let out = tirscript().args(["fmt", "--check"]).arg(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("bad.tir"));
+}
