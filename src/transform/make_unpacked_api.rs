@@ -6,6 +6,9 @@
 //! - each buffer parameter is replaced by its buffer's data pointer, in parameter order; scalar
 //!   parameters stay as they are; the buffer map is emptied (the buffers remain in the body as
 //!   views of those pointers, so their shapes and strides are compile-time facts of the callee);
+//! - symbolic vars of parameter buffers (shapes, strides, `elem_offset`) that are not parameters
+//!   themselves become trailing scalar parameters, in order of first appearance (TVM leaves them
+//!   undefined, since its unpacked API is meant for static shapes);
 //! - the body is wrapped in `T.attr("default", "device_id", 0)` and
 //!   `T.attr("default", "device_type", 1)` (kDLCPU) when there were buffer parameters, and
 //!   followed by `T.ret(0)`: the function returns 0 on success;
@@ -20,9 +23,10 @@
 use std::collections::HashSet;
 
 use super::block_lowering_util::{map_stmt_tree_exprs, rewrite_expr};
+use crate::ir::visit::walk_expr;
 use crate::ir::{
     AttrValue, Callee, DataType, Expr, GlobalVar, IRModule, IrError, Op, PrimExpr, PrimFunc, Stmt,
-    StmtNode, Type,
+    StmtNode, Type, Var,
 };
 use crate::transform::pass::{Pass, PassError};
 
@@ -84,11 +88,27 @@ fn unpack(func: PrimFunc, name: &str) -> Result<PrimFunc, IrError> {
     if func.global_symbol().is_none() {
         return Ok(func);
     }
-    let params = func
+    let mut params: Vec<Var> = func
         .params
         .iter()
         .map(|p| func.buffer_of(p).map_or_else(|| p.clone(), |b| b.data().clone()))
         .collect();
+    // The buffer map defined the symbolic shape, stride and offset vars of parameter buffers;
+    // without it they become trailing scalar parameters, in order of first appearance.
+    for (_, buffer) in &func.buffer_map {
+        let node = buffer.node();
+        let exprs =
+            node.shape.iter().chain(&node.strides).chain(std::iter::once(&node.elem_offset));
+        for e in exprs {
+            walk_expr(e, &mut |x| {
+                if let Some(v) = x.as_var()
+                    && !params.contains(v)
+                {
+                    params.push(v.clone());
+                }
+            });
+        }
+    }
     let ret = PrimExpr::call_op(
         DataType::int32(),
         Op::get("ret")
