@@ -1,4 +1,5 @@
-//! `tirscript check FILE...`: parse, evaluate and verify each file; diagnostics go to stderr,
+//! `tirscript check FILE...`: parse, evaluate and verify each file (a `.json` file is loaded as
+//! JSON IR and verified); diagnostics go to stderr,
 //! rendered with ariadne, or one JSON object per line with `--message-format json`.
 
 use std::path::PathBuf;
@@ -46,7 +47,11 @@ pub fn run(args: &CheckArgs) -> i32 {
                 continue;
             }
         };
-        let diagnostics = crate::eval::check_source(&name, &source);
+        let diagnostics = if crate::json::is_json_name(&name) {
+            crate::json::check_json_source(&source)
+        } else {
+            crate::eval::check_source(&name, &source)
+        };
         failed |= !diagnostics.is_empty();
         let file = SourceFile::new(name, source);
         for d in &diagnostics {

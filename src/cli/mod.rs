@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 pub mod check;
 pub mod diff;
 pub mod fmt;
+pub mod json;
 pub mod lower;
 
 #[cfg(feature = "highlight")]
@@ -34,6 +35,10 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Run the lowering pipeline on a file and print the lowered module.
     Lower(lower::LowerArgs),
+    /// Convert a TVMScript file to the JSON form of its IR.
+    Json(json::JsonArgs),
+    /// Print a JSON IR file as TVMScript.
+    FromJson(json::FromJsonArgs),
     /// Render a file with syntax highlighting (ANSI colours or HTML).
     #[cfg(feature = "highlight")]
     Highlight(highlight::HighlightArgs),
@@ -52,6 +57,8 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Fmt(args)) => fmt::run(&args),
         Some(Command::Diff(args)) => diff::run(&args),
         Some(Command::Lower(args)) => lower::run(&args),
+        Some(Command::Json(args)) => json::run_json(&args),
+        Some(Command::FromJson(args)) => json::run_from_json(&args),
         #[cfg(feature = "highlight")]
         Some(Command::Highlight(args)) => highlight::run(&args),
     }
@@ -70,4 +77,26 @@ pub fn read_input(path: &Path) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|e| {
         format!("{} is not valid UTF-8 (first bad byte at offset {})", path.display(), e.utf8_error().valid_up_to())
     })
+}
+
+/// Writes `bytes` to a temporary file beside `path` and renames it over `path`, so a reader never
+/// sees a half-written file and a failed write leaves the old file intact.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let temp = dir.join(format!(".{file_name}.tirscript-fmt-{}", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        if let Ok(meta) = std::fs::metadata(path) {
+            std::fs::set_permissions(&temp, meta.permissions())?;
+        }
+        std::fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
 }

@@ -30,11 +30,13 @@ mod read;
 mod schema;
 mod schema_expr;
 mod schema_stmt;
+mod source;
 mod values;
 
 use std::io;
 
 pub use error::JsonError;
+pub use source::{check_json_source, format_json_source, is_json_name};
 pub use values::MAX_DEPTH;
 
 use crate::ir::IRModule;
