@@ -62,7 +62,7 @@ impl Evaluator {
         }
         let names = target_names(target)?;
         let rhs = self.eval_named(value, &names, true)?;
-        self.assign(target, rhs, Binder::Assign, span)
+        self.assign(target, rhs, Binder::Assign)
     }
 
     pub(super) fn store_or_bind(
@@ -75,7 +75,7 @@ impl Evaluator {
             ExprKind::Subscript(sub) => {
                 self.store(&sub.value, &sub.index, value, &target.span, span)
             }
-            _ => self.assign(target, value, Binder::Assign, span),
+            _ => self.assign(target, value, Binder::Assign),
         }
     }
 
@@ -119,13 +119,7 @@ impl Evaluator {
     }
 
     /// Binds `value` to `target` (a name or nested tuple of names) as Python's assignment does.
-    pub(super) fn assign(
-        &mut self,
-        target: &Expr,
-        value: Value,
-        binder: Binder,
-        span: &Span,
-    ) -> EvalResult<()> {
+    pub(super) fn assign(&mut self, target: &Expr, value: Value, binder: Binder) -> EvalResult<()> {
         match &target.kind {
             ExprKind::Name(name) => {
                 let bound = self.bind_value(name, value, binder, &target.span)?;
@@ -164,7 +158,7 @@ impl Evaluator {
                     ));
                 }
                 for (t, v) in targets.iter().zip(items) {
-                    self.assign(t, v, binder, span)?;
+                    self.assign(t, v, binder)?;
                 }
                 Ok(())
             }

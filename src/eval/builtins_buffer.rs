@@ -197,16 +197,17 @@ pub fn call_method(
 fn vector_indices(begin: &Arg, factor: u16) -> EvalResult<Vec<PrimExpr>> {
     let mut indices = begin.expr_list()?;
     // TVM ramps the last index only when it is a scalar.
-    if factor > 1 && indices.last().is_some_and(|i| i.dtype().is_scalar()) {
-        if let Some(last) = indices.pop() {
-            let one = PrimExpr::int(1, last.dtype());
-            indices.push(super::subscript::make_ramp(
-                last,
-                one,
-                PrimExpr::i32(i32::from(factor)),
-                &begin.span,
-            )?);
-        }
+    if factor > 1
+        && indices.last().is_some_and(|i| i.dtype().is_scalar())
+        && let Some(last) = indices.pop()
+    {
+        let one = PrimExpr::int(1, last.dtype());
+        indices.push(super::subscript::make_ramp(
+            last,
+            one,
+            PrimExpr::i32(i32::from(factor)),
+            &begin.span,
+        )?);
     }
     Ok(indices)
 }

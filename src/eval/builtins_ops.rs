@@ -233,19 +233,19 @@ pub fn op_call(op: Op, mut args: CallArgs) -> EvalResult<Value> {
     let exprs = rest_exprs(&args, skip, false)?;
     // TVM's Python wrapper of `q_multiply_shift` takes four arguments although the op declares three.
     let arity = if name == "q_multiply_shift" { Some(4) } else { op.def().arity };
-    if let Some(arity) = arity {
-        if exprs.len() != arity {
-            return Err(error_label(
-                &args.span,
-                format!(
-                    "{}() takes {arity} argument{} but {} were given",
-                    args.name,
-                    if arity == 1 { "" } else { "s" },
-                    exprs.len()
-                ),
-                "wrong number of arguments",
-            ));
-        }
+    if let Some(arity) = arity
+        && exprs.len() != arity
+    {
+        return Err(error_label(
+            &args.span,
+            format!(
+                "{}() takes {arity} argument{} but {} were given",
+                args.name,
+                if arity == 1 { "" } else { "s" },
+                exprs.len()
+            ),
+            "wrong number of arguments",
+        ));
     }
     if matches!(name, "floor" | "ceil" | "round" | "trunc" | "nearbyint")
         && exprs.first().is_some_and(|x| !x.dtype().is_floating())

@@ -27,24 +27,25 @@ fn decorator(decorators: &[Expr], span: &Span) -> EvalResult<Decorator> {
         },
         _ => None,
     };
-    if let ExprKind::Call(call) = &last.kind {
-        if dotted(&call.func).as_deref() == Some("T.prim_func") && call.args.is_empty() {
-            let mut private = false;
-            for kw in &call.keywords {
-                match (kw.name.as_ref().map(|n| n.name.as_str()), &kw.value.kind) {
-                    (Some("private"), ExprKind::Bool(b)) => private = *b,
-                    (Some("check_well_formed"), ExprKind::Bool(_)) => {}
-                    _ => {
-                        return Err(error_label(
-                            &kw.span,
-                            "T.prim_func accepts only `private=` and `check_well_formed=` with a literal bool",
-                            "unsupported decorator argument",
-                        ));
-                    }
+    if let ExprKind::Call(call) = &last.kind
+        && dotted(&call.func).as_deref() == Some("T.prim_func")
+        && call.args.is_empty()
+    {
+        let mut private = false;
+        for kw in &call.keywords {
+            match (kw.name.as_ref().map(|n| n.name.as_str()), &kw.value.kind) {
+                (Some("private"), ExprKind::Bool(b)) => private = *b,
+                (Some("check_well_formed"), ExprKind::Bool(_)) => {}
+                _ => {
+                    return Err(error_label(
+                        &kw.span,
+                        "T.prim_func accepts only `private=` and `check_well_formed=` with a literal bool",
+                        "unsupported decorator argument",
+                    ));
                 }
             }
-            return Ok(Decorator::PrimFunc { private });
         }
+        return Ok(Decorator::PrimFunc { private });
     }
     match dotted(last).as_deref() {
         Some("T.prim_func") => Ok(Decorator::PrimFunc { private: false }),

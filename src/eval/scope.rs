@@ -97,10 +97,10 @@ impl VarTable {
 
     /// Defines `name` in the innermost scope.
     pub fn add(&mut self, name: &str, value: Value, span: &Span) -> Result<(), Redefinition> {
-        if let Some(current) = self.get(name) {
-            if same_value(current, &value) {
-                return Ok(());
-            }
+        if let Some(current) = self.get(name)
+            && same_value(current, &value)
+        {
+            return Ok(());
         }
         let Some(scope) = self.scopes.last_mut() else {
             return Ok(());

@@ -152,7 +152,7 @@ impl Evaluator {
         self.vars.push();
         let result = (|| {
             let (value, opened) = self.enter_frame(frame, &names, span)?;
-            self.assign(target, value, Binder::For, span)?;
+            self.assign(target, value, Binder::For)?;
             self.with_body(span, |e| e.body(body))?;
             for _ in 0..opened {
                 self.exit_frame(span)?;
@@ -237,7 +237,7 @@ impl Evaluator {
             let (value, opened) = self.enter_frame(frame, &names, &item.span)?;
             entered += opened;
             if let Some(t) = &item.target {
-                self.assign(t, value, Binder::With, &item.span)?;
+                self.assign(t, value, Binder::With)?;
             }
         }
         self.with_body(span, |e| e.body(body))?;

@@ -52,10 +52,12 @@ impl Evaluator {
                 let mut indices = self.eval_indices(index)?;
                 if inject {
                     for (part, _) in &mut indices {
-                        if let IndexValue::Slice(s) = part {
-                            if s.step.is_none() && s.lower.is_some() && s.upper.is_some() {
-                                s.step = Some(Value::Int(1));
-                            }
+                        if let IndexValue::Slice(s) = part
+                            && s.step.is_none()
+                            && s.lower.is_some()
+                            && s.upper.is_some()
+                        {
+                            s.step = Some(Value::Int(1));
                         }
                     }
                 }
