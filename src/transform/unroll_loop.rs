@@ -223,6 +223,13 @@ impl Unroller {
         if self.touched_local.contains(&l.loop_var) && value > 0 && self.cfg.unroll_local_access {
             auto_unroll = true;
         }
+        if auto_unroll && l.step.as_ref().is_some_and(|s| s.as_int() != Some(1)) {
+            // TVM's CanonicalizeLoop removes steps before this pass; unrolling assumes none.
+            return Err(IrError::invalid(format!(
+                "cannot unroll loop `{}`: it has a step (run CanonicalizeLoop first)",
+                l.loop_var.name()
+            )));
+        }
         if auto_unroll {
             self.step_count = self.step_count.saturating_mul(value);
             self.unroll_depth += 1;

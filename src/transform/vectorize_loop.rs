@@ -65,6 +65,13 @@ fn find_loops(s: &Stmt) -> Result<Stmt, IrError> {
                 l.loop_var.name()
             )));
         }
+        if l.step.as_ref().is_some_and(|s| s.as_int() != Some(1)) {
+            // TVM's CanonicalizeLoop removes steps before this pass; the vectorizer assumes none.
+            return Err(IrError::invalid(format!(
+                "failed to vectorize loop `{}`: it has a step (run CanonicalizeLoop first)",
+                l.loop_var.name()
+            )));
+        }
         let lanes = u16::try_from(lanes)
             .map_err(|_| IrError::invalid(format!("vector of {lanes} lanes is too wide")))?;
         let mut v = Vectorizer::new(l.loop_var.clone(), lanes);
