@@ -353,3 +353,24 @@ fn hash_equality_agrees_with_structural_equality_on_every_pair() {
         }
     }
 }
+
+#[test]
+fn allocate_const_data_treats_nan_as_equal_to_nan() {
+    use tirscript::analysis::structural_eq::{structural_equal, structural_hash};
+    use tirscript::ir::{ConstData, DataType, Stmt, StmtNode, Var};
+    let make = |value: f64| {
+        Stmt::new(StmtNode::AllocateConst {
+            buffer_var: Var::pointer("c", DataType::float32(), ""),
+            data: Some(ConstData::Float(vec![1.0, value])),
+            irmod_storage_idx: None,
+            dtype: DataType::float32(),
+            extents: vec![tirscript::ir::PrimExpr::i32(2)],
+            body: Stmt::no_op(),
+            annotations: Default::default(),
+        })
+    };
+    let (a, b) = (make(f64::NAN), make(f64::NAN));
+    assert!(structural_equal(&a, &b));
+    assert_eq!(structural_hash(&a), structural_hash(&b));
+    assert!(!structural_equal(&a, &make(2.0)));
+}

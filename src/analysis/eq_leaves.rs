@@ -64,3 +64,20 @@ pub(crate) fn describe_attr(value: &AttrValue) -> String {
         AttrValue::Map(map) => format!("map of {}", map.len()),
     }
 }
+
+/// `AllocateConst` data compared element by element, NaN equal to NaN as floats are elsewhere.
+pub(crate) struct ConstDataEq<'a>(pub Option<&'a crate::ir::ConstData>);
+
+impl PartialEq for ConstDataEq<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        use crate::ir::ConstData;
+        match (self.0, other.0) {
+            (None, None) => true,
+            (Some(ConstData::Int(a)), Some(ConstData::Int(b))) => a == b,
+            (Some(ConstData::Float(a)), Some(ConstData::Float(b))) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| float_eq(*x, *y))
+            }
+            _ => false,
+        }
+    }
+}

@@ -5,6 +5,7 @@
 //! by name and attribute maps compare unordered.
 
 use super::eq_context::{EqContext, EqResult};
+use super::eq_leaves::ConstDataEq;
 use super::path::{MapKey, PathStep};
 use super::structural_eq_expr::{describe_expr, for_kind_name, stmt_kind, stray_buffers};
 use crate::ir::{Block, IRModule, PrimExpr, PrimFunc, Stmt, StmtNode};
@@ -137,7 +138,12 @@ impl EqContext {
                 self.field("buffer_var", |cx| cx.define_var(x1, x2))?;
                 self.leaf("dtype", d1, d2, |d| d.to_string())?;
                 self.array("extents", e1, e2, exprs)?;
-                self.leaf("data", v1, v2, |d| format!("{d:?}"))?;
+                self.leaf(
+                    "data",
+                    &ConstDataEq(v1.as_ref()),
+                    &ConstDataEq(v2.as_ref()),
+                    |d| format!("{:?}", d.0),
+                )?;
                 self.leaf("irmod_storage_idx", s1, s2, |s| format!("{s:?}"))?;
                 self.field("body", |cx| cx.stmt(b1, b2))?;
                 self.annotations("annotations", a1, a2)
