@@ -12,7 +12,6 @@
 //! Exit status: 0 when every file is canonical (or was rewritten), 1 when a file failed to parse
 //! or, with `--check`, would change; 2 on an I/O error.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -74,7 +73,12 @@ fn format_one(path: &Path, check: bool, options: &PrintOptions) -> Outcome {
             return Outcome::IoError;
         }
     };
-    let formatted = match format_source(&name, &source, options) {
+    let formatted = if crate::json::is_json_name(&name) {
+        crate::json::format_json_source(&source)
+    } else {
+        format_source(&name, &source, options)
+    };
+    let formatted = match formatted {
         Ok(text) => text,
         Err(diagnostics) => {
             let file = SourceFile::new(name.clone(), source);
@@ -104,33 +108,13 @@ fn format_one(path: &Path, check: bool, options: &PrintOptions) -> Outcome {
         print!("{formatted}");
         return Outcome::Changed;
     }
-    match write_atomically(path, &formatted) {
+    match super::write_atomically(path, formatted.as_bytes()) {
         Ok(()) => Outcome::Changed,
         Err(e) => {
             eprintln!("error: cannot write {name}: {e}");
             Outcome::IoError
         }
     }
-}
-
-/// Writes `text` to a temporary file beside `path` and renames it over `path`.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let temp = dir.join(format!(".{file_name}.tirscript-fmt-{}", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            std::fs::set_permissions(&temp, meta.permissions())?;
-        }
-        std::fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result
 }
 
 /// The `.tir` files below `dir`, sorted, skipping hidden directories, `target`, `err`,
