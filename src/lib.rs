@@ -8,11 +8,15 @@ pub mod analysis;
 pub mod arith;
 pub mod builder;
 pub mod cli;
+#[cfg(feature = "llvm")]
+pub mod codegen;
 pub mod diagnostic;
 pub mod eval;
 pub mod syntax;
 pub mod interp;
 pub mod ir;
 pub mod print;
+#[cfg(feature = "llvm")]
+pub mod runtime;
 pub mod json;
 pub mod transform;
