@@ -21,16 +21,23 @@
 //! Invariants: the output never contains a `Vectorized` loop made by this pass; nodes that do not
 //! depend on the loop var are returned unchanged (shared).
 
+mod alloc_access;
+pub mod lanes;
+
 use std::collections::HashMap;
 
 use super::block_lowering_util::{map_stmt_exprs, map_stmt_tree_exprs};
 use crate::arith::{Analyzer, ops};
 use crate::ir::mutate::{map_stmt_children, substitute};
 use crate::ir::{
-    Annotations, BinaryOp, Buffer, BufferNode, Callee, CmpOp, DataType, Expr, For, ForKind,
-    IrError, PrimExpr, PrimFunc, Stmt, StmtNode, Var,
+    Annotations, BinaryOp, Buffer, Callee, CmpOp, Expr, For, ForKind, IrError, PrimExpr, PrimFunc,
+    Stmt, StmtNode, Var,
 };
 use crate::transform::pass::Pass;
+
+use self::alloc_access::VecAllocAccess;
+pub use self::lanes::{broadcast_to, make_ramp};
+use self::lanes::{concat, extract_element, lanes};
 
 /// Vectorizes (or, when `enable` is false, serializes) every vectorized loop of `func`.
 pub fn vectorize_loop(func: PrimFunc, enable: bool) -> Result<PrimFunc, IrError> {
@@ -95,36 +102,6 @@ fn skip(s: &Stmt) -> Result<Stmt, IrError> {
         }));
     }
     Ok(s)
-}
-
-/// The fixed lane count of `e`.
-fn lanes(e: &PrimExpr) -> Result<u16, IrError> {
-    e.dtype()
-        .fixed_lanes()
-        .ok_or_else(|| IrError::invalid("scalable vectors cannot be vectorized over"))
-}
-
-/// `Ramp(base, stride, lanes)`.
-pub fn make_ramp(base: PrimExpr, stride: PrimExpr, lanes: u16) -> Result<PrimExpr, IrError> {
-    let dtype = base.dtype().with_lanes(lanes);
-    PrimExpr::new(dtype, Expr::Ramp { base, stride, lanes: PrimExpr::i32(i32::from(lanes)) })
-}
-
-/// TVM's `BroadcastTo`: `e` widened to `lanes` lanes (a broadcast re-broadcast, a scalar broadcast).
-pub fn broadcast_to(e: PrimExpr, lanes: u16) -> Result<PrimExpr, IrError> {
-    if e.dtype().fixed_lanes() == Some(lanes) {
-        return Ok(e);
-    }
-    if let Expr::Broadcast { value, .. } = e.expr()
-        && let Some(have) = e.dtype().fixed_lanes()
-        && lanes.is_multiple_of(have)
-    {
-        return ops::broadcast(value.clone(), crate::ir::Lanes::Fixed(lanes));
-    }
-    if !e.dtype().is_scalar() {
-        return Err(IrError::invalid(format!("cannot broadcast {} to {lanes} lanes", e.dtype())));
-    }
-    ops::broadcast(e, crate::ir::Lanes::Fixed(lanes))
 }
 
 /// The intrinsics TVM marks `TVectorizable`.
@@ -715,111 +692,5 @@ impl Vectorizer {
                 PrimExpr::new(e.dtype(), Expr::Call { op: op.clone(), args: new_args })
             }
         }
-    }
-}
-
-/// `Shuffle::ExtractElement(v, i)` (a scalar stays itself).
-fn extract_element(v: &PrimExpr, i: u16) -> Result<PrimExpr, IrError> {
-    if v.dtype().is_scalar() {
-        return Ok(v.clone());
-    }
-    PrimExpr::new(
-        v.dtype().element_of(),
-        Expr::Shuffle { vectors: vec![v.clone()], indices: vec![PrimExpr::i32(i32::from(i))] },
-    )
-}
-
-/// `Shuffle::Concat(vectors)`.
-fn concat(vectors: Vec<PrimExpr>) -> Result<PrimExpr, IrError> {
-    let mut total = 0u32;
-    for v in &vectors {
-        total += u32::from(lanes(v)?);
-    }
-    let total16 = u16::try_from(total).map_err(|_| IrError::invalid("vector too wide"))?;
-    let dtype = vectors.first().map_or(DataType::int32(), |v| v.dtype()).with_lanes(total16);
-    let indices = (0..total).map(|i| PrimExpr::i32(i as i32)).collect();
-    PrimExpr::new(dtype, Expr::Shuffle { vectors, indices })
-}
-
-/// TVM's `VecAllocAccess`: gives each lane its own copy of an allocation declared inside a
-/// vectorized loop (`buf[i]` becomes `buf[i * lanes + var]`, the last dimension grows by `lanes`).
-struct VecAllocAccess {
-    buffer_var: Var,
-    var: Var,
-    var_lanes: u16,
-    remapped: HashMap<u64, Buffer>,
-    analyzer: Analyzer,
-}
-
-impl VecAllocAccess {
-    fn stmt(&mut self, s: &Stmt) -> Result<Stmt, IrError> {
-        let s = map_stmt_children(s, &mut |c| self.stmt(c))?;
-        let s = map_stmt_exprs(&s, &mut |e| self.expr(e))?;
-        if let StmtNode::BufferStore { buffer, value, indices, predicate } = s.node()
-            && *buffer.data() == self.buffer_var
-        {
-            let (buffer, indices) = self.access(buffer, indices)?;
-            return Ok(Stmt::new(StmtNode::BufferStore {
-                buffer,
-                value: value.clone(),
-                indices,
-                predicate: predicate.clone(),
-            }));
-        }
-        Ok(s)
-    }
-
-    fn expr(&mut self, e: &PrimExpr) -> Result<PrimExpr, IrError> {
-        let e = crate::ir::mutate::map_expr_children(e, &mut |c| self.expr(c))?;
-        if let Expr::BufferLoad { buffer, indices, predicate } = e.expr()
-            && *buffer.data() == self.buffer_var
-        {
-            let (buffer, indices) = self.access(buffer, indices)?;
-            return PrimExpr::new(
-                e.dtype(),
-                Expr::BufferLoad { buffer, indices, predicate: predicate.clone() },
-            );
-        }
-        Ok(e)
-    }
-
-    fn access(
-        &mut self,
-        buffer: &Buffer,
-        indices: &[PrimExpr],
-    ) -> Result<(Buffer, Vec<PrimExpr>), IrError> {
-        let lanes_of = |dtype: DataType| PrimExpr::int(i64::from(self.var_lanes), dtype);
-        let new_buffer = match self.remapped.get(&buffer.id()) {
-            Some(b) => b.clone(),
-            None => {
-                let node = buffer.node();
-                let mut shape = node.shape.clone();
-                if let Some(last) = shape.last_mut() {
-                    *last =
-                        self.analyzer.simplify(&ops::mul(last.clone(), lanes_of(last.dtype()))?);
-                }
-                // TVM rebuilds the strides from an empty list, so the new buffer has none.
-                let b = Buffer::new(BufferNode {
-                    name: node.name.clone(),
-                    data: node.data.clone(),
-                    dtype: node.dtype,
-                    shape,
-                    strides: Vec::new(),
-                    elem_offset: node.elem_offset.clone(),
-                    data_alignment: node.data_alignment,
-                    offset_factor: node.offset_factor,
-                    buffer_type: node.buffer_type,
-                    axis_separators: node.axis_separators.clone(),
-                });
-                self.remapped.insert(buffer.id(), b.clone());
-                b
-            }
-        };
-        let mut indices = indices.to_vec();
-        if let Some(last) = indices.last_mut() {
-            let scaled = ops::mul(last.clone(), lanes_of(last.dtype()))?;
-            *last = self.analyzer.simplify(&ops::add(scaled, PrimExpr::var(&self.var))?);
-        }
-        Ok((new_buffer, indices))
     }
 }
