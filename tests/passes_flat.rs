@@ -90,16 +90,6 @@ const NOT_RUNNABLE: &[(&str, &str)] = &[
         "the shape var becomes a trailing parameter, so the function takes one argument more after \
          the pass than before",
     ),
-    (
-        "lower_intrin/float_math.before.tir",
-        "LowerIntrin emits `T.call_llvm_pure_intrin` (llvm.fmuladd, llvm.exp, ...), which only the \
-         LLVM code generator executes",
-    ),
-    (
-        "lower_intrin/legalized_math.before.tir",
-        "LowerIntrin emits `T.call_llvm_pure_intrin` / `T.call_llvm_intrin` (llvm.exp, llvm.ctlz), \
-         which only the LLVM code generator executes",
-    ),
 ];
 
 fn parse(name: &str, source: &str) -> Result<IRModule, Failed> {
