@@ -111,3 +111,33 @@ def main(A: T.Buffer((4, 3), "int32"), B: T.Buffer((3, 5), "int32"), C: T.Buffer
         .collect();
     assert_eq!(ints(&args[2]), expected);
 }
+
+#[test]
+fn llvm_intrinsics_compute_as_llvm_defines_them() {
+    let module = parse(
+        r#"# from tvm.script import tir as T
+
+@T.prim_func
+def main(A: T.Buffer((4,), "float32"), B: T.Buffer((4,), "float32"), C: T.Buffer((4,), "int32")):
+    B[0:4] = T.call_llvm_pure_intrin("float32x4", "llvm.sqrt", A[0:4])
+    B[0] = T.call_llvm_pure_intrin("float32", "llvm.fmuladd", A[1], A[2], A[3])
+    B[1] = T.call_llvm_pure_intrin("float32", "llvm.minnum", A[0], T.float32(0.5))
+    C[0] = T.call_llvm_pure_intrin("int32", "llvm.ctpop", C[1])
+    C[2] = T.call_llvm_pure_intrin("int32", "llvm.ctlz", C[3], T.bool(True))
+"#,
+    );
+    let a = NDArray::from_vec(DataType::float32(), &[4], &[4.0f32, 0.1, 0.2, 0.3]).unwrap();
+    let c = NDArray::from_vec(DataType::int32(), &[4], &[0i32, 255, 0, 1]).unwrap();
+    let mut args = vec![
+        ArgValue::Array(a),
+        ArgValue::Array(NDArray::zeros(DataType::float32(), &[4]).unwrap()),
+        ArgValue::Array(c),
+    ];
+    run_func(&module, "main", &mut args).unwrap();
+    let b = args[1].as_array().unwrap().as_slice::<f32>().unwrap().to_vec();
+    // fmuladd is evaluated unfused: the product is rounded to float32 before the add.
+    assert_eq!(b[0], 0.1f32 * 0.2f32 + 0.3f32);
+    assert_eq!(b[1], 0.5);
+    assert_eq!(&b[2..], &[0.2f32.sqrt(), 0.3f32.sqrt()]);
+    assert_eq!(ints(&args[2]), [8, 255, 31, 1]);
+}

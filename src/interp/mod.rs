@@ -1,11 +1,15 @@
 //! A TIR interpreter: executes a `PrimFunc` at any stage of lowering on `NDArray`s.
 //!
 //! It runs functions with blocks (before `LowerInitBlock`) and fully lowered ones (flattened
-//! buffers, `Allocate`, `DeclBuffer`, vectors), with the value semantics of TVM's LLVM codegen
-//! (see `ops` and `call`), and it is the reference that passes and codegen are checked against.
+//! buffers, `Allocate`, `DeclBuffer`, vectors, LLVM intrinsic calls from `LowerIntrin`, raw data
+//! pointers after `MakeUnpackedAPI`), with the value semantics of TVM's LLVM codegen (see `ops`,
+//! `call` and `llvm_intrin`), and it is the reference that passes and codegen are checked against.
+//! Buffer accesses are addressed logically (`elem_offset` + strides) before FlattenBuffer and as
+//! the codegen does (`data + index`) after it; `Addressing` chooses, automatically by default.
 //! Errors never panic: an out-of-bounds access names the buffer, the index and the statement path;
 //! a division by zero, an undefined variable, an unsupported operator or the step limit each give
-//! an `InterpError`. Functions after `MakePackedAPI` (packed calling convention) are not supported.
+//! an `InterpError`. The packed calling convention (`MakePackedAPI`: `tvm_struct_get`, packed
+//! calls) and thread barriers are not supported; threads run one after another.
 //!
 //! Entry points: `run_func` / `run_func_with` run a function of a module on arguments bound in
 //! parameter order (an `NDArray` for a buffer parameter, checked against the buffer's dtype, shape,
@@ -26,6 +30,7 @@ pub mod ndarray;
 pub mod npy;
 pub mod ops;
 mod run;
+pub mod storage;
 pub mod value;
 
 pub use element::Scalar;
