@@ -64,6 +64,15 @@ impl Evaluator {
             ExprKind::Starred(_) => {
                 Err(error(span, "`*` unpacking is only allowed in call arguments"))
             }
+            // `n, m = T.int32(), T.int32()`: each element is named after its own target, as TVM
+            // names every unpacked value.
+            ExprKind::Tuple(items) if names.len() == items.len() && names.len() > 1 => {
+                let mut values = Vec::with_capacity(items.len());
+                for (item, name) in items.iter().zip(names) {
+                    values.push(self.eval_named(item, std::slice::from_ref(name), inject)?);
+                }
+                Ok(Value::Tuple(values))
+            }
             ExprKind::Tuple(items) => Ok(Value::Tuple(self.eval_items(items)?)),
             ExprKind::List(items) => Ok(Value::List(self.eval_items(items)?)),
             ExprKind::Dict(entries) => {
