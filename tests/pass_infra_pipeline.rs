@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tirscript::interp::{
-    Addressing, ArgValue, InterpOptions, random_args_with_extent, run_func_with,
+    Addressing, ArgValue, InterpOptions, adapt_args, random_args_with_extent, run_func_with,
 };
 use tirscript::transform::pipeline::{Target, default_pipeline};
 use tirscript::transform::{PassContext, VerifyEach, run_pipeline};
@@ -108,7 +108,22 @@ fn lowering_preserves_what_every_program_computes() {
                 *tally.entry("skipped: does not run before lowering").or_default() += 1;
                 continue;
             }
-            let mut after = inputs;
+            // An API pass may change the signature (data pointers and shape vars as parameters).
+            let Some((_, lowered_func)) = lowered.lookup(gv.name()) else {
+                failures.push(format!(
+                    "{} `{}`: missing after lowering",
+                    path.display(),
+                    gv.name()
+                ));
+                continue;
+            };
+            let mut after = match adapt_args(func, lowered_func, &inputs) {
+                Ok(args) => args,
+                Err(e) => {
+                    failures.push(format!("{} `{}`: {e}", path.display(), gv.name()));
+                    continue;
+                }
+            };
             let outcome = run_func_with(&lowered, gv.name(), &mut after, &after_options);
             if let Some(why) = known_failure(path) {
                 let still_fails = outcome.is_err() || outputs(&before) != outputs(&after);

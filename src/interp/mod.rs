@@ -38,5 +38,7 @@ pub use error::{InterpError, InterpErrorKind};
 pub use machine::{Addressing, InterpOptions, Machine};
 pub use ndarray::{AlignedBytes, NDArray, NDArrayError};
 pub use npy::{read_npy, read_npy_as, write_npy};
-pub use run::{ArgValue, random_args_for, random_args_with_extent, run_func, run_func_with};
+pub use run::{
+    ArgValue, adapt_args, random_args_for, random_args_with_extent, run_func, run_func_with,
+};
 pub use value::Value;

@@ -204,6 +204,57 @@ fn bind_and_run<'m>(
     Ok(())
 }
 
+/// The arguments for `lowered`, a version of `original` after an API pass such as
+/// `MakeUnpackedAPI`, given the arguments `args` of `original`: each parameter of `lowered` that is
+/// the data pointer of a buffer parameter of `original` gets that buffer's array; one that is a
+/// parameter of `original` gets its argument; one that is a var standing for a dimension, stride
+/// or offset of a buffer parameter gets that value from the array. Arrays are cloned.
+pub fn adapt_args(
+    original: &PrimFunc,
+    lowered: &PrimFunc,
+    args: &[ArgValue],
+) -> Result<Vec<ArgValue>, InterpError> {
+    let mismatch = |what: String| InterpError::new(InterpErrorKind::Argument(what));
+    if original.params.len() != args.len() {
+        return Err(mismatch(format!(
+            "{} arguments for {} parameters",
+            args.len(),
+            original.params.len()
+        )));
+    }
+    let mut out = Vec::with_capacity(lowered.params.len());
+    'params: for param in &lowered.params {
+        for (orig, arg) in original.params.iter().zip(args) {
+            if orig == param {
+                out.push(arg.clone());
+                continue 'params;
+            }
+            let (Some(buffer), ArgValue::Array(array)) = (original.buffer_of(orig), arg) else {
+                continue;
+            };
+            if buffer.data() == param {
+                out.push(arg.clone());
+                continue 'params;
+            }
+            let dims = buffer.shape().iter().zip(array.shape());
+            let strides = buffer.strides().iter().zip(array.strides());
+            let array_offset = array.elem_offset();
+            let offset = std::iter::once((buffer.elem_offset(), &array_offset));
+            for (e, &v) in dims.chain(strides).chain(offset) {
+                if e.as_var() == Some(param) {
+                    out.push(ArgValue::int(v));
+                    continue 'params;
+                }
+            }
+        }
+        return Err(mismatch(format!(
+            "parameter `{}` of the lowered function matches no argument of the original",
+            param.name()
+        )));
+    }
+    Ok(out)
+}
+
 /// Seeded random arguments for `func`, whose buffer shapes must be constant; scalar parameters
 /// are not allowed (use `random_args_with_extent`).
 pub fn random_args_for(func: &PrimFunc, seed: u64) -> Result<Vec<ArgValue>, InterpError> {
