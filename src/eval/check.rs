@@ -2,19 +2,19 @@
 //! paths, not spans; each is reported at the `def` name of the function it is about, with the
 //! path in the message.
 
-use super::{ParseResult, parse_script};
+use super::parse_with_tree;
 use crate::analysis::verify::verify_func;
 use crate::diagnostic::Diagnostic;
 use crate::syntax::ast::{Module, Span, StmtKind};
 
 /// Parses, evaluates and verifies `source`; returns every diagnostic (empty when the file is fine).
 pub fn check_source(name: &str, source: &str) -> Vec<Diagnostic> {
-    let ParseResult { module, mut diagnostics } = parse_script(name, source);
-    let Some(module) = module else {
+    let _ = name;
+    let (parsed, mut diagnostics) = parse_with_tree(source);
+    let Some((tree, module)) = parsed else {
         return diagnostics;
     };
-    let spans =
-        crate::syntax::parse_module(source).0.map(|tree| function_spans(&tree)).unwrap_or_default();
+    let spans = function_spans(&tree);
     for (global, func) in module.functions() {
         let span = spans.iter().find(|(n, _)| n == global.name()).map_or(0..0, |(_, s)| s.clone());
         for err in verify_func(func) {

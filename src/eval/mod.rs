@@ -62,17 +62,25 @@ impl ParseResult {
 /// becomes a module with one function named after its `def`.
 pub fn parse_script(name: &str, source: &str) -> ParseResult {
     let _ = name;
+    let (parsed, diagnostics) = parse_with_tree(source);
+    ParseResult { module: parsed.map(|(_, module)| module), diagnostics }
+}
+
+/// Parses and evaluates `source`, keeping the syntax tree for callers that need its spans; the
+/// tree and module are present exactly when no error was reported.
+pub(crate) fn parse_with_tree(
+    source: &str,
+) -> (Option<(crate::syntax::ast::Module, IRModule)>, Vec<Diagnostic>) {
     let (tree, mut diagnostics) = crate::syntax::parse_module(source);
-    let Some(tree) = tree else {
-        return ParseResult { module: None, diagnostics };
+    let Some(tree) = tree.filter(|_| diagnostics.is_empty()) else {
+        return (None, diagnostics);
     };
-    if !diagnostics.is_empty() {
-        return ParseResult { module: None, diagnostics };
-    }
     let (module, semantic) = evaluate_module(&tree);
     diagnostics.extend(semantic);
-    let module = if diagnostics.is_empty() { module } else { None };
-    ParseResult { module, diagnostics }
+    match module.filter(|_| diagnostics.is_empty()) {
+        Some(module) => (Some((tree, module)), diagnostics),
+        None => (None, diagnostics),
+    }
 }
 
 /// Evaluates an already parsed file. Returns the module (when no error occurred) and the errors.
