@@ -86,6 +86,8 @@ fn mixed_index_and_modular_bounds() {
     let (tv, tx) = var("tx");
     let e = flm(&bx * 2048 + &tx * 16, 7168);
     assert_eq!(bound_of(&[(&bv, 0, 3584), (&tv, 0, 128)], &e), (0, 7152));
+    // Even values shifted by 2 modulo 8 are 0, 2, 4 or 6.
+    assert_eq!(bound_of(&[(&xv, 0, 15)], &flm(&x * 6 + 2, 8)), (0, 6));
 }
 
 #[test]

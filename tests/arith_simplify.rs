@@ -335,3 +335,13 @@ fn rewrite_coefficient_folding_and_min_max_families() {
     let (_, n) = var("n");
     check(Via::Simplify, &x * &n + &y * &n, "(x + y) * n");
 }
+
+#[test]
+fn negative_coefficients_in_splits() {
+    let (x, _, _) = xyz();
+    // TVM's own expectation: a negated index keeps its sign outside the modulus.
+    check(Via::Canonical, flm(-&x, 2), "x % -2 * -1");
+    // Under a division TVM's rule would be wrong; the split is normalized instead.
+    check(Via::Canonical, flm(0 - fld(&x, 8), 3), "x // 8 * -1 % 3");
+    check(Via::Canonical, fld(flm(fld(&x, 8), 4) * -2, 16), "x % 32 // 8 * -2 // 16");
+}

@@ -124,7 +124,7 @@ impl Analyzer {
                 for s in &lhs.args {
                     if s.scale > 1 || s.scale < -1 {
                         has_non_one_scale = true;
-                        gcd = zero_aware_gcd(gcd, s.scale.abs());
+                        gcd = zero_aware_gcd(gcd, s.scale.checked_abs().unwrap_or(i64::MAX));
                     }
                 }
                 if has_non_one_scale && gcd > 1 {
@@ -142,9 +142,14 @@ impl Analyzer {
                             divisible.normalize()?,
                             PrimExpr::int(0, dtype),
                         )?;
-                        return Ok(Canon::Plain(self.rewrite_node(&cond, Mode::Canonical)?));
+                        return self.canon_mutate(&cond);
                     }
-                    if let [split] = extra.args.as_slice() {
+                    // TVM applies case 2 whatever the split's coefficient, which is wrong for
+                    // any coefficient but 1 (`j * 2 - (5 - i) % 2 < 0` would become `j < 0`);
+                    // here it needs a coefficient of 1, where the rewrite is exact.
+                    if let [split] = extra.args.as_slice()
+                        && split.scale == 1
+                    {
                         let factor = ck(gcd.checked_mul(split.lower))?;
                         if split.upper != POS_INF && split.upper % factor == 0 {
                             divisible.divide_by(gcd);
@@ -154,7 +159,7 @@ impl Analyzer {
                                 ops::floormod(inner, PrimExpr::int(split.upper / factor, dtype))?;
                             let sum = ops::add(divisible.normalize()?, extra_expr)?;
                             let cond = ops::compare(CmpOp::Lt, sum, PrimExpr::int(0, dtype))?;
-                            return Ok(Canon::Plain(self.rewrite_node(&cond, Mode::Canonical)?));
+                            return self.canon_mutate(&cond);
                         }
                     }
                 }

@@ -220,8 +220,9 @@ fn simplify_split_exprs(mut args: Vec<SplitExpr>) -> R<Vec<SplitExpr>> {
                 args[i].scale = 0;
             } else if lhs.lower == rhs.upper
                 && rhs.scale != 0
-                && lhs.scale % rhs.scale == 0
-                && Some(lhs.lower) == (lhs.scale / rhs.scale).checked_mul(rhs.lower)
+                && lhs.scale.checked_rem(rhs.scale) == Some(0)
+                && lhs.scale.checked_div(rhs.scale).and_then(|q| q.checked_mul(rhs.lower))
+                    == Some(lhs.lower)
                 && lhs.mode_compatible(rhs.mode)
             {
                 // (x / (c * s)) * s + (x % (c * s)) / c == x / c, so the pair becomes one split.

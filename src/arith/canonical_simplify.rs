@@ -305,7 +305,9 @@ impl Analyzer {
             lhs.scale /= cval;
             return Ok(lhs);
         }
-        if cval % lhs.scale == 0 {
+        // TVM takes this branch for negative coefficients too, which yields wrong divisions
+        // (`(x // 8 % 4) * -2 // 16` is not `x // -64`); only positive ones are exact here.
+        if lhs.scale > 0 && cval % lhs.scale == 0 {
             let scaled = cval / lhs.scale;
             let new_lower = ck(lhs.lower.checked_mul(scaled))?;
             if lhs.upper == POS_INF || lhs.upper % new_lower == 0 {
@@ -335,7 +337,10 @@ impl Analyzer {
             lhs.scale = 0;
             return Ok(lhs);
         }
-        if cval % lhs.scale == 0 {
+        // A negative coefficient is exact only on a plain index (`(-x) % 2` is
+        // `x % -2 * -1`, as TVM prints it); TVM also takes it under a division or modulus, where
+        // `((y // 8) * -1) % 3` would wrongly become `y % -24 // 8 * -1`.
+        if (lhs.scale > 0 || (lhs.lower == 1 && lhs.upper == POS_INF)) && cval % lhs.scale == 0 {
             let scaled = cval / lhs.scale;
             let new_upper = ck(lhs.lower.checked_mul(scaled))?;
             if lhs.upper == POS_INF || lhs.upper % new_upper == 0 {

@@ -31,6 +31,8 @@ impl ConstIntBound {
         ConstIntBound { min, max }
     }
     pub fn point(v: i64) -> ConstIntBound {
+        // `i64::MIN` lies below the negative infinity; it is clamped so negation cannot overflow.
+        let v = v.max(NEG_INF);
         ConstIntBound::new(v, v)
     }
     /// Every value `dtype` can hold (`[NEG_INF, POS_INF]` for non-integers).
@@ -235,16 +237,16 @@ impl Analyzer {
                 let floor = op == BinaryOp::FloorMod;
                 if y.min > 0 {
                     let cap = inf_add(y.max, -1);
-                    if y.min == y.max {
+                    // The values are `base (mod gcd(coeff, divisor))`, so they lie in
+                    // `[r, divisor - gcd + r]` with `r = base mod gcd`. (TVM's formula reduces the
+                    // base by the divisor instead, which gives an empty range when the base exceeds
+                    // the gcd; for a truncated modulus it also needs a non-negative operand.)
+                    if y.min == y.max && (floor || x.min >= 0) {
                         let m = self.modular_set(a);
                         let gcd = super::modular_set::zero_aware_gcd(m.coeff, y.min);
                         if gcd > 1 {
-                            let base = m.base.rem_euclid(y.min);
-                            let mut tight = y.min - gcd + base;
-                            if tight >= y.min {
-                                tight -= y.min;
-                            }
-                            return ConstIntBound::new(base, tight);
+                            let residue = m.base.rem_euclid(gcd);
+                            return ConstIntBound::new(residue, y.min - gcd + residue);
                         }
                     }
                     if x.min >= 0 {

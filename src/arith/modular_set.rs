@@ -41,8 +41,8 @@ impl ModularSet {
     fn intersect(self, other: ModularSet) -> ModularSet {
         let (c1, b1, c2, b2) = (self.coeff, self.base, other.coeff, other.base);
         let (gcd, x, _) = extended_euclidean(c1, c2);
-        let v = b2 - b1;
-        if gcd != 0 && v % gcd == 0 {
+        let v = b2.wrapping_sub(b1);
+        if gcd > 0 && v % gcd == 0 {
             let lcm = (c1 / gcd).saturating_mul(c2);
             let base = x.saturating_mul(v / gcd).saturating_mul(c1).saturating_add(b1);
             return ModularSet::new(lcm, base);
@@ -85,7 +85,11 @@ impl Analyzer {
                 BinaryOp::Add | BinaryOp::Sub => {
                     let (x, y) = (self.modular_set(a), self.modular_set(b));
                     let coeff = zero_aware_gcd(x.coeff, y.coeff);
-                    let base = if *op == BinaryOp::Add { x.base + y.base } else { x.base - y.base };
+                    let base = if *op == BinaryOp::Add {
+                        x.base.wrapping_add(y.base)
+                    } else {
+                        x.base.wrapping_sub(y.base)
+                    };
                     ModularSet::new(coeff, base)
                 }
                 BinaryOp::Mul => {

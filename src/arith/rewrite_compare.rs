@@ -235,45 +235,51 @@ impl Analyzer {
                 return lt(y, x);
             }
         }
-        // x * c2 < c1 and c1 < x * c2, solved for x with truncated division as TVM does.
-        if let (Some((x, c2)), Some(c1)) = (mul_const(a), b.as_int()) {
-            if c2 > 0 && c1 > 0 {
-                return lt(x, &int((c1 - 1) / c2 + 1, x));
-            }
-            if c2 > 0 && c1 <= 0 {
-                return lt(x, &int(c1 / c2, x));
-            }
-            if c2 < 0 && c1 > 0 {
-                return lt(&int((c1 - 1) / c2 - 1, x), x);
-            }
-            if c2 < 0 && c1 <= 0 {
-                return lt(&int(c1 / c2, x), x);
+        // x * c2 < c1 and c1 < x * c2, solved for x with truncated division as TVM does (in
+        // 128-bit arithmetic; a bound that does not fit 64 bits leaves the comparison alone).
+        if let (Some((x, c2)), Some(c1)) = (mul_const(a), b.as_int())
+            && c2 != 0
+        {
+            let (c1, c2) = (i128::from(c1), i128::from(c2));
+            let solved = match (c2 > 0, c1 > 0) {
+                (true, true) => ((c1 - 1) / c2 + 1, true),
+                (true, false) => (c1 / c2, true),
+                (false, true) => ((c1 - 1) / c2 - 1, false),
+                (false, false) => (c1 / c2, false),
+            };
+            if let (Ok(bound), upper) = (i64::try_from(solved.0), solved.1) {
+                let bound = int(bound, x);
+                return if upper { lt(x, &bound) } else { lt(&bound, x) };
             }
         }
-        if let (Some(c1), Some((x, c2))) = (a.as_int(), mul_const(b)) {
-            if c1 < 0 && c2 > 0 {
-                return lt(&int((c1 + 1) / c2 - 1, x), x);
-            }
-            if c1 >= 0 && c2 > 0 {
-                return lt(&int(c1 / c2, x), x);
-            }
-            if c1 < 0 && c2 < 0 {
-                return lt(x, &int((c1 + 1) / c2 + 1, x));
-            }
-            if c1 >= 0 && c2 < 0 {
-                return lt(x, &int(c1 / c2, x));
+        if let (Some(c1), Some((x, c2))) = (a.as_int(), mul_const(b))
+            && c2 != 0
+        {
+            let (c1, c2) = (i128::from(c1), i128::from(c2));
+            let solved = match (c2 > 0, c1 < 0) {
+                (true, true) => ((c1 + 1) / c2 - 1, false),
+                (true, false) => (c1 / c2, false),
+                (false, true) => ((c1 + 1) / c2 + 1, true),
+                (false, false) => (c1 / c2, true),
+            };
+            if let (Ok(bound), upper) = (i64::try_from(solved.0), solved.1) {
+                let bound = int(bound, x);
+                return if upper { lt(x, &bound) } else { lt(&bound, x) };
             }
         }
         // floordiv(x, c1) < c2 => x < c1 * c2; c1 < floordiv(x, c2) => (c1 + 1) * c2 - 1 < x.
         if let (Some((x, c1)), Some(c2)) = (bin(a, BinaryOp::FloorDiv), b.as_int())
             && let Some(c1) = c1.as_int().filter(|c| *c > 0)
+            && let Some(bound) = c1.checked_mul(c2)
         {
-            return lt(x, &int(c1.wrapping_mul(c2), x));
+            return lt(x, &int(bound, x));
         }
         if let (Some(c1), Some((x, c2))) = (a.as_int(), bin(b, BinaryOp::FloorDiv))
             && let Some(c2) = c2.as_int().filter(|c| *c > 0)
+            && let Some(bound) =
+                c1.checked_add(1).and_then(|v| v.checked_mul(c2)).and_then(|v| v.checked_sub(1))
         {
-            return lt(&int((c1 + 1).wrapping_mul(c2) - 1, x), x);
+            return lt(&int(bound, x), x);
         }
         // floordiv(x, c1) * c1 < x => 0 < floormod(x, c1).
         if let Some((d, c1)) = mul_const(a)

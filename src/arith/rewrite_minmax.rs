@@ -161,11 +161,11 @@ impl Analyzer {
                 let keep_c2 = if is_min { c2 < 0 } else { c2 > 0 };
                 return Ok(Some(if keep_c2 { b.clone() } else { int(0, a) }));
             }
-            if c2 % c1 == 0 {
+            if c2.checked_rem(c1) == Some(0) {
                 let inner = if (c1 > 0) == is_min {
-                    min(x, &int(c2 / c1, x))?
+                    min(x, &int(c2.checked_div(c1).unwrap_or(0), x))?
                 } else {
-                    max(x, &int(c2 / c1, x))?
+                    max(x, &int(c2.checked_div(c1).unwrap_or(0), x))?
                 };
                 return Ok(Some(mul(&inner, &int(c1, x))?));
             }

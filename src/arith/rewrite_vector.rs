@@ -123,11 +123,11 @@ impl Analyzer {
         lanes: u16,
     ) -> R<Option<PrimExpr>> {
         let is_div = op == BinaryOp::FloorDiv;
-        if c1 % c2v == 0 {
+        if c1.checked_rem(c2v) == Some(0) {
             return Ok(Some(if is_div {
                 ramp(
                     ops::floordiv(b1.clone(), c2.clone())?,
-                    PrimExpr::int(c1 / c2v, s1.dtype()),
+                    PrimExpr::int(c1.checked_div(c2v).unwrap_or(0), s1.dtype()),
                     lanes,
                 )?
             } else {
