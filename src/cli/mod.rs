@@ -12,6 +12,10 @@ pub mod diff;
 pub mod fmt;
 pub mod json;
 pub mod lower;
+#[cfg(feature = "llvm")]
+pub mod build;
+#[cfg(feature = "llvm")]
+pub mod run;
 
 #[cfg(feature = "highlight")]
 pub mod highlight;
@@ -35,6 +39,12 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Run the lowering pipeline on a file and print the lowered module.
     Lower(lower::LowerArgs),
+    /// Compile a file with LLVM to LLVM IR, assembly, an object or a shared library (+ C header).
+    #[cfg(feature = "llvm")]
+    Build(build::BuildArgs),
+    /// Compile and run a kernel, check it against the interpreter and time it.
+    #[cfg(feature = "llvm")]
+    Run(run::RunArgs),
     /// Convert a TVMScript file to the JSON form of its IR.
     Json(json::JsonArgs),
     /// Print a JSON IR file as TVMScript.
@@ -57,6 +67,10 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Fmt(args)) => fmt::run(&args),
         Some(Command::Diff(args)) => diff::run(&args),
         Some(Command::Lower(args)) => lower::run(&args),
+        #[cfg(feature = "llvm")]
+        Some(Command::Build(args)) => build::run(&args),
+        #[cfg(feature = "llvm")]
+        Some(Command::Run(args)) => run::run(&args),
         Some(Command::Json(args)) => json::run_json(&args),
         Some(Command::FromJson(args)) => json::run_from_json(&args),
         #[cfg(feature = "highlight")]

@@ -56,8 +56,10 @@ pub fn c_header(library: &str, abis: &[FuncAbi]) -> Result<String, CodegenError>
     let _ = writeln!(out, "#ifdef __cplusplus\nextern \"C\" {{\n#endif\n");
     let _ = writeln!(out, "/* The last error: the function, the buffer name (or assertion message), the");
     let _ = writeln!(out, " * flat element index (-1 for an assertion) and the buffer's extent. */");
+    // Every generated header declares the record; a guard lets a program include several.
+    let _ = writeln!(out, "#ifndef TIRSCRIPT_ERROR_RECORD\n#define TIRSCRIPT_ERROR_RECORD");
     let _ = writeln!(out, "struct tirscript_error {{\n  const char *func;\n  const char *what;\n  int64_t index;\n  int64_t extent;\n}};");
-    let _ = writeln!(out, "extern struct tirscript_error tirscript_last_error;\n");
+    let _ = writeln!(out, "extern struct tirscript_error tirscript_last_error;\n#endif\n");
     for abi in abis {
         let mut params = Vec::new();
         let _ = writeln!(out, "/* {}:", abi.symbol);
@@ -65,8 +67,8 @@ pub fn c_header(library: &str, abis: &[FuncAbi]) -> Result<String, CodegenError>
             match &a.kind {
                 ArgKind::Buffer { buffer_name, dtype, shape } => {
                     let dims: Vec<String> = shape.iter().map(|e| print_expr(e, &PrintOptions::default())).collect();
-                    let _ = writeln!(out, " *   {}: buffer `{buffer_name}`, {dtype}, shape ({})", a.name, dims.join(", "));
-                    params.push(format!("{} *restrict {}", c_type(*dtype)?, a.name));
+                    let _ = writeln!(out, " *   {buffer_name}: {dtype}, shape ({})", dims.join(", "));
+                    params.push(format!("{} *restrict {buffer_name}", c_type(*dtype)?));
                 }
                 ArgKind::Pointer { dtype } => {
                     let _ = writeln!(out, " *   {}: pointer to {dtype} elements", a.name);

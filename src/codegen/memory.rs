@@ -25,7 +25,8 @@ impl FuncEmitter<'_> {
     /// The address of `buffer[index]` (one flat index).
     fn address(&mut self, buffer: &Buffer, index: &PrimExpr) -> Result<Address, CodegenError> {
         let base = self.var(buffer.data().id(), buffer.name())?;
-        let elem = memory_scalar_type(buffer.dtype().element_of())?;
+        // A buffer of vector dtype (StorageRewrite makes them) is indexed in whole vectors.
+        let elem = vector_of(memory_scalar_type(buffer.dtype().element_of())?, lanes(buffer.dtype())?);
         let offset = buffer.elem_offset().as_int().unwrap_or(-1);
         let offset = if offset == 0 {
             None
