@@ -83,6 +83,11 @@ impl Diagnostic {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(message, span) }
     }
 
+    /// Whether this diagnostic is an error (rather than a warning).
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
     /// Sets the text shown at the primary span.
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
         self.label = label.into();

@@ -224,15 +224,32 @@ fn a_store_of_the_wrong_dtype_is_rejected() {
 }
 
 #[test]
-fn non_bool_conditions_are_rejected() {
+fn conditions_follow_tvms_rules() {
+    // TVM's IfThenElse takes an integer condition (nonzero is true).
     let x = i32_var("x");
     let branch = Stmt::new(StmtNode::IfThenElse {
         condition: v(&x),
         then_case: Stmt::no_op(),
         else_case: None,
     });
+    assert_eq!(verify_func(&func(&[], &[&x], branch)), vec![]);
+    // A vector condition is not a condition.
+    let lanes = Var::new("lanes", DataType::bool().with_lanes(4));
+    let vector_branch = Stmt::new(StmtNode::While { condition: v(&lanes), body: Stmt::no_op() });
     let error = single_error(
-        verify_func(&func(&[], &[&x], branch)),
+        verify_func(&func(&[], &[&lanes], vector_branch)),
+        VerifyErrorKind::NonBoolCondition,
+        "body.condition",
+    );
+    assert_eq!(error.message, "condition must be a scalar, not boolx4");
+    // An assert needs a bool, as TVM's AssertStmt checks.
+    let assert = Stmt::new(StmtNode::AssertStmt {
+        condition: v(&x),
+        message: PrimExpr::string("x"),
+        body: Stmt::no_op(),
+    });
+    let error = single_error(
+        verify_func(&func(&[], &[&x], assert)),
         VerifyErrorKind::NonBoolCondition,
         "body.condition",
     );

@@ -320,6 +320,7 @@ impl EqContext {
             (AttrValue::Expr(x), AttrValue::Expr(y)) => self.expr(x, y),
             (AttrValue::Buffer(x), AttrValue::Buffer(y)) => self.buffer(x, y),
             (AttrValue::IterVar(x), AttrValue::IterVar(y)) => self.iter_var(x, y),
+            (AttrValue::CommReducer(x), AttrValue::CommReducer(y)) => self.comm_reducer(x, y),
             (AttrValue::Array(x), AttrValue::Array(y)) => {
                 for (index, (p, q)) in x.iter().zip(y).enumerate() {
                     self.at(PathStep::Index(index), |cx| cx.attr_value(p, q))?;

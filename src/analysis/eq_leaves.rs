@@ -59,6 +59,7 @@ pub(crate) fn describe_attr(value: &AttrValue) -> String {
         AttrValue::Expr(e) => describe_expr(e),
         AttrValue::Buffer(b) => format!("buffer `{}`", b.name()),
         AttrValue::IterVar(iv) => format!("iter var `{}`", iv.var.name()),
+        AttrValue::CommReducer(r) => format!("comm_reducer of {} values", r.lhs.len()),
         AttrValue::Global(g) => format!("function `{}`", g.name()),
         AttrValue::Array(items) => format!("array of {}", items.len()),
         AttrValue::Map(map) => format!("map of {}", map.len()),

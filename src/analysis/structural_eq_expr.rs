@@ -235,7 +235,7 @@ impl EqContext {
         }
     }
 
-    fn comm_reducer(&mut self, a: &CommReducer, b: &CommReducer) -> EqResult {
+    pub(crate) fn comm_reducer(&mut self, a: &CommReducer, b: &CommReducer) -> EqResult {
         self.array("lhs", &a.lhs, &b.lhs, |cx, x, y| cx.define_var(x, y))?;
         self.array("rhs", &a.rhs, &b.rhs, |cx, x, y| cx.define_var(x, y))?;
         self.array("result", &a.result, &b.result, |cx, x, y| cx.expr(x, y))?;

@@ -226,6 +226,10 @@ impl HashContext {
                 self.mix(17);
                 self.iter_var(iv);
             }
+            AttrValue::CommReducer(r) => {
+                self.mix(21);
+                self.comm_reducer(r);
+            }
             AttrValue::Global(g) => {
                 self.mix(18);
                 self.str(g.name());

@@ -47,6 +47,19 @@ impl Verifier<'_> {
         });
     }
 
+    /// Visits `e` in the field `name` and checks it is a scalar: TVM's `While` asks only that, and
+    /// its `IfThenElse` takes any condition (a nonzero integer is true), so both accept integers.
+    pub(super) fn scalar_condition(&mut self, name: &'static str, e: &PrimExpr) {
+        self.field(name, |v| {
+            v.expr(e);
+            let dtype = e.dtype();
+            if !dtype.is_scalar() {
+                let message = format!("{name} must be a scalar, not {dtype}");
+                v.error(VerifyErrorKind::NonBoolCondition, message);
+            }
+        });
+    }
+
     /// Checks, at `.indices`, that an access gives one index per dimension of `buffer`.
     pub(super) fn check_index_count(&mut self, buffer: &Buffer, count: usize) {
         let rank = buffer.shape().len();

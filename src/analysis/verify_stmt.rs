@@ -62,11 +62,11 @@ impl Verifier<'_> {
             }),
             StmtNode::For(f) => self.for_loop(f),
             StmtNode::While { condition, body } => {
-                self.condition("condition", condition);
+                self.scalar_condition("condition", condition);
                 self.field("body", |v| v.stmt(body));
             }
             StmtNode::IfThenElse { condition, then_case, else_case } => {
-                self.condition("condition", condition);
+                self.scalar_condition("condition", condition);
                 self.field("then_case", |v| v.stmt(then_case));
                 if let Some(e) = else_case {
                     self.field("else_case", |v| v.stmt(e));

@@ -32,7 +32,7 @@ pub struct CheckArgs {
     pub color: Option<bool>,
 }
 
-/// Runs the check; returns 0 when every file is fine, 1 otherwise.
+/// Runs the check; returns 0 when no file has an error (warnings are printed), 1 otherwise.
 pub fn run(args: &CheckArgs) -> i32 {
     use std::io::IsTerminal;
     let color = args.color.unwrap_or_else(|| std::io::stderr().is_terminal());
@@ -52,7 +52,7 @@ pub fn run(args: &CheckArgs) -> i32 {
         } else {
             crate::eval::check_source(&name, &source)
         };
-        failed |= !diagnostics.is_empty();
+        failed |= diagnostics.iter().any(crate::diagnostic::Diagnostic::is_error);
         let file = SourceFile::new(name, source);
         for d in &diagnostics {
             match args.message_format {

@@ -78,12 +78,12 @@ fn spec(
     if let Some(t) = b.get_some("buffer_type") {
         spec.buffer_type = match t.str()? {
             "" | "default" => BufferType::Default,
-            "auto_broadcast" => BufferType::AutoBroadcast,
+            "auto" => BufferType::AutoBroadcast,
             other => {
                 return Err(error_label(
                     &t.span,
                     format!("unknown buffer_type \"{other}\""),
-                    "expected \"default\" or \"auto_broadcast\"",
+                    "expected \"default\" or \"auto\"",
                 ));
             }
         };

@@ -157,6 +157,7 @@ pub fn attr_value(value: &Value, span: &Span) -> EvalResult<AttrValue> {
         Value::Expr(e) => AttrValue::Expr(e.clone()),
         Value::Buffer(b) => AttrValue::Buffer(b.clone()),
         Value::IterVar(iv) => AttrValue::IterVar(iv.clone()),
+        Value::CommReducer(r) => AttrValue::CommReducer(r.clone()),
         Value::Global(g) => AttrValue::Global(g.clone()),
         Value::MetaVar(inner) => attr_value(inner, span)?,
         Value::Tuple(items) | Value::List(items) => {

@@ -6,6 +6,7 @@ use super::Evaluator;
 use super::error::{AtSpan, EvalResult, error, error_label};
 use super::value::Value;
 use crate::builder::BuildResult;
+use crate::diagnostic::Diagnostic;
 use crate::ir::{IRModule, PrimFunc, Type};
 use crate::syntax::ast::{ClassDef, Expr, ExprKind, FunctionDef, Module, Span, StmtKind};
 
@@ -88,7 +89,7 @@ impl Evaluator {
                 self.diagnostics.push(*e);
             }
         }
-        if !self.diagnostics.is_empty() {
+        if self.diagnostics.iter().any(Diagnostic::is_error) {
             return None;
         }
         match (module, functions.is_empty()) {
@@ -262,11 +263,12 @@ impl Evaluator {
                 ));
             };
             if let Some(default) = &param.default {
-                return Err(error_label(
-                    &default.span,
-                    "default values of function parameters are not supported",
-                    "remove the default",
-                ));
+                // TVM's parser ignores parameter defaults; say so instead of ignoring silently.
+                self.diagnostics.push(
+                    Diagnostic::warning("the default value of a parameter is ignored", default.span.clone())
+                        .with_label("TVM ignores parameter defaults")
+                        .with_hint("remove the default; callers always pass every parameter"),
+                );
             }
             let value = self.annotation(annotation, std::slice::from_ref(name))?;
             let bound = match value {

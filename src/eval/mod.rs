@@ -45,7 +45,7 @@ use crate::ir::{GlobalVar, IRModule};
 /// What parsing a script produced.
 #[derive(Debug)]
 pub struct ParseResult {
-    /// The module, present exactly when no error was reported.
+    /// The module, present exactly when no error was reported (warnings may accompany it).
     pub module: Option<IRModule>,
     /// Every syntax and semantic diagnostic, syntax errors first.
     pub diagnostics: Vec<Diagnostic>,
@@ -54,7 +54,7 @@ pub struct ParseResult {
 impl ParseResult {
     /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == crate::diagnostic::Severity::Error)
+        self.diagnostics.iter().any(Diagnostic::is_error)
     }
 }
 
@@ -72,12 +72,12 @@ pub(crate) fn parse_with_tree(
     source: &str,
 ) -> (Option<(crate::syntax::ast::Module, IRModule)>, Vec<Diagnostic>) {
     let (tree, mut diagnostics) = crate::syntax::parse_module(source);
-    let Some(tree) = tree.filter(|_| diagnostics.is_empty()) else {
+    let Some(tree) = tree.filter(|_| !diagnostics.iter().any(Diagnostic::is_error)) else {
         return (None, diagnostics);
     };
     let (module, semantic) = evaluate_module(&tree);
     diagnostics.extend(semantic);
-    match module.filter(|_| diagnostics.is_empty()) {
+    match module.filter(|_| !diagnostics.iter().any(Diagnostic::is_error)) {
         Some(module) => (Some((tree, module)), diagnostics),
         None => (None, diagnostics),
     }

@@ -3,8 +3,10 @@
 //! `Annotations` keeps insertion order (the order the user wrote, which the printer may re-sort as
 //! TVM does) and holds each key at most once; equality of two maps ignores order.
 
+use std::sync::Arc;
+
 use super::buffer::{Buffer, IterVar};
-use super::expr::PrimExpr;
+use super::expr::{CommReducer, PrimExpr};
 use super::var::GlobalVar;
 
 /// A value stored in an annotation, a function attribute or an `AttrStmt`'s node field.
@@ -18,6 +20,8 @@ pub enum AttrValue {
     Expr(PrimExpr),
     Buffer(Buffer),
     IterVar(IterVar),
+    /// A commutative reducer, as `T.attr(T.comm_reducer(...), "reduce_scope", ...)` holds.
+    CommReducer(Arc<CommReducer>),
     Global(GlobalVar),
     Array(Vec<AttrValue>),
     Map(Annotations),

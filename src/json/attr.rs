@@ -4,7 +4,7 @@
 //! Plain JSON values stand for themselves: `null`, booleans, integers (64-bit signed), finite
 //! floats (always written with a `.` or an exponent, so they stay floats), strings and arrays.
 //! Everything else is an object with exactly one key naming its kind: `{"expr": E}`,
-//! `{"buffer": id}`, `{"iter_var": {...}}`, `{"global_var": id}`, `{"map": {...}}` and
+//! `{"buffer": id}`, `{"iter_var": {...}}`, `{"comm_reducer": {...}}`, `{"global_var": id}`, `{"map": {...}}` and
 //! `{"float": "inf"}` for non-finite floats. Maps keep their key order.
 
 use std::fmt;
@@ -14,6 +14,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
 use super::schema::{BufferId, Expr, GlobalId, IterVarJson};
+use super::schema_expr::CommReducerJson;
 use super::values::{Counted, FloatValue, OrderedMap};
 
 /// An attribute value counted as one nesting level.
@@ -32,6 +33,7 @@ pub enum AttrJson {
     Expr(Expr),
     Buffer(BufferId),
     IterVar(Box<IterVarJson>),
+    CommReducer(Box<CommReducerJson>),
     GlobalVar(GlobalId),
     Array(Vec<Attr>),
     Map(AnnotationsJson),
@@ -60,6 +62,7 @@ impl Serialize for AttrJson {
             AttrJson::Expr(e) => tagged(serializer, "expr", e),
             AttrJson::Buffer(id) => tagged(serializer, "buffer", id),
             AttrJson::IterVar(iv) => tagged(serializer, "iter_var", iv),
+            AttrJson::CommReducer(r) => tagged(serializer, "comm_reducer", r),
             AttrJson::GlobalVar(id) => tagged(serializer, "global_var", id),
             AttrJson::Array(items) => items.serialize(serializer),
             AttrJson::Map(map) => tagged(serializer, "map", map),
@@ -74,6 +77,7 @@ enum AttrTag {
     Expr,
     Buffer,
     IterVar,
+    CommReducer,
     GlobalVar,
     Map,
     Float,
@@ -119,14 +123,15 @@ impl<'de> Visitor<'de> for AttrVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AttrJson, A::Error> {
         let Some(tag) = map.next_key::<AttrTag>()? else {
             return Err(de::Error::custom(
-                "an attribute object must have one key: expr, buffer, iter_var, global_var, \
-                 map or float",
+                "an attribute object must have one key: expr, buffer, iter_var, comm_reducer, \
+                 global_var, map or float",
             ));
         };
         let value = match tag {
             AttrTag::Expr => AttrJson::Expr(map.next_value()?),
             AttrTag::Buffer => AttrJson::Buffer(map.next_value()?),
             AttrTag::IterVar => AttrJson::IterVar(map.next_value()?),
+            AttrTag::CommReducer => AttrJson::CommReducer(map.next_value()?),
             AttrTag::GlobalVar => AttrJson::GlobalVar(map.next_value()?),
             AttrTag::Map => AttrJson::Map(map.next_value()?),
             AttrTag::Float => AttrJson::Float(map.next_value()?),

@@ -14,7 +14,7 @@ use super::schema::{
     BufferId, BufferJson, BufferTypeJson, Document, Expr, FunctionJson, GlobalId, IterTypeJson,
     IterVarJson, RangeJson, RegionJson, TypeJson, VarId, VarJson,
 };
-use super::schema_expr::{Binary, ExprKind};
+use super::schema_expr::{Binary, CommReducerJson, ExprKind};
 use super::values::{DType, with_stack};
 use crate::ir::{
     Annotations, AttrValue, BinaryOp, Buffer, BufferNode, BufferRegion, BufferType, Callee, CmpOp,
@@ -207,6 +207,23 @@ impl Decoder {
         Ok(out)
     }
 
+    /// A reducer: its `lhs`/`rhs` vars are defined here, then its result and identity read.
+    pub(super) fn comm_reducer(
+        &mut self,
+        json: CommReducerJson,
+        at: &Path,
+    ) -> Result<std::sync::Arc<CommReducer>> {
+        let lhs_path = at.key("lhs");
+        let lhs = json.lhs.iter().enumerate();
+        let lhs = lhs.map(|(i, &id)| self.var(id, &lhs_path.index(i))).collect::<Result<_>>()?;
+        let rhs_path = at.key("rhs");
+        let rhs = json.rhs.iter().enumerate();
+        let rhs = rhs.map(|(i, &id)| self.var(id, &rhs_path.index(i))).collect::<Result<_>>()?;
+        let result = self.exprs(json.result, &at.key("result"))?;
+        let identity_element = self.exprs(json.identity_element, &at.key("identity_element"))?;
+        Ok(std::sync::Arc::new(CommReducer { lhs, rhs, result, identity_element }))
+    }
+
     pub(super) fn attr(&mut self, value: Attr, path: &Path) -> Result<AttrValue> {
         with_stack(|| {
             Ok(match value.0 {
@@ -219,6 +236,9 @@ impl Decoder {
                 AttrJson::Buffer(id) => AttrValue::Buffer(self.buffer(id, &path.key("buffer"))?),
                 AttrJson::IterVar(iv) => {
                     AttrValue::IterVar(self.iter_var(*iv, &path.key("iter_var"))?)
+                }
+                AttrJson::CommReducer(r) => {
+                    AttrValue::CommReducer(self.comm_reducer(*r, &path.key("comm_reducer"))?)
                 }
                 AttrJson::GlobalVar(id) => {
                     AttrValue::Global(self.global(id, &path.key("global_var"))?)
@@ -399,25 +419,13 @@ impl Decoder {
             }
             ExprKind::Reduce(f) => {
                 let f = *f;
-                let at = path.key("combiner");
-                let lhs_path = at.key("lhs");
-                let lhs = f.combiner.lhs.iter().enumerate();
-                let lhs =
-                    lhs.map(|(i, &id)| self.var(id, &lhs_path.index(i))).collect::<Result<_>>()?;
-                let rhs_path = at.key("rhs");
-                let rhs = f.combiner.rhs.iter().enumerate();
-                let rhs =
-                    rhs.map(|(i, &id)| self.var(id, &rhs_path.index(i))).collect::<Result<_>>()?;
-                let result = self.exprs(f.combiner.result, &at.key("result"))?;
-                let identity_element =
-                    self.exprs(f.combiner.identity_element, &at.key("identity_element"))?;
-                let combiner = CommReducer { lhs, rhs, result, identity_element };
+                let combiner = self.comm_reducer(f.combiner, &path.key("combiner"))?;
                 let source = self.exprs(f.source, &path.key("source"))?;
                 let init = self.exprs(f.init, &path.key("init"))?;
                 let axis = self.iter_vars(f.axis, &path.key("axis"))?;
                 let condition = self.expr(*f.condition, &path.key("condition"))?;
                 let node = Ir::Reduce {
-                    combiner: std::sync::Arc::new(combiner),
+                    combiner,
                     source,
                     init,
                     axis,

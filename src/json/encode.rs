@@ -24,7 +24,7 @@ use super::schema_expr::{
 use super::values::{Counted, DType, FloatValue, Imm, OrderedMap, with_stack};
 use super::{FORMAT_NAME, FORMAT_VERSION};
 use crate::ir::{
-    Annotations, AttrValue, BinaryOp, Buffer, BufferRegion, BufferType, Callee, CmpOp, Expr as Ir,
+    Annotations, AttrValue, BinaryOp, Buffer, BufferRegion, BufferType, Callee, CmpOp, CommReducer, Expr as Ir,
     GlobalVar, IRModule, IterVar, IterVarType, PrimExpr, PrimFunc, Range, Type, Var,
 };
 
@@ -188,6 +188,7 @@ impl Encoder {
                 AttrValue::Expr(e) => AttrJson::Expr(self.expr(e)),
                 AttrValue::Buffer(b) => AttrJson::Buffer(self.buffer(b)),
                 AttrValue::IterVar(iv) => AttrJson::IterVar(Box::new(self.iter_var(iv))),
+                AttrValue::CommReducer(r) => AttrJson::CommReducer(Box::new(self.comm_reducer(r))),
                 AttrValue::Global(gv) => AttrJson::GlobalVar(self.global(gv)),
                 AttrValue::Array(items) => {
                     AttrJson::Array(items.iter().map(|v| self.attr(v)).collect())
@@ -195,6 +196,15 @@ impl Encoder {
                 AttrValue::Map(map) => AttrJson::Map(self.annotations(map)),
             })
         })
+    }
+
+    pub(super) fn comm_reducer(&mut self, combiner: &CommReducer) -> CommReducerJson {
+        CommReducerJson {
+            lhs: combiner.lhs.iter().map(|v| self.var(v)).collect(),
+            rhs: combiner.rhs.iter().map(|v| self.var(v)).collect(),
+            result: self.exprs(&combiner.result),
+            identity_element: self.exprs(&combiner.identity_element),
+        }
     }
 
     pub(super) fn range(&mut self, range: &Range) -> RangeJson {
@@ -319,12 +329,7 @@ impl Encoder {
                 ExprKind::Call(Call { dtype: exact, op, global, args: self.exprs(args) })
             }
             Ir::Reduce { combiner, source, init, axis, condition, value_index } => {
-                let combiner = CommReducerJson {
-                    lhs: combiner.lhs.iter().map(|v| self.var(v)).collect(),
-                    rhs: combiner.rhs.iter().map(|v| self.var(v)).collect(),
-                    result: self.exprs(&combiner.result),
-                    identity_element: self.exprs(&combiner.identity_element),
-                };
+                let combiner = self.comm_reducer(combiner);
                 ExprKind::Reduce(Box::new(Reduce {
                     dtype: exact,
                     combiner,

@@ -150,6 +150,7 @@ impl PrefixWalker {
             AttrValue::Expr(e) => self.expr(e),
             AttrValue::Buffer(b) => self.buffer(b),
             AttrValue::IterVar(iv) => self.iter_var(iv),
+            AttrValue::CommReducer(r) => self.comm_reducer(r),
             AttrValue::Array(items) => items.iter().for_each(|i| self.attr_value(i)),
             AttrValue::Map(map) => map.iter().for_each(|(_, i)| self.attr_value(i)),
             AttrValue::None
@@ -159,6 +160,14 @@ impl PrefixWalker {
             | AttrValue::Str(_)
             | AttrValue::Global(_) => {}
         }
+    }
+
+    /// A reducer is its own frame: its lhs/rhs vars are defined by the lambda it prints as.
+    fn comm_reducer(&mut self, combiner: &Arc<CommReducer>) {
+        self.stack.push(reducer_id(combiner));
+        combiner.lhs.iter().chain(&combiner.rhs).for_each(|v| self.var(v));
+        combiner.result.iter().chain(&combiner.identity_element).for_each(|x| self.expr(x));
+        self.stack.pop();
     }
 
     fn range(&mut self, r: &Range) {
@@ -327,10 +336,7 @@ impl PrefixWalker {
             }
             Expr::Call { args, .. } => args.iter().for_each(|a| self.expr(a)),
             Expr::Reduce { combiner, source, init, axis, condition, .. } => {
-                self.stack.push(reducer_id(combiner));
-                combiner.lhs.iter().chain(&combiner.rhs).for_each(|v| self.var(v));
-                combiner.result.iter().chain(&combiner.identity_element).for_each(|x| self.expr(x));
-                self.stack.pop();
+                self.comm_reducer(combiner);
                 source.iter().chain(init).for_each(|x| self.expr(x));
                 axis.iter().for_each(|iv| self.iter_var(iv));
                 self.expr(condition);

@@ -146,6 +146,7 @@ impl Docsifier<'_> {
             AttrValue::Expr(e) => self.expr(e, p),
             AttrValue::Buffer(b) => self.buffer_ref(b, p),
             AttrValue::IterVar(iv) => self.iter_var(iv, p),
+            AttrValue::CommReducer(r) => self.comm_reducer(r, p),
             AttrValue::Global(gv) => match self.var_doc(gv.id()) {
                 Some(doc) => doc,
                 None => self.i("GlobalVar").call(vec![ExprDoc::str(gv.name())]),
