@@ -19,4 +19,5 @@ pub mod print;
 #[cfg(feature = "llvm")]
 pub mod runtime;
 pub mod json;
+pub mod r#gen;
 pub mod transform;
