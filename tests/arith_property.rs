@@ -34,7 +34,11 @@ fn random_expr(rng: &mut Rng, vars: &[E], depth: u32) -> E {
     let a = random_expr(rng, vars, depth - 1);
     let b = random_expr(rng, vars, depth - 1);
     let divisor = c([2i64, 3, 4, 8, 16][rng.below(5) as usize]);
-    match rng.below(9) {
+    match rng.below(13) {
+        9 => a * b,
+        10 => select(lt(&a, &b), &a, b),
+        11 => tdiv(a, c([2i64, 3, 4][rng.below(3) as usize])),
+        12 => tmod(a, c([2i64, 3, 4][rng.below(3) as usize])),
         0 | 1 => a + b,
         2 => a - b,
         3 => a * c(rng.below(9) as i64 - 2),

@@ -7,7 +7,7 @@
 //! divided out (`x * 8 + y < 16` with `0 <= y < 8` is `x < 2`).
 
 use super::analyzer::Analyzer;
-use super::canonical_form::{Canon, R, SplitExpr, SumExpr, ck, mod_impl};
+use super::canonical_form::{Canon, DivMode, R, SplitExpr, SumExpr, ck, mod_impl};
 use super::canonical_simplify::is_index_type;
 use super::const_int_bound::POS_INF;
 use super::modular_set::zero_aware_gcd;
@@ -144,11 +144,13 @@ impl Analyzer {
                         )?;
                         return self.canon_mutate(&cond);
                     }
-                    // TVM applies case 2 whatever the split's coefficient, which is wrong for
-                    // any coefficient but 1 (`j * 2 - (5 - i) % 2 < 0` would become `j < 0`);
-                    // here it needs a coefficient of 1, where the rewrite is exact.
+                    // TVM applies case 2 whatever the split's coefficient and division mode,
+                    // which is wrong for a coefficient other than 1 (`j * 2 - (5 - i) % 2 < 0`
+                    // would become `j < 0`) and for truncated splits of negative values; here it
+                    // needs a floored split with coefficient 1, where the rewrite is exact.
                     if let [split] = extra.args.as_slice()
                         && split.scale == 1
+                        && split.mode == DivMode::Floor
                     {
                         let factor = ck(gcd.checked_mul(split.lower))?;
                         if split.upper != POS_INF && split.upper % factor == 0 {
