@@ -163,7 +163,8 @@ impl Evaluator {
                 self.globals.push((def.name.name.clone(), gv));
             }
         }
-        let errors_before = self.diagnostics.len();
+        // Warnings (such as an ignored parameter default) must not drop the module: count errors only.
+        let errors_before = self.diagnostics.iter().filter(|d| d.is_error()).count();
         for stmt in &class.body {
             let result = match &stmt.kind {
                 StmtKind::FunctionDef(def) => match decorator(&def.decorators, &def.name.span) {
@@ -188,7 +189,7 @@ impl Evaluator {
             }
         }
         self.class_name = None;
-        if self.diagnostics.len() > errors_before {
+        if self.diagnostics.iter().filter(|d| d.is_error()).count() > errors_before {
             self.builder.abandon_frames(0);
             return Ok(None);
         }
