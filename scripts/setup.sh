@@ -23,9 +23,12 @@ need_cmd() {
 need_cmd cargo "install the Rust toolchain (rustup)"
 need_cmd cc "install gcc (apt-get install gcc)"
 
-# Debian packages, by the command that proves each is present. (The LLVM backend will add
-# llvm-22-dev here.)
+# Debian packages, by the command that proves each is present.
 apt_packages=()
+# The LLVM backend (inkwell over LLVM 22, linked dynamically) and the OpenBLAS comparison bench.
+[ -x /usr/lib/llvm-22/bin/llvm-config ] || apt_packages+=(llvm-22-dev)
+[ -e /usr/lib/x86_64-linux-gnu/libopenblas.so ] || [ -e /usr/lib/aarch64-linux-gnu/libopenblas.so ] \
+  || apt_packages+=(libopenblas-dev)
 
 if [ "${#apt_packages[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -95,11 +95,11 @@ fn pack_args(
     let mut slots = vec![0u64; abi.args.len()];
     for (k, a) in abi.args.iter().enumerate() {
         match &a.kind {
-            ArgKind::Buffer { dtype, shape, .. } => {
+            ArgKind::Buffer { buffer_name, dtype, shape } => {
                 let Some(ArgValue::Array(array)) = args.get_mut(k) else {
-                    return Err(RuntimeError::Argument(format!("`{}` needs an array", a.name)));
+                    return Err(RuntimeError::Argument(format!("`{buffer_name}` needs an array")));
                 };
-                check_array(&a.name, array, *dtype, shape, &mut dims)?;
+                check_array(buffer_name, array, *dtype, shape, &mut dims)?;
                 slots[k] = array.storage_mut().as_mut_ptr() as u64;
             }
             ArgKind::Pointer { dtype } => {
