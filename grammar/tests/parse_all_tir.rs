@@ -2,8 +2,9 @@
 //! MISSING node. One test case per file, named by its path relative to the repository root, so
 //! a failure names the file and each problem's line and column.
 //!
-//! Skipped: build output (`target` directories), VCS and tool directories, and anything under a
-//! directory named `err`, which holds intentionally broken programs for error-message goldens.
+//! Skipped: build output (`target` directories), VCS and tool directories, anything under a
+//! directory named `err`, which holds intentionally broken programs for error-message goldens, and
+//! the fuzzers' generated corpora and artifacts (`fuzz/corpus`, `fuzz/artifacts`, not tracked).
 
 use std::path::{Path, PathBuf};
 
@@ -11,6 +12,9 @@ use libtest_mimic::{Arguments, Failed, Trial};
 
 /// Directory names whose contents are never scanned.
 const SKIPPED_DIRECTORIES: &[&str] = &["target", ".git", "node_modules", "err"];
+
+/// Generated directories, relative to the repository root, whose contents are never scanned.
+const SKIPPED_PATHS: &[&str] = &["fuzz/corpus", "fuzz/artifacts"];
 
 fn repository_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -25,7 +29,11 @@ fn collect_tir_files(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()
         let name = entry.file_name();
         let name = name.to_string_lossy();
         if file_type.is_dir() {
-            if !SKIPPED_DIRECTORIES.contains(&name.as_ref()) && !name.starts_with("target-") {
+            let generated = SKIPPED_PATHS.iter().any(|p| path.ends_with(p));
+            if !SKIPPED_DIRECTORIES.contains(&name.as_ref())
+                && !name.starts_with("target-")
+                && !generated
+            {
                 collect_tir_files(&path, files)?;
             }
         } else if file_type.is_file() && path.extension().is_some_and(|ext| ext == "tir") {
@@ -36,11 +44,7 @@ fn collect_tir_files(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()
 }
 
 fn check_file(root: &Path, path: &Path) -> Result<(), Failed> {
-    let relative = path
-        .strip_prefix(root)
-        .unwrap_or(path)
-        .display()
-        .to_string();
+    let relative = path.strip_prefix(root).unwrap_or(path).display().to_string();
     let source = std::fs::read_to_string(path)
         .map_err(|error| format!("{relative}: cannot read: {error}"))?;
     let problems = tree_sitter_tvmscript::syntax_problems(&source)
@@ -48,16 +52,9 @@ fn check_file(root: &Path, path: &Path) -> Result<(), Failed> {
     if problems.is_empty() {
         return Ok(());
     }
-    let listing: Vec<String> = problems
-        .iter()
-        .map(|problem| format!("{relative}:{problem}"))
-        .collect();
-    Err(format!(
-        "{} syntax problem(s):\n{}",
-        problems.len(),
-        listing.join("\n")
-    )
-    .into())
+    let listing: Vec<String> =
+        problems.iter().map(|problem| format!("{relative}:{problem}")).collect();
+    Err(format!("{} syntax problem(s):\n{}", problems.len(), listing.join("\n")).into())
 }
 
 fn main() {
@@ -69,30 +66,21 @@ fn main() {
         Ok(()) => {
             let found = files.len();
             // The grammar's own samples are always present, so finding none means the walk broke.
-            trials.push(Trial::test(
-                "the walk finds the grammar's sample kernels",
-                move || {
-                    if found >= 2 {
-                        Ok(())
-                    } else {
-                        Err(format!("only {found} .tir files found").into())
-                    }
-                },
-            ));
+            trials.push(Trial::test("the walk finds the grammar's sample kernels", move || {
+                if found >= 2 {
+                    Ok(())
+                } else {
+                    Err(format!("only {found} .tir files found").into())
+                }
+            }));
         }
         Err(error) => {
             let message = format!("walking {} failed: {error}", root.display());
-            trials.push(Trial::test("walk the repository", move || {
-                Err(message.into())
-            }));
+            trials.push(Trial::test("walk the repository", move || Err(message.into())));
         }
     }
     for path in files {
-        let name = path
-            .strip_prefix(&root)
-            .unwrap_or(&path)
-            .display()
-            .to_string();
+        let name = path.strip_prefix(&root).unwrap_or(&path).display().to_string();
         let root = root.clone();
         trials.push(Trial::test(name, move || check_file(&root, &path)));
     }

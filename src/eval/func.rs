@@ -266,9 +266,12 @@ impl Evaluator {
             if let Some(default) = &param.default {
                 // TVM's parser ignores parameter defaults; say so instead of ignoring silently.
                 self.diagnostics.push(
-                    Diagnostic::warning("the default value of a parameter is ignored", default.span.clone())
-                        .with_label("TVM ignores parameter defaults")
-                        .with_hint("remove the default; callers always pass every parameter"),
+                    Diagnostic::warning(
+                        "the default value of a parameter is ignored",
+                        default.span.clone(),
+                    )
+                    .with_label("TVM ignores parameter defaults")
+                    .with_hint("remove the default; callers always pass every parameter"),
                 );
             }
             let value = self.annotation(annotation, std::slice::from_ref(name))?;

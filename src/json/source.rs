@@ -51,7 +51,11 @@ mod tests {
     fn a_broken_file_is_one_diagnostic_naming_the_problem() {
         let diagnostics = check_json_source("{\"format\": \"tirscript-ir\"}");
         assert_eq!(diagnostics.len(), 1);
-        assert!(diagnostics[0].message.starts_with("invalid JSON IR"), "{}", diagnostics[0].message);
+        assert!(
+            diagnostics[0].message.starts_with("invalid JSON IR"),
+            "{}",
+            diagnostics[0].message
+        );
         assert!(format_json_source("[]").is_err());
     }
 }
