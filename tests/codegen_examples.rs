@@ -43,7 +43,9 @@ fn check_against_interpreter(name: &str, text: &str) -> Result<(), Failed> {
             if let (ArgValue::Array(c), ArgValue::Array(i)) = (c, i) {
                 let err = max_rel_error(c, i);
                 if err > tolerance(c.dtype()) {
-                    return Err(format!("{fname}: argument {k} differs, max rel error {err}").into());
+                    return Err(
+                        format!("{fname}: argument {k} differs, max rel error {err}").into()
+                    );
                 }
             }
         }
@@ -66,7 +68,9 @@ fn check_big_matmul(name: &str, text: &str, n: usize) -> Result<(), Failed> {
     let arrays = run_compiled(name, text)?;
     let [a, b, c] = arrays.as_slice() else { return Err("expected three arrays".into()) };
     let last = n - 1;
-    for &(i, j) in &[(0, 0), (1, last), (n / 2 + 1, 7), (last, last), (n / 5, n / 2), (31, 32), (32, 31)] {
+    for &(i, j) in
+        &[(0, 0), (1, last), (n / 2 + 1, 7), (last, last), (n / 5, n / 2), (31, 32), (32, 31)]
+    {
         let want: f64 = (0..n).map(|k| a[i * n + k] * b[k * n + j]).sum();
         let got = c[i * n + j];
         if (got - want).abs() > 1e-3 * want.abs().max(1.0) {
@@ -85,7 +89,8 @@ fn check_big_conv2d(text: &str) -> Result<(), Failed> {
         for c in 0..16 {
             for ky in 0..3 {
                 for kx in 0..3 {
-                    want += x[c * 34 * 34 + (r + ky) * 34 + q + kx] * w[f * 144 + c * 9 + ky * 3 + kx];
+                    want +=
+                        x[c * 34 * 34 + (r + ky) * 34 + q + kx] * w[f * 144 + c * 9 + ky * 3 + kx];
                 }
             }
         }

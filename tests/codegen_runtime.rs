@@ -30,7 +30,10 @@ def parallel_casts(A: T.Buffer((64, 32), "float32"), B: T.Buffer((64, 32), "bflo
                 C[vi, vj] = T.Cast("float16", T.max(A[vi, vj], T.float32(0.25)) - T.float32(1.0))
 "#;
 
-fn compile(text: &str, bounds_check: bool) -> (runtime::Prepared, tirscript::codegen::CompiledModule) {
+fn compile(
+    text: &str,
+    bounds_check: bool,
+) -> (runtime::Prepared, tirscript::codegen::CompiledModule) {
     let prepared = runtime::parse_and_lower("test.tir", text, &Target::llvm()).expect("lowers");
     let options = CodegenOptions { bounds_check, ..CodegenOptions::default() };
     let compiled = runtime::compile_prepared(&prepared, &options).expect("compiles");
@@ -50,7 +53,10 @@ fn scalar_parameters_are_passed_by_value() {
     runtime::call(&compiled, "shifted_copy", &mut args).expect("runs");
     let mut want = arrays(0);
     run_func(&prepared.source, "shifted_copy", &mut want).expect("interprets");
-    assert_eq!(args[1].as_array().map(NDArray::to_f64_vec), want[1].as_array().map(NDArray::to_f64_vec));
+    assert_eq!(
+        args[1].as_array().map(NDArray::to_f64_vec),
+        want[1].as_array().map(NDArray::to_f64_vec)
+    );
 }
 
 #[test]

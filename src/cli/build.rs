@@ -66,10 +66,12 @@ fn build(args: &BuildArgs) -> Result<(), String> {
     let abis = emit_file(&prepared.lowered, Some(&prepared.source), &options, kind, &args.output)
         .map_err(|e| e.to_string())?;
     if kind == EmitKind::Shared {
-        let library = args.output.file_name().map_or("library".into(), |n| n.to_string_lossy().into_owned());
+        let library =
+            args.output.file_name().map_or("library".into(), |n| n.to_string_lossy().into_owned());
         let header = c_header(&library, &abis).map_err(|e| e.to_string())?;
         let path = args.output.with_extension("h");
-        std::fs::write(&path, header).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(&path, header)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         eprintln!("wrote {} and {}", args.output.display(), path.display());
     } else {
         eprintln!("wrote {}", args.output.display());

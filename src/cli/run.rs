@@ -115,7 +115,8 @@ fn run_kernel(args: &RunArgs) -> Result<bool, String> {
             .map(|(gv, _)| gv.name().to_string())
             .ok_or("the module has no functions")?,
     };
-    let (_, func) = prepared.source.lookup(&entry).ok_or_else(|| format!("no function `{entry}`"))?;
+    let (_, func) =
+        prepared.source.lookup(&entry).ok_or_else(|| format!("no function `{entry}`"))?;
     let mut inputs = random_args_for(func, args.seed).map_err(|e| e.to_string())?;
     for setting in &args.args {
         let (pname, value) = split(setting, "--arg")?;
@@ -130,7 +131,9 @@ fn run_kernel(args: &RunArgs) -> Result<bool, String> {
             ),
             None => ArgValue::Scalar(match value.parse::<i64>() {
                 Ok(i) => Scalar::Int(i),
-                Err(_) => Scalar::Float(value.parse::<f64>().map_err(|_| format!("`{value}` is not a number"))?),
+                Err(_) => Scalar::Float(
+                    value.parse::<f64>().map_err(|_| format!("`{value}` is not a number"))?,
+                ),
             }),
         };
     }
@@ -141,7 +144,10 @@ fn run_kernel(args: &RunArgs) -> Result<bool, String> {
 
     let mut check = None;
     if !args.no_check {
-        progress(args, "running the interpreter on the same inputs (slow for big kernels; --no-check skips)");
+        progress(
+            args,
+            "running the interpreter on the same inputs (slow for big kernels; --no-check skips)",
+        );
         let mut interp_args = inputs.clone();
         run_func(&prepared.source, &entry, &mut interp_args).map_err(|e| e.to_string())?;
         check = Some(errors(&compiled_args, &interp_args));
@@ -151,7 +157,8 @@ fn run_kernel(args: &RunArgs) -> Result<bool, String> {
     if args.bench > 0 {
         progress(args, &format!("timing {} runs", args.bench));
         let mut bench_args = inputs.clone();
-        let call = PreparedCall::new(&compiled, &entry, &mut bench_args).map_err(|e| e.to_string())?;
+        let call =
+            PreparedCall::new(&compiled, &entry, &mut bench_args).map_err(|e| e.to_string())?;
         let mut times = Vec::with_capacity(args.bench);
         for _ in 0..args.bench {
             let start = Instant::now();
@@ -174,7 +181,8 @@ fn run_kernel(args: &RunArgs) -> Result<bool, String> {
             .iter()
             .position(|p| p.name() == pname || func.buffer_of(p).is_some_and(|b| b.name() == pname))
             .ok_or_else(|| format!("`{entry}` has no parameter `{pname}`"))?;
-        let array: &NDArray = compiled_args[k].as_array().ok_or_else(|| format!("`{pname}` is not a buffer"))?;
+        let array: &NDArray =
+            compiled_args[k].as_array().ok_or_else(|| format!("`{pname}` is not a buffer"))?;
         write_npy(array, Path::new(&path)).map_err(|e| format!("{path}: {e}"))?;
     }
 

@@ -81,7 +81,11 @@ impl FuncEmitter<'_> {
             "call_llvm_pure_intrin" | "call_llvm_intrin" => {
                 let name = match args.first().map(|a| a.expr()) {
                     Some(Expr::StringImm(s)) => s.clone(),
-                    _ => return Err(CodegenError::invalid(format!("{op} without an intrinsic name"))),
+                    _ => {
+                        return Err(CodegenError::invalid(format!(
+                            "{op} without an intrinsic name"
+                        )));
+                    }
                 };
                 let mut vals = Vec::new();
                 for a in &args[1..] {
@@ -148,8 +152,12 @@ impl FuncEmitter<'_> {
                 let x = self.expr(&args[0])?;
                 let zero = self.splat_constant(dtype, "0")?;
                 let neg = self.assign(&x.ty.clone(), &format!("sub {} {zero}, {}", x.ty, x.repr));
-                let lt = self.compare(crate::ir::CmpOp::Lt, dtype, &x, &Val::new(x.ty.clone(), zero))?;
-                Ok(self.assign(&x.ty.clone(), &format!("select {}, {}, {}", lt.typed(), neg.typed(), x.typed())))
+                let lt =
+                    self.compare(crate::ir::CmpOp::Lt, dtype, &x, &Val::new(x.ty.clone(), zero))?;
+                Ok(self.assign(
+                    &x.ty.clone(),
+                    &format!("select {}, {}, {}", lt.typed(), neg.typed(), x.typed()),
+                ))
             }
             "truncdiv" | "truncmod" => {
                 let a = self.expr(&args[0])?;
@@ -174,7 +182,12 @@ impl FuncEmitter<'_> {
     }
 
     /// Calls the LLVM intrinsic `name` (already mangled or not) returning `dtype`.
-    fn named_intrinsic(&mut self, name: &str, dtype: DataType, args: &[Val]) -> Result<Val, CodegenError> {
+    fn named_intrinsic(
+        &mut self,
+        name: &str,
+        dtype: DataType,
+        args: &[Val],
+    ) -> Result<Val, CodegenError> {
         if name == "llvm.prefetch" {
             let full = "llvm.prefetch.p0";
             self.module.declare(full, format!("declare void @{full}(ptr, i32, i32, i32)"));
@@ -186,7 +199,12 @@ impl FuncEmitter<'_> {
     }
 
     /// Calls the overloaded intrinsic `name.<suffix of dtype>` on `args`.
-    pub fn intrinsic_call(&mut self, name: &str, dtype: DataType, args: &[Val]) -> Result<Val, CodegenError> {
+    pub fn intrinsic_call(
+        &mut self,
+        name: &str,
+        dtype: DataType,
+        args: &[Val],
+    ) -> Result<Val, CodegenError> {
         let ret = llvm_type(dtype)?;
         let full = format!("{name}.{}", intrinsic_suffix(dtype)?);
         let params: Vec<&str> = args.iter().map(|a| a.ty.as_str()).collect();
@@ -196,13 +214,25 @@ impl FuncEmitter<'_> {
     }
 
     /// Calls libm's `name` (double) or `namef` (float) lane by lane; 16-bit floats compute in float.
-    fn libm_call(&mut self, name: &str, dtype: DataType, args: &[Val]) -> Result<Val, CodegenError> {
+    fn libm_call(
+        &mut self,
+        name: &str,
+        dtype: DataType,
+        args: &[Val],
+    ) -> Result<Val, CodegenError> {
         if !dtype.is_floating() {
             return Err(CodegenError::unsupported(format!("`{name}` on {dtype}")));
         }
-        let (func, compute) = if dtype.bits == 64 { (name.to_string(), "double") } else { (format!("{name}f"), "float") };
+        let (func, compute) = if dtype.bits == 64 {
+            (name.to_string(), "double")
+        } else {
+            (format!("{name}f"), "float")
+        };
         let params: Vec<&str> = args.iter().map(|_| compute).collect();
-        self.module.declare(&func, format!("declare {compute} @{func}({}) nounwind readnone", params.join(", ")));
+        self.module.declare(
+            &func,
+            format!("declare {compute} @{func}({}) nounwind readnone", params.join(", ")),
+        );
         let n = lanes(dtype)?;
         let scalar = scalar_type(dtype)?;
         let mut results = Vec::new();
@@ -219,7 +249,8 @@ impl FuncEmitter<'_> {
                 }
                 call_args.push(v.typed());
             }
-            let mut r = self.assign(compute, &format!("call {compute} @{func}({})", call_args.join(", ")));
+            let mut r =
+                self.assign(compute, &format!("call {compute} @{func}({})", call_args.join(", ")));
             if scalar != compute {
                 r = self.assign(scalar, &format!("fptrunc {} to {scalar}", r.typed()));
             }
@@ -229,18 +260,29 @@ impl FuncEmitter<'_> {
     }
 
     /// `isnan`, `isinf` or `isfinite` of a float.
-    fn float_class(&mut self, op: &str, arg: &PrimExpr, dtype: DataType) -> Result<Val, CodegenError> {
+    fn float_class(
+        &mut self,
+        op: &str,
+        arg: &PrimExpr,
+        dtype: DataType,
+    ) -> Result<Val, CodegenError> {
         let x = self.expr(arg)?;
         let bool_ty = vector_of("i1", lanes(dtype)?);
         if !arg.dtype().is_floating() {
             let v = if op == "isfinite" { "true" } else { "false" };
-            return Ok(Val::new(bool_ty.clone(), self.splat_constant(DataType::bool().with_lanes(lanes(dtype)?), v)?));
+            return Ok(Val::new(
+                bool_ty.clone(),
+                self.splat_constant(DataType::bool().with_lanes(lanes(dtype)?), v)?,
+            ));
         }
         if op == "isnan" {
             return Ok(self.assign(&bool_ty, &format!("fcmp uno {}, {}", x.typed(), x.repr)));
         }
         let abs = self.intrinsic_call("llvm.fabs", arg.dtype(), std::slice::from_ref(&x))?;
-        let inf = self.splat_constant(arg.dtype(), &super::types::float_constant(f64::INFINITY, arg.dtype())?)?;
+        let inf = self.splat_constant(
+            arg.dtype(),
+            &super::types::float_constant(f64::INFINITY, arg.dtype())?,
+        )?;
         let pred = if op == "isinf" { "oeq" } else { "olt" };
         Ok(self.assign(&bool_ty, &format!("fcmp {pred} {}, {inf}", abs.typed())))
     }
@@ -254,7 +296,10 @@ impl FuncEmitter<'_> {
         if cond.ty != "i1" {
             let tv = self.expr(t)?;
             let fv = self.expr(f)?;
-            return Ok(self.assign(&tv.ty.clone(), &format!("select {}, {}, {}", cond.typed(), tv.typed(), fv.typed())));
+            return Ok(self.assign(
+                &tv.ty.clone(),
+                &format!("select {}, {}, {}", cond.typed(), tv.typed(), fv.typed()),
+            ));
         }
         let then_l = self.label("ite_then");
         let else_l = self.label("ite_else");
@@ -270,6 +315,9 @@ impl FuncEmitter<'_> {
         self.line(&format!("br label %{end_l}"));
         self.start_block(&end_l);
         let ty = llvm_type(dtype)?;
-        Ok(self.assign(&ty, &format!("phi {ty} [ {}, %{then_end} ], [ {}, %{else_end} ]", tv.repr, fv.repr)))
+        Ok(self.assign(
+            &ty,
+            &format!("phi {ty} [ {}, %{then_end} ], [ {}, %{else_end} ]", tv.repr, fv.repr),
+        ))
     }
 }

@@ -47,7 +47,10 @@ impl FuncEmitter<'_> {
                 let t = self.expr(true_value)?;
                 let f = self.expr(false_value)?;
                 let c = self.condition_for(&c, dtype)?;
-                Ok(self.assign(&t.ty.clone(), &format!("select {}, {}, {}", c.typed(), t.typed(), f.typed())))
+                Ok(self.assign(
+                    &t.ty.clone(),
+                    &format!("select {}, {}, {}", c.typed(), t.typed(), f.typed()),
+                ))
             }
             Expr::Cast(value) => {
                 let v = self.expr(value)?;
@@ -121,8 +124,7 @@ impl FuncEmitter<'_> {
         let steps = format!("<{}>", steps.join(", "));
         let bb = self.broadcast(b, n)?;
         let sb = self.broadcast(s, n)?;
-        let (mul, add) =
-            if dtype.is_floating() { ("fmul", "fadd") } else { ("mul", "add") };
+        let (mul, add) = if dtype.is_floating() { ("fmul", "fadd") } else { ("mul", "add") };
         let scaled = self.assign(&vty, &format!("{mul} {vty} {steps}, {}", sb.repr));
         Ok(self.assign(&vty, &format!("{add} {vty} {}, {}", bb.repr, scaled.repr)))
     }
@@ -262,10 +264,18 @@ impl FuncEmitter<'_> {
                 }
             }
             (false, true) => {
-                if is_signed(from) { "sitofp" } else { "uitofp" }
+                if is_signed(from) {
+                    "sitofp"
+                } else {
+                    "uitofp"
+                }
             }
             (true, false) => {
-                if is_signed(to) { "fptosi" } else { "fptoui" }
+                if is_signed(to) {
+                    "fptosi"
+                } else {
+                    "fptoui"
+                }
             }
             (true, true) => {
                 if from.bits == to.bits {
@@ -296,7 +306,8 @@ impl FuncEmitter<'_> {
                     lanes_of_inputs.push(val.clone());
                 } else {
                     let scalar = scalar_type(v.dtype())?;
-                    let lane = self.assign(scalar, &format!("extractelement {}, i64 {i}", val.typed()));
+                    let lane =
+                        self.assign(scalar, &format!("extractelement {}, i64 {i}", val.typed()));
                     lanes_of_inputs.push(lane);
                 }
             }
@@ -307,7 +318,9 @@ impl FuncEmitter<'_> {
                 i.as_int()
                     .and_then(|i| usize::try_from(i).ok())
                     .and_then(|i| lanes_of_inputs.get(i).cloned())
-                    .ok_or_else(|| CodegenError::invalid("shuffle index out of range or not constant"))
+                    .ok_or_else(|| {
+                        CodegenError::invalid("shuffle index out of range or not constant")
+                    })
             })
             .collect();
         self.build_vector(&picked?, dtype)
@@ -321,7 +334,8 @@ impl FuncEmitter<'_> {
         let ty = llvm_type(dtype)?;
         let mut acc = Val::new(ty.clone(), "poison");
         for (i, lane) in lanes_in.iter().enumerate() {
-            acc = self.assign(&ty, &format!("insertelement {}, {}, i64 {i}", acc.typed(), lane.typed()));
+            acc = self
+                .assign(&ty, &format!("insertelement {}, {}, i64 {i}", acc.typed(), lane.typed()));
         }
         Ok(acc)
     }

@@ -89,7 +89,10 @@ fn pointee(p: &Var) -> Result<DataType, CodegenError> {
     match p.type_annotation() {
         Type::Pointer { element, .. } => match element.as_ref() {
             Type::Prim(dtype) => Ok(*dtype),
-            _ => Err(CodegenError::unsupported(format!("parameter `{}` of pointer-to-pointer type", p.name()))),
+            _ => Err(CodegenError::unsupported(format!(
+                "parameter `{}` of pointer-to-pointer type",
+                p.name()
+            ))),
         },
         _ => Ok(DataType::uint(8)),
     }
@@ -205,8 +208,8 @@ pub fn emit_module(
             .filter(|f| f.params.len() == func.params.len())
             .unwrap_or(func);
         let abi = FuncAbi::of(&symbol, interface)?;
-        let text = emit_function(&mut state, options, &abi, func)
-            .map_err(|e| e.in_function(&symbol))?;
+        let text =
+            emit_function(&mut state, options, &abi, func).map_err(|e| e.in_function(&symbol))?;
         functions.push_str(&text);
         abis.push(abi);
     }

@@ -45,7 +45,8 @@ fn target_machine(options: &CodegenOptions) -> Result<TargetMachine, CodegenErro
     } else {
         TargetTriple::create(&options.triple)
     };
-    let target = Target::from_triple(&triple).map_err(|e| CodegenError::llvm("target lookup", e))?;
+    let target =
+        Target::from_triple(&triple).map_err(|e| CodegenError::llvm("target lookup", e))?;
     let level = match options.opt_level {
         0 => OptimizationLevel::None,
         1 => OptimizationLevel::Less,
@@ -53,8 +54,17 @@ fn target_machine(options: &CodegenOptions) -> Result<TargetMachine, CodegenErro
         _ => OptimizationLevel::Aggressive,
     };
     target
-        .create_target_machine(&triple, &options.cpu, &options.features, level, RelocMode::PIC, CodeModel::Default)
-        .ok_or_else(|| CodegenError::llvm("target machine", format!("cannot create one for {}", triple)))
+        .create_target_machine(
+            &triple,
+            &options.cpu,
+            &options.features,
+            level,
+            RelocMode::PIC,
+            CodeModel::Default,
+        )
+        .ok_or_else(|| {
+            CodegenError::llvm("target machine", format!("cannot create one for {}", triple))
+        })
 }
 
 /// Parses `text` into a module of `context`, sets its target and runs the optimisation pipeline.
@@ -123,7 +133,9 @@ pub fn emit_file(
     let context = Context::create();
     let llvm = build_llvm_module(&context, &text, &options, &machine)?;
     let write = |file_type: FileType, to: &Path| {
-        machine.write_to_file(&llvm, file_type, to).map_err(|e| CodegenError::llvm("code emission", e))
+        machine
+            .write_to_file(&llvm, file_type, to)
+            .map_err(|e| CodegenError::llvm("code emission", e))
     };
     match kind {
         EmitKind::LlvmIr => std::fs::write(path, llvm.print_to_string().to_string())

@@ -26,7 +26,8 @@ impl FuncEmitter<'_> {
     fn address(&mut self, buffer: &Buffer, index: &PrimExpr) -> Result<Address, CodegenError> {
         let base = self.var(buffer.data().id(), buffer.name())?;
         // A buffer of vector dtype (StorageRewrite makes them) is indexed in whole vectors.
-        let elem = vector_of(memory_scalar_type(buffer.dtype().element_of())?, lanes(buffer.dtype())?);
+        let elem =
+            vector_of(memory_scalar_type(buffer.dtype().element_of())?, lanes(buffer.dtype())?);
         let offset = buffer.elem_offset().as_int().unwrap_or(-1);
         let offset = if offset == 0 {
             None
@@ -37,16 +38,20 @@ impl FuncEmitter<'_> {
         if let Expr::Ramp { base: start, stride, lanes: n } = index.expr()
             && stride.as_int() == Some(1)
         {
-            let n = n.as_int().and_then(|n| u16::try_from(n).ok()).ok_or_else(|| {
-                CodegenError::unsupported("a ramp index with non-constant lanes")
-            })?;
+            let n = n
+                .as_int()
+                .and_then(|n| u16::try_from(n).ok())
+                .ok_or_else(|| CodegenError::unsupported("a ramp index with non-constant lanes"))?;
             self.bounds_check(buffer, start, i64::from(n) - 1)?;
             let mut i = self.expr(start)?;
             i = self.to_i64(&i, start.dtype())?;
             if let Some(off) = &offset {
                 i = self.assign("i64", &format!("add i64 {}, {}", i.repr, off.repr));
             }
-            let ptr = self.assign("ptr", &format!("getelementptr inbounds {elem}, ptr {}, i64 {}", base.repr, i.repr));
+            let ptr = self.assign(
+                "ptr",
+                &format!("getelementptr inbounds {elem}, ptr {}, i64 {}", base.repr, i.repr),
+            );
             return Ok(Address::Contiguous { ptr, lanes: n });
         }
         let n = lanes(index.dtype())?;
@@ -65,11 +70,17 @@ impl FuncEmitter<'_> {
             i = self.assign(&ty, &format!("add {}, {}", i.typed(), off.repr));
         }
         if n == 1 {
-            let ptr = self.assign("ptr", &format!("getelementptr inbounds {elem}, ptr {}, i64 {}", base.repr, i.repr));
+            let ptr = self.assign(
+                "ptr",
+                &format!("getelementptr inbounds {elem}, ptr {}, i64 {}", base.repr, i.repr),
+            );
             Ok(Address::Contiguous { ptr, lanes: 1 })
         } else {
             let pty = vector_of("ptr", n);
-            let ptrs = self.assign(&pty, &format!("getelementptr inbounds {elem}, ptr {}, {}", base.repr, i.typed()));
+            let ptrs = self.assign(
+                &pty,
+                &format!("getelementptr inbounds {elem}, ptr {}, {}", base.repr, i.typed()),
+            );
             Ok(Address::Scattered { ptrs, lanes: n })
         }
     }
@@ -107,8 +118,18 @@ impl FuncEmitter<'_> {
                 let v = match &mask {
                     Some(m) if n > 1 => {
                         let name = format!("llvm.masked.load.{}.p0", suffix_of(mem_scalar, n));
-                        self.module.declare(&name, format!("declare {mty} @{name}(ptr, i32, {}, {mty})", m.ty));
-                        self.assign(&mty, &format!("call {mty} @{name}(ptr {}, i32 {align}, {}, {mty} poison)", ptr.repr, m.typed()))
+                        self.module.declare(
+                            &name,
+                            format!("declare {mty} @{name}(ptr, i32, {}, {mty})", m.ty),
+                        );
+                        self.assign(
+                            &mty,
+                            &format!(
+                                "call {mty} @{name}(ptr {}, i32 {align}, {}, {mty} poison)",
+                                ptr.repr,
+                                m.typed()
+                            ),
+                        )
                     }
                     _ => self.assign(&mty, &format!("load {mty}, ptr {}, align {align}", ptr.repr)),
                 };
@@ -120,9 +141,22 @@ impl FuncEmitter<'_> {
                     Some(m) => m.repr.clone(),
                     None => self.splat_constant(DataType::bool().with_lanes(n), "true")?,
                 };
-                let name = format!("llvm.masked.gather.{}.{}", suffix_of(mem_scalar, n), suffix_of("ptr", n));
-                self.module.declare(&name, format!("declare {mty} @{name}({}, i32, <{n} x i1>, {mty})", ptrs.ty));
-                let v = self.assign(&mty, &format!("call {mty} @{name}({}, i32 {align}, <{n} x i1> {m}, {mty} poison)", ptrs.typed()));
+                let name = format!(
+                    "llvm.masked.gather.{}.{}",
+                    suffix_of(mem_scalar, n),
+                    suffix_of("ptr", n)
+                );
+                self.module.declare(
+                    &name,
+                    format!("declare {mty} @{name}({}, i32, <{n} x i1>, {mty})", ptrs.ty),
+                );
+                let v = self.assign(
+                    &mty,
+                    &format!(
+                        "call {mty} @{name}({}, i32 {align}, <{n} x i1> {m}, {mty} poison)",
+                        ptrs.typed()
+                    ),
+                );
                 (v, n)
             }
         };
@@ -168,8 +202,16 @@ impl FuncEmitter<'_> {
                     let n = lanes(value.dtype())?;
                     let mem_scalar = memory_scalar_type(elem_dtype.element_of())?;
                     let name = format!("llvm.masked.store.{}.p0", suffix_of(mem_scalar, n));
-                    self.module.declare(&name, format!("declare void @{name}({}, ptr, i32, {})", v.ty, m.ty));
-                    self.line(&format!("call void @{name}({}, ptr {}, i32 {align}, {})", v.typed(), ptr.repr, m.typed()));
+                    self.module.declare(
+                        &name,
+                        format!("declare void @{name}({}, ptr, i32, {})", v.ty, m.ty),
+                    );
+                    self.line(&format!(
+                        "call void @{name}({}, ptr {}, i32 {align}, {})",
+                        v.typed(),
+                        ptr.repr,
+                        m.typed()
+                    ));
                 }
                 _ => self.line(&format!("store {}, ptr {}, align {align}", v.typed(), ptr.repr)),
             },
@@ -179,16 +221,32 @@ impl FuncEmitter<'_> {
                     None => self.splat_constant(DataType::bool().with_lanes(n), "true")?,
                 };
                 let mem_scalar = memory_scalar_type(elem_dtype.element_of())?;
-                let name = format!("llvm.masked.scatter.{}.{}", suffix_of(mem_scalar, n), suffix_of("ptr", n));
-                self.module.declare(&name, format!("declare void @{name}({}, {}, i32, <{n} x i1>)", v.ty, ptrs.ty));
-                self.line(&format!("call void @{name}({}, {}, i32 {align}, <{n} x i1> {m})", v.typed(), ptrs.typed()));
+                let name = format!(
+                    "llvm.masked.scatter.{}.{}",
+                    suffix_of(mem_scalar, n),
+                    suffix_of("ptr", n)
+                );
+                self.module.declare(
+                    &name,
+                    format!("declare void @{name}({}, {}, i32, <{n} x i1>)", v.ty, ptrs.ty),
+                );
+                self.line(&format!(
+                    "call void @{name}({}, {}, i32 {align}, <{n} x i1> {m})",
+                    v.typed(),
+                    ptrs.typed()
+                ));
             }
         }
         Ok(())
     }
 
     /// With bounds checks on, checks `index` and `index + last` against the flat extent of `buffer`.
-    fn bounds_check(&mut self, buffer: &Buffer, index: &PrimExpr, last: i64) -> Result<(), CodegenError> {
+    fn bounds_check(
+        &mut self,
+        buffer: &Buffer,
+        index: &PrimExpr,
+        last: i64,
+    ) -> Result<(), CodegenError> {
         if !self.options.bounds_check {
             return Ok(());
         }
@@ -211,7 +269,8 @@ impl FuncEmitter<'_> {
         let name = self.module.string_constant(buffer.name());
         let func = self.module.string_constant(&self.func_name.clone());
         // The out-of-bounds element is the low end when it is negative, else the high end.
-        let index_v = self.assign("i64", &format!("select i1 {}, i64 {}, i64 {}", below.repr, lo.repr, hi.repr));
+        let index_v = self
+            .assign("i64", &format!("select i1 {}, i64 {}, i64 {}", below.repr, lo.repr, hi.repr));
         self.line(&format!(
             "call void @tirscript_record_oob(ptr {func}, ptr {name}, i64 {}, i64 {})",
             index_v.repr, extent.repr

@@ -25,7 +25,10 @@ impl FuncEmitter<'_> {
         // The caller fills the environment.
         let env = self.entry_alloca(&struct_ty, 1, 16);
         for (k, (_, v)) in captured.iter().enumerate() {
-            let field = self.assign("ptr", &format!("getelementptr inbounds {struct_ty}, ptr {}, i32 0, i32 {k}", env.repr));
+            let field = self.assign(
+                "ptr",
+                &format!("getelementptr inbounds {struct_ty}, ptr {}, i32 0, i32 {k}", env.repr),
+            );
             self.line(&format!("store {}, ptr {}", v.typed(), field.repr));
         }
 
@@ -37,7 +40,10 @@ impl FuncEmitter<'_> {
             let mut sub = FuncEmitter::new(self.module, options, &func_name);
             sub.in_parallel = true;
             for (k, (id, v)) in captured.iter().enumerate() {
-                let field = sub.assign("ptr", &format!("getelementptr inbounds {struct_ty}, ptr %env, i32 0, i32 {k}"));
+                let field = sub.assign(
+                    "ptr",
+                    &format!("getelementptr inbounds {struct_ty}, ptr %env, i32 0, i32 {k}"),
+                );
                 let loaded = sub.assign(&v.ty, &format!("load {}, ptr {}", v.ty, field.repr));
                 sub.vars.insert(*id, loaded);
             }
@@ -71,7 +77,10 @@ impl FuncEmitter<'_> {
         );
         let status = self.assign(
             "i32",
-            &format!("call i32 @tirscript_parallel_for(ptr @{worker}, ptr {}, i64 {})", env.repr, extent.repr),
+            &format!(
+                "call i32 @tirscript_parallel_for(ptr @{worker}, ptr {}, i64 {})",
+                env.repr, extent.repr
+            ),
         );
         let failed = self.assign("i1", &format!("icmp ne i32 {}, 0", status.repr));
         let fail = self.label("par_fail");

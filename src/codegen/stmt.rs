@@ -216,7 +216,10 @@ impl FuncEmitter<'_> {
         let rounded = self.assign("i64", &format!("and i64 {}, -64", padded.repr));
         self.module.declare("aligned_alloc", "declare noalias ptr @aligned_alloc(i64, i64)".into());
         self.module.declare("free", "declare void @free(ptr)".into());
-        let ptr = self.assign("ptr", &format!("call noalias ptr @aligned_alloc(i64 64, i64 {})", rounded.repr));
+        let ptr = self.assign(
+            "ptr",
+            &format!("call noalias ptr @aligned_alloc(i64 64, i64 {})", rounded.repr),
+        );
         let previous = self.vars.insert(buffer_var.id(), ptr.clone());
         let result = self.stmt(body);
         restore(&mut self.vars, buffer_var.id(), previous);
@@ -229,7 +232,10 @@ impl FuncEmitter<'_> {
     fn constant_array(&mut self, data: &ConstData, dtype: DataType) -> Result<Val, CodegenError> {
         let elem = llvm_type(dtype.element_of())?;
         let items: Vec<String> = match data {
-            ConstData::Int(v) => v.iter().map(|x| format!("{elem} {}", super::types::int_constant(*x, dtype))).collect(),
+            ConstData::Int(v) => v
+                .iter()
+                .map(|x| format!("{elem} {}", super::types::int_constant(*x, dtype)))
+                .collect(),
             ConstData::Float(v) => v
                 .iter()
                 .map(|x| Ok(format!("{elem} {}", super::types::float_constant(*x, dtype)?)))

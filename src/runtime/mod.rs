@@ -123,7 +123,10 @@ fn pack_args(
             }
             ArgKind::ShapeVar { .. } => {
                 let value = dims.get(&a.var.id()).copied().ok_or_else(|| {
-                    RuntimeError::Argument(format!("dimension `{}` is not bound by any array", a.name))
+                    RuntimeError::Argument(format!(
+                        "dimension `{}` is not bound by any array",
+                        a.name
+                    ))
                 })?;
                 slots[k] = value as u64;
             }
@@ -165,7 +168,11 @@ fn check_array(
                     None
                 }
             },
-            _ => return err(format!("dimension {d} has a computed extent, which calls do not support")),
+            _ => {
+                return err(format!(
+                    "dimension {d} has a computed extent, which calls do not support"
+                ));
+            }
         };
         if let Some(expected) = expected
             && expected != given
@@ -180,7 +187,11 @@ fn check_array(
 }
 
 /// Calls compiled function `name` with `args` (in parameter order); arrays are updated in place.
-pub fn call(compiled: &CompiledModule, name: &str, args: &mut [ArgValue]) -> Result<(), RuntimeError> {
+pub fn call(
+    compiled: &CompiledModule,
+    name: &str,
+    args: &mut [ArgValue],
+) -> Result<(), RuntimeError> {
     let (address, slots) = pack_args(compiled, name, args)?;
     // SAFETY: `address` is the packed entry point of a function of `compiled`, which is alive; the
     // slots were checked against its ABI, and the arrays they point to outlive the call.

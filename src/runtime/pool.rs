@@ -88,7 +88,11 @@ pub fn num_threads() -> usize {
 ///
 /// # Safety
 /// `worker` must be an outlined loop body made by the code generator and `env` its environment.
-pub unsafe extern "C" fn tirscript_parallel_for(worker: WorkerFn, env: *mut c_void, extent: i64) -> i32 {
+pub unsafe extern "C" fn tirscript_parallel_for(
+    worker: WorkerFn,
+    env: *mut c_void,
+    extent: i64,
+) -> i32 {
     if extent <= 0 {
         return 0;
     }
@@ -152,7 +156,12 @@ fn record(fault: Fault) {
 }
 
 /// Records an out-of-bounds access; called by bounds-checked compiled code.
-pub extern "C" fn tirscript_record_oob(func: *const c_char, buffer: *const c_char, index: i64, extent: i64) {
+pub extern "C" fn tirscript_record_oob(
+    func: *const c_char,
+    buffer: *const c_char,
+    index: i64,
+    extent: i64,
+) {
     record(Fault::OutOfBounds { func: text(func), buffer: text(buffer), index, extent });
 }
 
