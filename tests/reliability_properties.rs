@@ -11,6 +11,14 @@ use tirscript::r#gen::{Choices, GenLimits, SplitMix, generate_module};
 use tirscript::json::{from_json, to_json};
 use tirscript::print::{PrintOptions, print_module};
 
+/// How many times the fixed sample sizes to run, from `RELIABILITY_SCALE` (default 1), and an
+/// extra seed mixed into every generator from `RELIABILITY_SEED` (default 0): long local runs
+/// without a fuzzer, e.g. `RELIABILITY_SCALE=50 RELIABILITY_SEED=7 cargo test --test reliability_properties`.
+fn scale_and_seed() -> (usize, u64) {
+    let read = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok());
+    (read("RELIABILITY_SCALE").unwrap_or(1).max(1) as usize, read("RELIABILITY_SEED").unwrap_or(0))
+}
+
 /// Checks print → parse and JSON → load on one module; returns a description of the first failure.
 fn round_trip(text: &str, module: &tirscript::ir::IRModule) -> Result<(), String> {
     let errors = verify_module(module);
@@ -34,9 +42,10 @@ fn round_trip(text: &str, module: &tirscript::ir::IRModule) -> Result<(), String
 
 #[test]
 fn generated_modules_round_trip_through_printer_and_json() {
-    let mut rng = SplitMix::new(0x7172_5C21_9A0B_44E1);
+    let (scale, seed) = scale_and_seed();
+    let mut rng = SplitMix::new(0x7172_5C21_9A0B_44E1 ^ seed);
     let limits = GenLimits::default();
-    for case in 0..200 {
+    for case in 0..200 * scale {
         let (text, module) = generate_module(&mut rng, &limits);
         let module =
             module.unwrap_or_else(|d| panic!("case {case}: generated text rejected: {d}\n{text}"));
@@ -99,8 +108,9 @@ fn mutate(rng: &mut SplitMix, bytes: &mut Vec<u8>) {
 fn mutated_corpus_files_never_panic_the_front_end() {
     let files = corpus_files();
     assert!(files.len() > 10, "the corpus under tests/ was not found");
-    let mut rng = SplitMix::new(0xC0FF_EE00_1234_5678);
-    for case in 0..2000 {
+    let (scale, seed) = scale_and_seed();
+    let mut rng = SplitMix::new(0xC0FF_EE00_1234_5678 ^ seed);
+    for case in 0..2000 * scale {
         let path = &files[rng.choose(files.len())];
         let mut bytes = std::fs::read(path).expect("corpus file is readable");
         mutate(&mut rng, &mut bytes);
@@ -121,12 +131,13 @@ fn mutated_corpus_files_never_panic_the_front_end() {
 
 #[test]
 fn mutated_json_never_panics_the_loader() {
-    let mut rng = SplitMix::new(0x0DDB_A11_5EED);
+    let (scale, seed) = scale_and_seed();
+    let mut rng = SplitMix::new(0x0DDB_A11_5EED ^ seed);
     let limits = GenLimits { max_funcs: 1, ..GenLimits::default() };
     let documents: Vec<String> = (0..10)
         .map(|_| to_json(&generate_module(&mut rng, &limits).1.expect("generated module parses")))
         .collect();
-    for case in 0..1000 {
+    for case in 0..1000 * scale {
         let mut bytes = documents[rng.choose(documents.len())].clone().into_bytes();
         mutate(&mut rng, &mut bytes);
         let text = String::from_utf8_lossy(&bytes);
