@@ -42,10 +42,11 @@ fn with_func(a_shape: &[i32], b_shape: &[i32], body: impl FnOnce(&mut IRBuilder,
 fn block(f: &PrimFunc, name: &str) -> Block {
     let mut found = None;
     tirscript::ir::visit::walk_stmt(&f.body, &mut |s| {
-        if let StmtNode::BlockRealize(r) = s.node() {
-            if r.block.name_hint == name && found.is_none() {
-                found = Some((*r.block).clone());
-            }
+        if let StmtNode::BlockRealize(r) = s.node()
+            && r.block.name_hint == name
+            && found.is_none()
+        {
+            found = Some((*r.block).clone());
         }
     });
     found.unwrap_or_else(|| panic!("no block {name}"))

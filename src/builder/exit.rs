@@ -77,12 +77,11 @@ fn close_module(b: &mut IRBuilder, m: ModuleFrame) -> Result<(), IrError> {
 }
 
 fn close_func(b: &mut IRBuilder, mut f: PrimFuncFrame) -> Result<(), IrError> {
-    if !f.is_private {
-        if let Some(name) = &f.name {
-            if !f.attrs.contains_key("global_symbol") {
-                f.attrs.insert("global_symbol", AttrValue::Str(name.clone()));
-            }
-        }
+    if !f.is_private
+        && let Some(name) = &f.name
+        && !f.attrs.contains_key("global_symbol")
+    {
+        f.attrs.insert("global_symbol", AttrValue::Str(name.clone()));
     }
     let func = PrimFunc {
         params: f.params,

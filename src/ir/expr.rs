@@ -207,6 +207,9 @@ impl PrimExpr {
         let dtype = bool_like(a.dtype());
         PrimExpr::new(dtype, Expr::Or(a, b))
     }
+    /// `not a`, TVM's `Not` node; a constructor named like its siblings `and` and `or`, not the
+    /// `std::ops::Not` operator (it checks types and can fail).
+    #[allow(clippy::should_implement_trait)]
     pub fn not(a: PrimExpr) -> Result<PrimExpr, IrError> {
         let dtype = a.dtype();
         PrimExpr::new(dtype, Expr::Not(a))
