@@ -118,7 +118,6 @@ fn small_scheduled_matmul(text: &str) -> String {
         .replace("T.grid(256, 32, 4)", "T.grid(16, 32, 4)")
         .replace("T.axis.spatial(1024", "T.axis.spatial(64")
         .replace("T.axis.reduce(1024", "T.axis.reduce(64")
-        .replace("C_local = T.alloc_buffer((64, 64)", "C_local = T.alloc_buffer((64, 64)")
 }
 
 fn main() {

@@ -33,7 +33,7 @@ impl FuncEmitter<'_> {
             None
         } else {
             let v = self.expr(buffer.elem_offset())?;
-            Some(self.to_i64(&v, buffer.elem_offset().dtype())?)
+            Some(self.widen_to_i64(&v, buffer.elem_offset().dtype())?)
         };
         if let Expr::Ramp { base: start, stride, lanes: n } = index.expr()
             && stride.as_int() == Some(1)
@@ -44,7 +44,7 @@ impl FuncEmitter<'_> {
                 .ok_or_else(|| CodegenError::unsupported("a ramp index with non-constant lanes"))?;
             self.bounds_check(buffer, start, i64::from(n) - 1)?;
             let mut i = self.expr(start)?;
-            i = self.to_i64(&i, start.dtype())?;
+            i = self.widen_to_i64(&i, start.dtype())?;
             if let Some(off) = &offset {
                 i = self.assign("i64", &format!("add i64 {}, {}", i.repr, off.repr));
             }
@@ -63,7 +63,7 @@ impl FuncEmitter<'_> {
             ));
         }
         let mut i = self.expr(index)?;
-        i = self.to_i64(&i, index.dtype())?;
+        i = self.widen_to_i64(&i, index.dtype())?;
         if let Some(off) = &offset {
             let off = self.broadcast(off, n)?;
             let ty = i.ty.clone();
@@ -86,7 +86,7 @@ impl FuncEmitter<'_> {
     }
 
     /// Widens an integer index of `dtype` to `i64` (lane-wise for vectors).
-    pub fn to_i64(&mut self, v: &Val, dtype: DataType) -> Result<Val, CodegenError> {
+    pub fn widen_to_i64(&mut self, v: &Val, dtype: DataType) -> Result<Val, CodegenError> {
         let target = DataType::int64().with_lanes(lanes(dtype)?);
         if dtype.bits == 64 {
             return Ok(v.clone());
@@ -253,11 +253,11 @@ impl FuncEmitter<'_> {
         let mut extent = Val::new("i64", "1");
         for dim in buffer.shape() {
             let d = self.expr(dim)?;
-            let d = self.to_i64(&d, dim.dtype())?;
+            let d = self.widen_to_i64(&d, dim.dtype())?;
             extent = self.assign("i64", &format!("mul i64 {}, {}", extent.repr, d.repr));
         }
         let i = self.expr(index)?;
-        let lo = self.to_i64(&i, index.dtype())?;
+        let lo = self.widen_to_i64(&i, index.dtype())?;
         let hi = self.assign("i64", &format!("add i64 {}, {last}", lo.repr));
         let below = self.assign("i1", &format!("icmp slt i64 {}, 0", lo.repr));
         let above = self.assign("i1", &format!("icmp sge i64 {}, {}", hi.repr, extent.repr));

@@ -70,7 +70,7 @@ impl FuncEmitter<'_> {
         ));
 
         let extent = self.expr(&f.extent)?;
-        let extent = self.to_i64(&extent, f.extent.dtype())?;
+        let extent = self.widen_to_i64(&extent, f.extent.dtype())?;
         self.module.declare(
             "tirscript_parallel_for",
             "declare i32 @tirscript_parallel_for(ptr, ptr, i64)".to_string(),

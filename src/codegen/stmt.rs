@@ -208,7 +208,7 @@ impl FuncEmitter<'_> {
         let mut bytes = Val::new("i64", (lanes * bytes_per).to_string());
         for e in extents {
             let v = self.expr(e)?;
-            let v = self.to_i64(&v, e.dtype())?;
+            let v = self.widen_to_i64(&v, e.dtype())?;
             bytes = self.assign("i64", &format!("mul i64 {}, {}", bytes.repr, v.repr));
         }
         // aligned_alloc needs a size that is a multiple of the alignment.

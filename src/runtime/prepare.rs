@@ -96,15 +96,16 @@ fn expr_flops(e: &PrimExpr) -> f64 {
         }
         let lanes = f64::from(node.dtype().fixed_lanes().unwrap_or(1));
         let ops = match node.expr() {
-            Expr::Binary { op, .. } => match op {
-                BinaryOp::Add
-                | BinaryOp::Sub
-                | BinaryOp::Mul
-                | BinaryOp::Div
-                | BinaryOp::Min
-                | BinaryOp::Max => 1.0,
-                _ => 0.0,
-            },
+            Expr::Binary {
+                op:
+                    BinaryOp::Add
+                    | BinaryOp::Sub
+                    | BinaryOp::Mul
+                    | BinaryOp::Div
+                    | BinaryOp::Min
+                    | BinaryOp::Max,
+                ..
+            } => 1.0,
             Expr::Call { op: Callee::Op(op), args }
                 if op.name() == "call_llvm_pure_intrin"
                     && matches!(args.first().map(|a| a.expr()), Some(Expr::StringImm(n)) if n == "llvm.fmuladd") =>
