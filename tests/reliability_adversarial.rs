@@ -225,3 +225,19 @@ fn impossible_dtypes_are_spanned_errors() {
         );
     }
 }
+
+/// Regression (mutation test, seed 11): a 63-bit integer dtype made constant wrapping overflow
+/// (`(1 << 63) - 1` in `arith::ops::wrap_int`) and panicked the evaluator.
+#[test]
+fn sixty_three_bit_integer_constants_wrap_without_overflow() {
+    for literal in ["T.int63(5)", "T.int63(-5)", "T.int63(4611686018427387904)", "T.uint63(7)"] {
+        let (source, result) =
+            parse_on_default_stack(func(&format!("    A[0] = T.Cast(\"int32\", {literal})\n")));
+        assert_spans_inside(&source, &result);
+    }
+    let int63 = tirscript::ir::DataType::parse("int63");
+    if let Ok(dtype) = int63 {
+        assert_eq!(tirscript::arith::ops::wrap_int(1i64 << 62, dtype), -(1i64 << 62));
+        assert_eq!(tirscript::arith::ops::wrap_int(-5, dtype), -5);
+    }
+}

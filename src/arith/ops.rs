@@ -61,9 +61,11 @@ pub fn wrap_int(v: i64, dtype: DataType) -> i64 {
     if dtype.is_bool() {
         return i64::from(v != 0);
     }
-    let mask = (1i64 << bits) - 1;
+    // Unsigned and wrapping arithmetic: at 63 bits `1 << bits` is `i64::MIN`, and the plain
+    // `- 1` and `low - (1 << bits)` overflowed (found by the reliability mutation test).
+    let mask = ((1u64 << bits) - 1) as i64;
     let low = v & mask;
-    if dtype.is_int() && low >> (bits - 1) == 1 { low - (1i64 << bits) } else { low }
+    if dtype.is_int() && low >> (bits - 1) == 1 { low.wrapping_sub(1i64 << bits) } else { low }
 }
 
 /// Rounds a double to the precision of a float dtype, as storing it in that type would.
