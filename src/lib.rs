@@ -12,12 +12,12 @@ pub mod cli;
 pub mod codegen;
 pub mod diagnostic;
 pub mod eval;
-pub mod syntax;
+pub mod r#gen;
 pub mod interp;
 pub mod ir;
+pub mod json;
 pub mod print;
 #[cfg(feature = "llvm")]
 pub mod runtime;
-pub mod json;
-pub mod r#gen;
+pub mod syntax;
 pub mod transform;

@@ -24,12 +24,20 @@ fn load(b: &Buffer, idx: Vec<PrimExpr>) -> PrimExpr {
 
 /// A function with buffers `A` (float32, `a_shape`) and `B` (float32, `b_shape`) whose body `body`
 /// builds inside the open function frame; returns the finished function.
-fn with_func(a_shape: &[i32], b_shape: &[i32], body: impl FnOnce(&mut IRBuilder, &Buffer, &Buffer)) -> PrimFunc {
+fn with_func(
+    a_shape: &[i32],
+    b_shape: &[i32],
+    body: impl FnOnce(&mut IRBuilder, &Buffer, &Buffer),
+) -> PrimFunc {
     let mut b = IRBuilder::new();
     b.prim_func(false).unwrap();
     let shape = |s: &[i32]| s.iter().map(|&d| i(d)).collect();
-    let a = b.arg_buffer(BufferSpec::new("A", shape(a_shape), DataType::float32()).build().unwrap()).unwrap();
-    let out = b.arg_buffer(BufferSpec::new("B", shape(b_shape), DataType::float32()).build().unwrap()).unwrap();
+    let a = b
+        .arg_buffer(BufferSpec::new("A", shape(a_shape), DataType::float32()).build().unwrap())
+        .unwrap();
+    let out = b
+        .arg_buffer(BufferSpec::new("B", shape(b_shape), DataType::float32()).build().unwrap())
+        .unwrap();
     body(&mut b, &a, &out);
     b.exit().unwrap();
     match b.finish().unwrap() {
@@ -55,7 +63,8 @@ fn block(f: &PrimFunc, name: &str) -> Block {
 /// Opens `with T.block(name): v = T.axis.spatial(extent, binding)` and returns `v`.
 fn spatial_block(b: &mut IRBuilder, name: &str, extent: i32, binding: PrimExpr) -> Var {
     b.block(name, false).unwrap();
-    b.axis("v", IterVarType::DataPar, Range::from_extent(i(extent)), binding, DataType::int32()).unwrap()
+    b.axis("v", IterVarType::DataPar, Range::from_extent(i(extent)), binding, DataType::int32())
+        .unwrap()
 }
 
 fn serial(b: &mut IRBuilder, name: &str, extent: i32) -> Var {
@@ -132,8 +141,24 @@ fn an_init_hides_the_written_buffer_from_the_reads_only_when_present() {
             let x = serial(b, "x", 4);
             let y = serial(b, "y", 4);
             b.block("red", false).unwrap();
-            let v = b.axis("v", IterVarType::DataPar, Range::from_extent(i(4)), var(&x), DataType::int32()).unwrap();
-            let r = b.axis("r", IterVarType::CommReduce, Range::from_extent(i(4)), var(&y), DataType::int32()).unwrap();
+            let v = b
+                .axis(
+                    "v",
+                    IterVarType::DataPar,
+                    Range::from_extent(i(4)),
+                    var(&x),
+                    DataType::int32(),
+                )
+                .unwrap();
+            let r = b
+                .axis(
+                    "r",
+                    IterVarType::CommReduce,
+                    Range::from_extent(i(4)),
+                    var(&y),
+                    DataType::int32(),
+                )
+                .unwrap();
             if with_init {
                 b.init().unwrap();
                 b.buffer_store(out, PrimExpr::f32(0.0), vec![var(&v)], None).unwrap();
@@ -156,8 +181,14 @@ fn accesses_through_a_match_buffer_map_back_to_the_source() {
         let x = serial(b, "x", 4);
         let v = spatial_block(b, "sub", 4, var(&x));
         let start = ops::mul(var(&v), i(16)).unwrap();
-        let source = BufferRegion { buffer: a.clone(), region: vec![Range::new(start.clone(), i(16))] };
-        let tile = b.match_buffer_region(BufferSpec::new("A_tile", vec![i(16)], DataType::float32()), source).unwrap();
+        let source =
+            BufferRegion { buffer: a.clone(), region: vec![Range::new(start.clone(), i(16))] };
+        let tile = b
+            .match_buffer_region(
+                BufferSpec::new("A_tile", vec![i(16)], DataType::float32()),
+                source,
+            )
+            .unwrap();
         let k = serial(b, "k", 16);
         let dst = ops::add(start, var(&k)).unwrap();
         b.buffer_store(out, load(&tile, vec![var(&k)]), vec![dst], None).unwrap();
@@ -211,7 +242,8 @@ fn guarded_read(op: CmpOp, in_else: bool) -> PrimFunc {
 
 #[test]
 fn an_if_on_the_loop_var_narrows_the_branch() {
-    let reads = |op, in_else| show_regions(&block(&guarded_read(op, in_else), "guarded_read").reads);
+    let reads =
+        |op, in_else| show_regions(&block(&guarded_read(op, in_else), "guarded_read").reads);
     assert_eq!(reads(CmpOp::Lt, false), ["A[0:8]"]);
     assert_eq!(reads(CmpOp::Ge, false), ["A[8:16]"]);
     assert_eq!(reads(CmpOp::Le, false), ["A[0:9]"]);
@@ -271,7 +303,9 @@ fn buffers_allocated_by_the_block_itself_are_not_reported() {
     let f = with_func(&[16], &[16], |b, a, out| {
         let x = serial(b, "x", 16);
         let v = spatial_block(b, "scratch", 16, var(&x));
-        let tmp = b.alloc_buffer(BufferSpec::new("tmp", vec![i(1)], DataType::float32()).scope("local")).unwrap();
+        let tmp = b
+            .alloc_buffer(BufferSpec::new("tmp", vec![i(1)], DataType::float32()).scope("local"))
+            .unwrap();
         b.buffer_store(&tmp, load(a, vec![var(&v)]), vec![i(0)], None).unwrap();
         b.buffer_store(out, load(&tmp, vec![i(0)]), vec![var(&v)], None).unwrap();
         b.exit().unwrap();
@@ -287,7 +321,9 @@ fn access_ptr_masks_read_write_and_opaque_access() {
     let build = |mask: i64| {
         let mut b = IRBuilder::new();
         b.prim_func(false).unwrap();
-        let a = b.arg_buffer(BufferSpec::new("A", vec![i(16)], DataType::float32()).build().unwrap()).unwrap();
+        let a = b
+            .arg_buffer(BufferSpec::new("A", vec![i(16)], DataType::float32()).build().unwrap())
+            .unwrap();
         // A loop around the block keeps it from being the function's root block.
         let x = serial(&mut b, "x", 1);
         spatial_block(&mut b, "ptr", 1, var(&x));
@@ -295,7 +331,12 @@ fn access_ptr_masks_read_write_and_opaque_access() {
             DataType::handle(),
             Op::get("tvm_access_ptr").unwrap(),
             vec![
-                PrimExpr::call_op(DataType::float32(), Op::get("type_annotation").unwrap_or_else(|| Op::get("reinterpret").unwrap()), vec![PrimExpr::f32(0.0)]).unwrap(),
+                PrimExpr::call_op(
+                    DataType::float32(),
+                    Op::get("type_annotation").unwrap_or_else(|| Op::get("reinterpret").unwrap()),
+                    vec![PrimExpr::f32(0.0)],
+                )
+                .unwrap(),
                 var(a.data()),
                 i(0),
                 i(16),
@@ -303,7 +344,15 @@ fn access_ptr_masks_read_write_and_opaque_access() {
             ],
         )
         .unwrap();
-        b.evaluate(PrimExpr::call_op(DataType::int32(), Op::get("call_extern").unwrap(), vec![PrimExpr::string("f"), ptr]).unwrap()).unwrap();
+        b.evaluate(
+            PrimExpr::call_op(
+                DataType::int32(),
+                Op::get("call_extern").unwrap(),
+                vec![PrimExpr::string("f"), ptr],
+            )
+            .unwrap(),
+        )
+        .unwrap();
         for _ in 0..3 {
             b.exit()?;
         }
@@ -312,7 +361,10 @@ fn access_ptr_masks_read_write_and_opaque_access() {
     let read = build(1).unwrap();
     let BuildResult::Func(f) = read else { panic!() };
     let blk = block(&f, "ptr");
-    assert_eq!((show_regions(&blk.reads), show_regions(&blk.writes)), (vec!["A[0:16]".to_string()], vec![]));
+    assert_eq!(
+        (show_regions(&blk.reads), show_regions(&blk.writes)),
+        (vec!["A[0:16]".to_string()], vec![])
+    );
     let BuildResult::Func(f) = build(2).unwrap() else { panic!() };
     assert_eq!(show_regions(&block(&f, "ptr").writes), ["A[0:16]"]);
     let err = build(3).unwrap_err();
@@ -323,9 +375,16 @@ fn access_ptr_masks_read_write_and_opaque_access() {
 fn a_bare_data_pointer_use_is_opaque_and_rejected() {
     let mut b = IRBuilder::new();
     b.prim_func(false).unwrap();
-    let a = b.arg_buffer(BufferSpec::new("A", vec![i(16)], DataType::float32()).build().unwrap()).unwrap();
+    let a = b
+        .arg_buffer(BufferSpec::new("A", vec![i(16)], DataType::float32()).build().unwrap())
+        .unwrap();
     b.block("raw", false).unwrap();
-    let call = PrimExpr::call_op(DataType::int32(), Op::get("call_extern").unwrap(), vec![PrimExpr::string("g"), var(a.data())]).unwrap();
+    let call = PrimExpr::call_op(
+        DataType::int32(),
+        Op::get("call_extern").unwrap(),
+        vec![PrimExpr::string("g"), var(a.data())],
+    )
+    .unwrap();
     b.evaluate(call).unwrap();
     b.exit().unwrap();
     let err = b.exit().unwrap_err();

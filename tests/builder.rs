@@ -58,12 +58,14 @@ fn build_matmul() -> PrimFunc {
     b.prim_func(false).unwrap();
     b.func_name("main").unwrap();
     let a = b.arg_buffer(BufferSpec::new("A", shape(&[128, 128]), f32()).build().unwrap()).unwrap();
-    let bb = b.arg_buffer(BufferSpec::new("B", shape(&[128, 128]), f32()).build().unwrap()).unwrap();
+    let bb =
+        b.arg_buffer(BufferSpec::new("B", shape(&[128, 128]), f32()).build().unwrap()).unwrap();
     let c = b.arg_buffer(BufferSpec::new("C", shape(&[128, 128]), f32()).build().unwrap()).unwrap();
     let names = ["i", "j", "k"].map(String::from);
     let loops = b.grid(&names, shape(&[128, 128, 128])).unwrap();
     b.block("C", false).unwrap();
-    let binds: Vec<(String, Var)> = ["vi", "vj", "vk"].iter().zip(&loops).map(|(n, v)| (n.to_string(), v.clone())).collect();
+    let binds: Vec<(String, Var)> =
+        ["vi", "vj", "vk"].iter().zip(&loops).map(|(n, v)| (n.to_string(), v.clone())).collect();
     let v = b.axis_remap("SSR", &binds).unwrap();
     b.init().unwrap();
     b.buffer_store(&c, PrimExpr::f32(0.0), idx(&[&v[0], &v[1]]), None).unwrap();
@@ -117,8 +119,24 @@ fn elementwise_with_match_buffer_params() {
     let out = b.match_buffer_param(&pb, BufferSpec::new("B", shape(&[64, 32]), f32())).unwrap();
     let loops = b.grid(&["i".into(), "j".into()], shape(&[64, 32])).unwrap();
     b.block("B", false).unwrap();
-    let vi = b.axis("vi", IterVarType::DataPar, Range::from_extent(PrimExpr::i32(64)), PrimExpr::var(&loops[0]), DataType::int32()).unwrap();
-    let vj = b.axis("vj", IterVarType::DataPar, Range::from_extent(PrimExpr::i32(32)), PrimExpr::var(&loops[1]), DataType::int32()).unwrap();
+    let vi = b
+        .axis(
+            "vi",
+            IterVarType::DataPar,
+            Range::from_extent(PrimExpr::i32(64)),
+            PrimExpr::var(&loops[0]),
+            DataType::int32(),
+        )
+        .unwrap();
+    let vj = b
+        .axis(
+            "vj",
+            IterVarType::DataPar,
+            Range::from_extent(PrimExpr::i32(32)),
+            PrimExpr::var(&loops[1]),
+            DataType::int32(),
+        )
+        .unwrap();
     let doubled = ops::mul(load(&a, &[&vi, &vj]), PrimExpr::f32(2.0)).unwrap();
     b.buffer_store(&out, doubled, idx(&[&vi, &vj]), None).unwrap();
     for _ in 0..3 {
@@ -176,11 +194,34 @@ fn loops_of_every_kind_and_thread_bindings() {
     let a = b.arg_buffer(BufferSpec::new("A", shape(&[1024]), f32()).build().unwrap()).unwrap();
     let mut ann = Annotations::new();
     ann.insert("pragma_unroll", AttrValue::Int(4));
-    let bx = b.thread_binding("bx", PrimExpr::i32(0), PrimExpr::i32(8), "blockIdx.x", Annotations::new()).unwrap();
-    let p = b.for_loop("p", ForKind::Parallel, PrimExpr::i32(0), PrimExpr::i32(4), Annotations::new(), None).unwrap();
-    let u = b.for_loop("u", ForKind::Unrolled, PrimExpr::i32(2), PrimExpr::i32(6), ann, None).unwrap();
-    let v = b.for_loop("v", ForKind::Vectorized, PrimExpr::i32(0), PrimExpr::i32(8), Annotations::new(), None).unwrap();
-    let index = [&bx, &p, &u, &v].iter().fold(PrimExpr::i32(0), |acc, x| ops::add(acc, PrimExpr::var(x)).unwrap());
+    let bx = b
+        .thread_binding("bx", PrimExpr::i32(0), PrimExpr::i32(8), "blockIdx.x", Annotations::new())
+        .unwrap();
+    let p = b
+        .for_loop(
+            "p",
+            ForKind::Parallel,
+            PrimExpr::i32(0),
+            PrimExpr::i32(4),
+            Annotations::new(),
+            None,
+        )
+        .unwrap();
+    let u =
+        b.for_loop("u", ForKind::Unrolled, PrimExpr::i32(2), PrimExpr::i32(6), ann, None).unwrap();
+    let v = b
+        .for_loop(
+            "v",
+            ForKind::Vectorized,
+            PrimExpr::i32(0),
+            PrimExpr::i32(8),
+            Annotations::new(),
+            None,
+        )
+        .unwrap();
+    let index = [&bx, &p, &u, &v]
+        .iter()
+        .fold(PrimExpr::i32(0), |acc, x| ops::add(acc, PrimExpr::var(x)).unwrap());
     b.buffer_store(&a, PrimExpr::f32(1.0), vec![index], None).unwrap();
     for _ in 0..5 {
         b.exit().unwrap();
@@ -189,11 +230,17 @@ fn loops_of_every_kind_and_thread_bindings() {
     let StmtNode::For(l0) = f.body.node() else { panic!() };
     assert_eq!(l0.kind, ForKind::ThreadBinding);
     let tb = l0.thread_binding.as_ref().unwrap();
-    assert_eq!((tb.thread_tag.as_str(), tb.iter_type, tb.dom.is_none()), ("blockIdx.x", IterVarType::ThreadIndex, true));
+    assert_eq!(
+        (tb.thread_tag.as_str(), tb.iter_type, tb.dom.is_none()),
+        ("blockIdx.x", IterVarType::ThreadIndex, true)
+    );
     let StmtNode::For(l1) = l0.body.node() else { panic!() };
     let StmtNode::For(l2) = l1.body.node() else { panic!() };
     let StmtNode::For(l3) = l2.body.node() else { panic!() };
-    assert_eq!((l1.kind, l2.kind, l3.kind), (ForKind::Parallel, ForKind::Unrolled, ForKind::Vectorized));
+    assert_eq!(
+        (l1.kind, l2.kind, l3.kind),
+        (ForKind::Parallel, ForKind::Unrolled, ForKind::Vectorized)
+    );
     // The extent is stop - start, folded; annotations are kept on the loop.
     assert_eq!((show(&l2.min), show(&l2.extent)), ("2".into(), "4".into()));
     assert!(matches!(l2.annotations.get("pragma_unroll"), Some(AttrValue::Int(4))));
@@ -207,15 +254,22 @@ fn if_while_let_assert_allocate_attr_and_decl_buffer_frames() {
     b.prim_func(false).unwrap();
     let n = b.arg(Var::new("n", DataType::int32())).unwrap();
     let nv = PrimExpr::var(&n);
-    b.assert_(ops::compare(tirscript::ir::CmpOp::Gt, nv.clone(), PrimExpr::i32(0)).unwrap(), "n must be positive").unwrap();
-    let data = b.allocate("buf", vec![PrimExpr::i32(16)], f32(), "local", None, Annotations::new()).unwrap();
+    b.assert_(
+        ops::compare(tirscript::ir::CmpOp::Gt, nv.clone(), PrimExpr::i32(0)).unwrap(),
+        "n must be positive",
+    )
+    .unwrap();
+    let data = b
+        .allocate("buf", vec![PrimExpr::i32(16)], f32(), "local", None, Annotations::new())
+        .unwrap();
     let mut spec = BufferSpec::new("buf", shape(&[16]), f32()).scope("local");
     spec.data = Some(data.clone());
     let buf = b.decl_buffer(spec).unwrap();
     b.attr(AttrValue::Expr(PrimExpr::var(&data)), "storage_alignment", PrimExpr::i32(64)).unwrap();
     let x = Var::new("x", DataType::int32());
     b.let_stmt(x.clone(), ops::mul(nv.clone(), PrimExpr::i32(2)).unwrap()).unwrap();
-    b.if_(ops::compare(tirscript::ir::CmpOp::Lt, PrimExpr::var(&x), PrimExpr::i32(16)).unwrap()).unwrap();
+    b.if_(ops::compare(tirscript::ir::CmpOp::Lt, PrimExpr::var(&x), PrimExpr::i32(16)).unwrap())
+        .unwrap();
     b.then_().unwrap();
     b.buffer_store(&buf, PrimExpr::f32(1.0), vec![PrimExpr::var(&x)], None).unwrap();
     b.exit().unwrap();
@@ -244,7 +298,10 @@ fn if_while_let_assert_allocate_attr_and_decl_buffer_frames() {
             _ => "other",
         })
     });
-    assert_eq!(kinds, ["assert", "allocate", "decl_buffer", "attr", "let", "if", "store", "while", "evaluate"]);
+    assert_eq!(
+        kinds,
+        ["assert", "allocate", "decl_buffer", "attr", "let", "if", "store", "while", "evaluate"]
+    );
     assert_eq!(buf.scope(), "local");
 }
 
@@ -257,14 +314,22 @@ fn launch_thread_env_thread_and_realize() {
     b.launch_thread(&tx, PrimExpr::i32(256)).unwrap();
     let vt = b.launch_thread_tag("vt", "vthread", PrimExpr::i32(2)).unwrap();
     b.realize(a.full_region(), "global", PrimExpr::bool(true)).unwrap();
-    let index = ops::add(PrimExpr::var(&tx), ops::mul(PrimExpr::var(&vt), PrimExpr::i32(0)).unwrap()).unwrap();
+    let index =
+        ops::add(PrimExpr::var(&tx), ops::mul(PrimExpr::var(&vt), PrimExpr::i32(0)).unwrap())
+            .unwrap();
     b.buffer_store(&a, PrimExpr::f32(0.0), vec![index], None).unwrap();
     for _ in 0..4 {
         b.exit().unwrap();
     }
     let f = func(b.finish().unwrap());
-    let StmtNode::AttrStmt { node: AttrValue::IterVar(iv), attr_key, value, body } = f.body.node() else { panic!() };
-    assert_eq!((attr_key.as_str(), iv.thread_tag.as_str(), value.as_int()), ("thread_extent", "threadIdx.x", Some(256)));
+    let StmtNode::AttrStmt { node: AttrValue::IterVar(iv), attr_key, value, body } = f.body.node()
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (attr_key.as_str(), iv.thread_tag.as_str(), value.as_int()),
+        ("thread_extent", "threadIdx.x", Some(256))
+    );
     assert_eq!(iv.dom.as_ref().and_then(|d| d.extent.as_int()), Some(256));
     let StmtNode::AttrStmt { attr_key, body, .. } = body.node() else { panic!() };
     assert_eq!(attr_key, "virtual_thread");
@@ -278,7 +343,9 @@ fn stores_cast_ints_to_float_buffers_but_reject_float_into_int() {
     let mut b = IRBuilder::new();
     b.prim_func(false).unwrap();
     let a = b.arg_buffer(BufferSpec::new("A", shape(&[4]), f32()).build().unwrap()).unwrap();
-    let n = b.arg_buffer(BufferSpec::new("N", shape(&[4]), DataType::int32()).build().unwrap()).unwrap();
+    let n = b
+        .arg_buffer(BufferSpec::new("N", shape(&[4]), DataType::int32()).build().unwrap())
+        .unwrap();
     b.buffer_store(&a, PrimExpr::i32(3), vec![PrimExpr::i32(0)], None).unwrap();
     let err = b.buffer_store(&n, PrimExpr::f32(1.5), vec![PrimExpr::i32(0)], None).unwrap_err();
     assert!(err.to_string().contains("dtype mismatch"), "{err}");
@@ -287,7 +354,10 @@ fn stores_cast_ints_to_float_buffers_but_reject_float_into_int() {
     b.exit().unwrap();
     let f = func(b.finish().unwrap());
     let StmtNode::BufferStore { value, .. } = f.body.node() else { panic!() };
-    assert!(matches!(value.expr(), Expr::FloatImm(v) if *v == 3.0), "the int constant is folded into a float");
+    assert!(
+        matches!(value.expr(), Expr::FloatImm(v) if *v == 3.0),
+        "the int constant is folded into a float"
+    );
 }
 
 #[test]
@@ -302,8 +372,20 @@ fn misuse_returns_errors_instead_of_panicking() {
     assert!(b.prim_func(false).is_err(), "a nested function");
     assert!(b.reads(vec![]).is_err(), "T.reads outside a block");
     let v = Var::new("v", DataType::int32());
-    assert!(b.axis("vi", IterVarType::DataPar, Range::from_extent(PrimExpr::i32(4)), PrimExpr::var(&v), DataType::int32()).is_err());
-    assert!(b.match_buffer_param(&v, BufferSpec::new("A", shape(&[4]), f32())).is_err(), "binding a non-parameter");
+    assert!(
+        b.axis(
+            "vi",
+            IterVarType::DataPar,
+            Range::from_extent(PrimExpr::i32(4)),
+            PrimExpr::var(&v),
+            DataType::int32()
+        )
+        .is_err()
+    );
+    assert!(
+        b.match_buffer_param(&v, BufferSpec::new("A", shape(&[4]), f32())).is_err(),
+        "binding a non-parameter"
+    );
     b.block("blk", false).unwrap();
     b.reads(vec![]).unwrap();
     assert!(b.reads(vec![]).is_err(), "duplicate T.reads");

@@ -7,7 +7,10 @@ use std::path::Path;
 use std::process::Command;
 
 fn run(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_tirscript")).args(args).output().expect("the tirscript binary runs")
+    Command::new(env!("CARGO_BIN_EXE_tirscript"))
+        .args(args)
+        .output()
+        .expect("the tirscript binary runs")
 }
 
 fn golden(name: &str) -> String {
@@ -25,7 +28,11 @@ fn ansi_and_html_output_match_the_goldens() {
         assert_eq!(String::from_utf8_lossy(&out.stdout), golden(name), "{flag}");
     }
     let default = run(&["highlight", sample]);
-    assert_eq!(String::from_utf8_lossy(&default.stdout), golden("matmul.ansi"), "ANSI is the default");
+    assert_eq!(
+        String::from_utf8_lossy(&default.stdout),
+        golden("matmul.ansi"),
+        "ANSI is the default"
+    );
 }
 
 #[test]

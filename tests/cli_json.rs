@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn tirscript(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tirscript")).args(args).output().expect("the tirscript binary runs")
+    Command::new(env!("CARGO_BIN_EXE_tirscript"))
+        .args(args)
+        .output()
+        .expect("the tirscript binary runs")
 }
 
 fn example(name: &str) -> String {
@@ -14,7 +17,8 @@ fn example(name: &str) -> String {
 
 /// A fresh scratch directory for one test.
 fn scratch(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tirscript-cli-json-{}-{test}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("tirscript-cli-json-{}-{test}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("a scratch directory");
     dir
@@ -28,7 +32,11 @@ fn tir_to_json_and_back_is_structurally_equal() {
     let out = tirscript(&["json", &example("softmax.tir"), "-o", json]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = std::fs::read_to_string(json).expect("json written");
-    assert!(text.starts_with("{\n  \"format\": \"tirscript-ir\""), "{}", &text[..40.min(text.len())]);
+    assert!(
+        text.starts_with("{\n  \"format\": \"tirscript-ir\""),
+        "{}",
+        &text[..40.min(text.len())]
+    );
 
     assert!(tirscript(&["check", json]).status.success(), "check accepts .json");
     assert!(tirscript(&["fmt", "--check", json]).status.success(), "written JSON is canonical");

@@ -84,13 +84,11 @@ const PASSES: &[(&str, ModuleFn)] = &[
 ];
 
 /// Cases the interpreter cannot run, with the reason (the golden checks still apply).
-const NOT_RUNNABLE: &[(&str, &str)] = &[
-    (
-        "make_unpacked_api/symbolic_shape.before.tir",
-        "the shape var becomes a trailing parameter, so the function takes one argument more after \
+const NOT_RUNNABLE: &[(&str, &str)] = &[(
+    "make_unpacked_api/symbolic_shape.before.tir",
+    "the shape var becomes a trailing parameter, so the function takes one argument more after \
          the pass than before",
-    ),
-];
+)];
 
 fn parse(name: &str, source: &str) -> Result<IRModule, Failed> {
     let parsed = tirscript::eval::parse_script(name, source);

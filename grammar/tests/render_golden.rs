@@ -11,10 +11,8 @@ use tree_sitter_tvmscript::{HighlightFormat, render_highlighted};
 
 /// The rendered samples and the file extension of each format's golden.
 const SAMPLES: &[&str] = &["matmul", "features"];
-const FORMATS: &[(HighlightFormat, &str)] = &[
-    (HighlightFormat::Ansi, "ansi"),
-    (HighlightFormat::Html, "html"),
-];
+const FORMATS: &[(HighlightFormat, &str)] =
+    &[(HighlightFormat::Ansi, "ansi"), (HighlightFormat::Html, "html")];
 
 fn check(sample: &Path, golden: &Path, format: HighlightFormat) -> Result<(), Failed> {
     let source = std::fs::read_to_string(sample)
@@ -27,10 +25,7 @@ fn check(sample: &Path, golden: &Path, format: HighlightFormat) -> Result<(), Fa
         return Ok(());
     }
     let expected = std::fs::read_to_string(golden).map_err(|e| {
-        format!(
-            "cannot read {} (bless with UPDATE_GOLDEN=1): {e}",
-            golden.display()
-        )
+        format!("cannot read {} (bless with UPDATE_GOLDEN=1): {e}", golden.display())
     })?;
     if expected == rendered {
         return Ok(());
@@ -55,9 +50,8 @@ fn main() {
     for sample in SAMPLES {
         for &(format, extension) in FORMATS {
             let sample_path: PathBuf = test_dir.join("samples").join(format!("{sample}.tir"));
-            let golden_path: PathBuf = test_dir
-                .join("golden")
-                .join(format!("{sample}.{extension}"));
+            let golden_path: PathBuf =
+                test_dir.join("golden").join(format!("{sample}.{extension}"));
             trials.push(Trial::test(format!("{sample}.{extension}"), move || {
                 check(&sample_path, &golden_path, format)
             }));

@@ -29,10 +29,7 @@ fn kernel(t: &ExprDoc, index: usize) -> StmtDoc {
             c.index_exprs(vec![vi.clone(), vj.clone()]).add(
                 a.index_exprs(vec![vi.clone(), vk.clone()])
                     .mul(b.index_exprs(vec![vj.clone(), vk.clone()]))
-                    .op(
-                        BinaryOp::FloorDiv,
-                        ExprDoc::int(3).sub(vi.clone().add(ExprDoc::int(1))),
-                    ),
+                    .op(BinaryOp::FloorDiv, ExprDoc::int(3).sub(vi.clone().add(ExprDoc::int(1)))),
             ),
         ),
         None,
@@ -68,39 +65,24 @@ fn kernel(t: &ExprDoc, index: usize) -> StmtDoc {
                     SliceDoc::new(Some(ExprDoc::int(0)), Some(ExprDoc::int(128)), None).into(),
                 ]),
             ])),
-            StmtDoc::expr(
-                t.attr("writes")
-                    .call(vec![c.index_exprs(vec![vi.clone(), vj.clone()])]),
-            ),
+            StmtDoc::expr(t.attr("writes").call(vec![c.index_exprs(vec![vi.clone(), vj.clone()])])),
             init,
             store,
         ],
     );
     let loops = StmtDoc::for_loop(
         ExprDoc::tuple(vec![i.clone(), j.clone(), k.clone()]),
-        t.attr("grid").call(vec![
-            ExprDoc::int(128),
-            ExprDoc::int(128),
-            ExprDoc::int(128),
-        ]),
+        t.attr("grid").call(vec![ExprDoc::int(128), ExprDoc::int(128), ExprDoc::int(128)]),
         vec![block],
     );
     let guarded = StmtDoc::if_else(
-        ExprDoc::id("n")
-            .op(BinaryOp::Lt, ExprDoc::int(64))
-            .op(BinaryOp::And, ExprDoc::bool(true)),
+        ExprDoc::id("n").op(BinaryOp::Lt, ExprDoc::int(64)).op(BinaryOp::And, ExprDoc::bool(true)),
         vec![loops.clone()],
-        vec![StmtDoc::expr(
-            t.attr("evaluate").call(vec![ExprDoc::int(0)]),
-        )],
+        vec![StmtDoc::expr(t.attr("evaluate").call(vec![ExprDoc::int(0)]))],
     );
     FunctionDoc {
         name: ExprDoc::id(format!("kernel_{index}")),
-        args: vec![
-            buffer_param(t, "A"),
-            buffer_param(t, "B"),
-            buffer_param(t, "C"),
-        ],
+        args: vec![buffer_param(t, "A"), buffer_param(t, "B"), buffer_param(t, "C")],
         decorators: vec![t.attr("prim_func")],
         return_type: None,
         body: vec![

@@ -134,12 +134,7 @@ pub struct SliceDoc {
 impl SliceDoc {
     /// A slice with the given parts.
     pub fn new(start: Option<ExprDoc>, stop: Option<ExprDoc>, step: Option<ExprDoc>) -> Self {
-        SliceDoc {
-            start,
-            stop,
-            step,
-            source_paths: Vec::new(),
-        }
+        SliceDoc { start, stop, step, source_paths: Vec::new() }
     }
 
     /// This slice with one more source path.
@@ -152,10 +147,7 @@ impl SliceDoc {
 impl ExprDoc {
     /// A doc of the given kind, with no source paths.
     pub fn new(kind: ExprKind) -> Self {
-        ExprDoc(Arc::new(ExprNode {
-            kind,
-            source_paths: Mutex::new(Vec::new()),
-        }))
+        ExprDoc(Arc::new(ExprNode { kind, source_paths: Mutex::new(Vec::new()) }))
     }
 
     /// What this doc is.
@@ -170,10 +162,7 @@ impl ExprDoc {
 
     fn paths(&self) -> MutexGuard<'_, Vec<SourcePath>> {
         // A poisoned lock still holds a valid vector (pushes cannot leave it half-updated).
-        self.0
-            .source_paths
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+        self.0.source_paths.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Appends a source path to the shared node (visible through every clone).
@@ -231,18 +220,12 @@ impl ExprDoc {
 
     /// `self.name`
     pub fn attr(&self, name: impl Into<String>) -> Self {
-        Self::new(ExprKind::Attr {
-            value: self.clone(),
-            name: name.into(),
-        })
+        Self::new(ExprKind::Attr { value: self.clone(), name: name.into() })
     }
 
     /// `self[indices]`
     pub fn index(&self, indices: Vec<IndexItem>) -> Self {
-        Self::new(ExprKind::Index {
-            value: self.clone(),
-            indices,
-        })
+        Self::new(ExprKind::Index { value: self.clone(), indices })
     }
 
     /// `self[i, j, ...]` with expression indices only.
@@ -252,11 +235,7 @@ impl ExprDoc {
 
     /// `self(args)`
     pub fn call(&self, args: Vec<ExprDoc>) -> Self {
-        Self::new(ExprKind::Call {
-            callee: self.clone(),
-            args,
-            kwargs: Vec::new(),
-        })
+        Self::new(ExprKind::Call { callee: self.clone(), args, kwargs: Vec::new() })
     }
 
     /// `self(args, key=value, ...)`; keys may be `&str` or `String`.
@@ -264,10 +243,7 @@ impl ExprDoc {
         Self::new(ExprKind::Call {
             callee: self.clone(),
             args,
-            kwargs: kwargs
-                .into_iter()
-                .map(|(key, value)| (key.into(), value))
-                .collect(),
+            kwargs: kwargs.into_iter().map(|(key, value)| (key.into(), value)).collect(),
         })
     }
 
@@ -321,11 +297,7 @@ impl ExprDoc {
 
     /// `then_value if condition else else_value`
     pub fn if_then_else(condition: ExprDoc, then_value: ExprDoc, else_value: ExprDoc) -> Self {
-        Self::new(ExprKind::IfThenElse {
-            condition,
-            then_value,
-            else_value,
-        })
+        Self::new(ExprKind::IfThenElse { condition, then_value, else_value })
     }
 
     /// `lambda args: body`

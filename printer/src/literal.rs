@@ -68,11 +68,7 @@ pub(crate) fn write_int(out: &mut String, value: i64) {
 /// Appends a float in TVM's format (see the module docs).
 pub(crate) fn write_float(out: &mut String, value: f64) {
     if value.is_nan() {
-        out.push_str(if value.is_sign_negative() {
-            "\"-nan\""
-        } else {
-            "\"nan\""
-        });
+        out.push_str(if value.is_sign_negative() { "\"-nan\"" } else { "\"nan\"" });
     } else if value.is_infinite() {
         out.push_str(if value < 0.0 { "\"-inf\"" } else { "\"inf\"" });
     } else if value.fract() == 0.0 {

@@ -70,11 +70,7 @@ impl SourcePath {
 
     /// This path extended by one step.
     pub fn step(&self, step: PathStep) -> Self {
-        SourcePath(Some(Arc::new(PathNode {
-            parent: self.clone(),
-            step,
-            depth: self.depth() + 1,
-        })))
+        SourcePath(Some(Arc::new(PathNode { parent: self.clone(), step, depth: self.depth() + 1 })))
     }
 
     /// This path extended by an attribute step.

@@ -114,12 +114,7 @@ pub struct ArgDoc {
 impl ArgDoc {
     /// A parameter with an optional annotation and default.
     pub fn new(lhs: ExprDoc, annotation: Option<ExprDoc>, default: Option<ExprDoc>) -> Self {
-        ArgDoc {
-            lhs,
-            annotation,
-            default,
-            source_paths: Vec::new(),
-        }
+        ArgDoc { lhs, annotation, default, source_paths: Vec::new() }
     }
 
     /// This parameter with one more source path.
@@ -160,11 +155,7 @@ pub struct ClassDoc {
 impl StmtDoc {
     /// A statement of the given kind, with no comment or source paths.
     pub fn new(kind: StmtKind) -> Self {
-        StmtDoc {
-            kind,
-            comment: None,
-            source_paths: Vec::new(),
-        }
+        StmtDoc { kind, comment: None, source_paths: Vec::new() }
     }
 
     /// This statement with `comment` attached.
@@ -186,11 +177,7 @@ impl StmtDoc {
 
     /// `lhs: annotation = rhs` with optional parts.
     pub fn assign(lhs: ExprDoc, rhs: Option<ExprDoc>, annotation: Option<ExprDoc>) -> Self {
-        Self::new(StmtKind::Assign {
-            lhs,
-            rhs,
-            annotation,
-        })
+        Self::new(StmtKind::Assign { lhs, rhs, annotation })
     }
 
     /// `if predicate: ... else: ...`
@@ -199,11 +186,7 @@ impl StmtDoc {
         then_branch: Vec<StmtDoc>,
         else_branch: Vec<StmtDoc>,
     ) -> Self {
-        Self::new(StmtKind::If {
-            predicate,
-            then_branch,
-            else_branch,
-        })
+        Self::new(StmtKind::If { predicate, then_branch, else_branch })
     }
 
     /// `while predicate: ...`

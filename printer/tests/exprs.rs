@@ -35,14 +35,8 @@ fn indexing_and_slices() {
     assert_eq!(show(a.index(vec![slice(None, Some(2), None)])), "A[:2]");
     // The second colon appears only with a step.
     assert_eq!(show(a.index(vec![slice(None, None, Some(2))])), "A[::2]");
-    assert_eq!(
-        show(a.index(vec![slice(Some(1), Some(2), Some(3))])),
-        "A[1:2:3]"
-    );
-    assert_eq!(
-        show(a.index(vec![id("i").into(), slice(Some(0), Some(16), None)])),
-        "A[i, 0:16]"
-    );
+    assert_eq!(show(a.index(vec![slice(Some(1), Some(2), Some(3))])), "A[1:2:3]");
+    assert_eq!(show(a.index(vec![id("i").into(), slice(Some(0), Some(16), None)])), "A[i, 0:16]");
 }
 
 #[test]
@@ -93,18 +87,12 @@ fn operations() {
     assert_eq!(show(id("a").mul(id("b"))), "a * b");
     assert_eq!(show(id("a").neg()), "-a");
     assert_eq!(show(id("a").not()), "not a");
-    assert_eq!(
-        show(ExprDoc::if_then_else(id("c"), id("a"), id("b"))),
-        "a if c else b"
-    );
+    assert_eq!(show(ExprDoc::if_then_else(id("c"), id("a"), id("b"))), "a if c else b");
 }
 
 #[test]
 fn lambdas() {
-    assert_eq!(
-        show(ExprDoc::lambda(vec![id("x")], id("x").add(int(1)))),
-        "lambda x: x + 1"
-    );
+    assert_eq!(show(ExprDoc::lambda(vec![id("x")], id("x").add(int(1)))), "lambda x: x + 1");
     // No parameters still print the space after `lambda`, as TVM does.
     assert_eq!(show(ExprDoc::lambda(vec![], int(0))), "lambda : 0");
 }

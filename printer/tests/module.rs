@@ -74,11 +74,7 @@ fn matmul(t: &ExprDoc, name: &str) -> FunctionDoc {
             StmtDoc::comment_line("with T.block(\"root\"):"),
             StmtDoc::for_loop(
                 ExprDoc::tuple(vec![i.clone(), j.clone(), k.clone()]),
-                t.attr("grid").call(vec![
-                    ExprDoc::int(128),
-                    ExprDoc::int(128),
-                    ExprDoc::int(128),
-                ]),
+                t.attr("grid").call(vec![ExprDoc::int(128), ExprDoc::int(128), ExprDoc::int(128)]),
                 vec![block],
             ),
         ],

@@ -43,11 +43,7 @@ fn path(rng: &mut Rng) -> SourcePath {
 }
 
 fn maybe_tag(rng: &mut Rng, expr: ExprDoc) -> ExprDoc {
-    if rng.below(3) == 0 {
-        expr.with_source_path(path(rng))
-    } else {
-        expr
-    }
+    if rng.below(3) == 0 { expr.with_source_path(path(rng)) } else { expr }
 }
 
 fn expr(rng: &mut Rng, depth: usize) -> ExprDoc {
@@ -67,10 +63,8 @@ fn expr(rng: &mut Rng, depth: usize) -> ExprDoc {
                 expr(rng, depth - 1).into(),
                 SliceDoc::new(Some(expr(rng, depth - 1)), None, Some(expr(rng, depth - 1))).into(),
             ]),
-            2 => expr(rng, depth - 1).call_kw(
-                vec![expr(rng, depth - 1)],
-                vec![("k", expr(rng, depth - 1))],
-            ),
+            2 => expr(rng, depth - 1)
+                .call_kw(vec![expr(rng, depth - 1)], vec![("k", expr(rng, depth - 1))]),
             3 => ExprDoc::unary(
                 [UnaryOp::Neg, UnaryOp::Not, UnaryOp::Invert][rng.below(3)],
                 expr(rng, depth - 1),
@@ -182,19 +176,10 @@ fn underlining_only_adds_caret_lines() {
             Ok(text) => text,
             Err(error) => panic!("case {case}: {error}"),
         };
-        caret_lines += decorated
-            .split('\n')
-            .filter(|line| is_caret_line(line))
-            .count();
-        let stripped: Vec<&str> = decorated
-            .split('\n')
-            .filter(|line| !is_caret_line(line))
-            .collect();
-        assert_eq!(
-            stripped.join("\n").trim_end(),
-            plain,
-            "case {case}:\n{decorated}"
-        );
+        caret_lines += decorated.split('\n').filter(|line| is_caret_line(line)).count();
+        let stripped: Vec<&str> =
+            decorated.split('\n').filter(|line| !is_caret_line(line)).collect();
+        assert_eq!(stripped.join("\n").trim_end(), plain, "case {case}:\n{decorated}");
     }
     // The generator tags enough docs for underlines to appear often.
     assert!(caret_lines > 400, "only {caret_lines} caret lines");

@@ -14,13 +14,7 @@ fn id(name: &str) -> ExprDoc {
 }
 
 fn underlined(stmt: &StmtDoc, paths: Vec<SourcePath>) -> String {
-    underlined_with(
-        stmt,
-        RenderOptions {
-            paths_to_underline: paths,
-            ..RenderOptions::default()
-        },
-    )
+    underlined_with(stmt, RenderOptions { paths_to_underline: paths, ..RenderOptions::default() })
 }
 
 fn underlined_with(stmt: &StmtDoc, options: RenderOptions) -> String {
@@ -45,15 +39,10 @@ fn one_identifier() {
 fn deepest_matching_path_wins() {
     let value = root().attr("value");
     let b = value.attr("b");
-    let sum = id("a")
-        .add(id("b").with_source_path(b.clone()))
-        .with_source_path(value.clone());
+    let sum = id("a").add(id("b").with_source_path(b.clone())).with_source_path(value.clone());
     let stmt = assign("x", sum);
     // `b` (depth 2) is a prefix of the target and deeper than the sum (depth 1).
-    assert_eq!(
-        underlined(&stmt, vec![b.attr("name")]),
-        "x = a + b\n        ^"
-    );
+    assert_eq!(underlined(&stmt, vec![b.attr("name")]), "x = a + b\n        ^");
     // For the sum's own path, `b`'s path is not a prefix: the sum is underlined.
     assert_eq!(underlined(&stmt, vec![value]), "x = a + b\n    ^^^^^");
     // A path nothing carries underlines nothing.
@@ -63,14 +52,8 @@ fn deepest_matching_path_wins() {
 #[test]
 fn parentheses_added_by_the_parent_are_not_underlined() {
     let p = root().attr("sum");
-    let product = id("a")
-        .add(id("b"))
-        .with_source_path(p.clone())
-        .mul(id("c"));
-    assert_eq!(
-        underlined(&StmtDoc::expr(product), vec![p]),
-        "(a + b) * c\n ^^^^^"
-    );
+    let product = id("a").add(id("b")).with_source_path(p.clone()).mul(id("c"));
+    assert_eq!(underlined(&StmtDoc::expr(product), vec![p]), "(a + b) * c\n ^^^^^");
 }
 
 #[test]
@@ -89,10 +72,7 @@ fn several_targets() {
         id("b"),
         id("c").with_source_path(pc.clone()),
     ]);
-    assert_eq!(
-        underlined(&StmtDoc::expr(call), vec![pa, pc]),
-        "f(a, b, c)\n  ^     ^"
-    );
+    assert_eq!(underlined(&StmtDoc::expr(call), vec![pa, pc]), "f(a, b, c)\n  ^     ^");
 }
 
 #[test]
@@ -109,17 +89,10 @@ fn multi_line_statement_skips_newlines_and_indentation() {
 #[test]
 fn comments_are_never_underlined() {
     let p = root().attr("s");
-    let stmt = assign("x", ExprDoc::int(1))
-        .with_comment("note")
-        .with_source_path(p.clone());
+    let stmt = assign("x", ExprDoc::int(1)).with_comment("note").with_source_path(p.clone());
     assert_eq!(underlined(&stmt, vec![p.clone()]), "x = 1  # note\n^^^^^");
-    let looped = StmtDoc::while_loop(id("c"), vec![])
-        .with_comment("w")
-        .with_source_path(p.clone());
-    assert_eq!(
-        underlined(&looped, vec![p]),
-        "# w\nwhile c:\n^^^^^^^^\n    pass\n    ^^^^"
-    );
+    let looped = StmtDoc::while_loop(id("c"), vec![]).with_comment("w").with_source_path(p.clone());
+    assert_eq!(underlined(&looped, vec![p]), "# w\nwhile c:\n^^^^^^^^\n    pass\n    ^^^^");
 }
 
 #[test]
@@ -127,12 +100,8 @@ fn zero_width_text_gets_one_caret_which_the_next_gap_gives_back() {
     // `é` is two bytes of width 0: it gets one caret, and the gap after it is one space
     // narrower to compensate.
     let (pe, pb) = (root().attr("e"), root().attr("b"));
-    let stmt = assign(
-        "y",
-        id("é")
-            .with_source_path(pe.clone())
-            .add(id("b").with_source_path(pb.clone())),
-    );
+    let stmt =
+        assign("y", id("é").with_source_path(pe.clone()).add(id("b").with_source_path(pb.clone())));
     assert_eq!(underlined(&stmt, vec![pe, pb]), "y = é + b\n    ^  ^");
 }
 
@@ -171,11 +140,7 @@ fn numbered_block(count: usize, marked: usize, path: &SourcePath) -> StmtDoc {
         (0..count)
             .map(|index| {
                 let stmt = assign(&format!("x{index}"), ExprDoc::int(index as i64));
-                if index == marked {
-                    stmt.with_source_path(path.clone())
-                } else {
-                    stmt
-                }
+                if index == marked { stmt.with_source_path(path.clone()) } else { stmt }
             })
             .collect(),
     )
@@ -201,14 +166,8 @@ fn context_lines_cut_far_lines() {
         "x0 = 0\nx1 = 1\n^^^^^^\nx2 = 2\n(... 5 lines skipped ...)"
     );
     // Without underlines the context limit does nothing.
-    let plain = RenderOptions {
-        paths_to_underline: vec![],
-        ..options
-    };
-    assert_eq!(
-        underlined_with(&numbered_block(3, 9, &p), plain),
-        "x0 = 0\nx1 = 1\nx2 = 2"
-    );
+    let plain = RenderOptions { paths_to_underline: vec![], ..options };
+    assert_eq!(underlined_with(&numbered_block(3, 9, &p), plain), "x0 = 0\nx1 = 1\nx2 = 2");
 }
 
 #[test]

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 
 use crate::arith::{DomainMap, IntSet, eval_set, ops};
 use crate::ir::{
-    Block, Buffer, BufferRegion, CmpOp, Callee, Expr, MatchBufferRegion, PrimExpr, Range, Stmt,
+    Block, Buffer, BufferRegion, Callee, CmpOp, Expr, MatchBufferRegion, PrimExpr, Range, Stmt,
     StmtNode, Var,
 };
 
@@ -39,8 +39,11 @@ pub fn block_access_regions(block: &Block, visible: &HashMap<Var, Buffer>) -> Ac
     }
     d.visit_block_fields(block);
     let writes = d.collect(&d.writes, &[]);
-    let excluded: Vec<Buffer> =
-        if block.init.is_some() { writes.iter().map(|w| w.buffer.clone()).collect() } else { Vec::new() };
+    let excluded: Vec<Buffer> = if block.init.is_some() {
+        writes.iter().map(|w| w.buffer.clone()).collect()
+    } else {
+        Vec::new()
+    };
     let reads = d.collect(&d.reads, &excluded);
     let opaque = d.collect(&d.opaque, &[]);
     AccessRegions { reads, writes, opaque }
@@ -91,7 +94,10 @@ impl Detector {
     fn visit_stmt(&mut self, s: &Stmt) {
         match s.node() {
             StmtNode::For(l) => {
-                let previous = self.dom.insert(l.loop_var.clone(), IntSet::from_range(&Range::new(l.min.clone(), l.extent.clone())));
+                let previous = self.dom.insert(
+                    l.loop_var.clone(),
+                    IntSet::from_range(&Range::new(l.min.clone(), l.extent.clone())),
+                );
                 self.visit_expr(&l.min);
                 self.visit_expr(&l.extent);
                 self.visit_stmt(&l.body);
@@ -132,8 +138,12 @@ impl Detector {
 
     /// A nested block contributes its declared regions, with its bindings substituted.
     fn visit_nested_block(&mut self, block: &Block, iter_values: &[PrimExpr]) {
-        let binding: HashMap<Var, PrimExpr> =
-            block.iter_vars.iter().map(|iv| iv.var.clone()).zip(iter_values.iter().cloned()).collect();
+        let binding: HashMap<Var, PrimExpr> = block
+            .iter_vars
+            .iter()
+            .map(|iv| iv.var.clone())
+            .zip(iter_values.iter().cloned())
+            .collect();
         for (kind, regions) in [(Kind::Read, &block.reads), (Kind::Write, &block.writes)] {
             for r in regions {
                 let sets = r
@@ -161,7 +171,9 @@ impl Detector {
                     self.visit_expr(p);
                 }
             }
-            Expr::Call { op: Callee::Op(op), args } if op.name() == "tvm_access_ptr" && args.len() == 5 => {
+            Expr::Call { op: Callee::Op(op), args }
+                if op.name() == "tvm_access_ptr" && args.len() == 5 =>
+            {
                 match (args[1].as_var(), args[4].as_int()) {
                     (Some(data), Some(mask)) => {
                         if let Some(buffer) = self.visible.get(data).cloned() {
@@ -180,7 +192,9 @@ impl Detector {
                     _ => args.iter().for_each(|a| self.visit_expr(a)),
                 }
             }
-            Expr::Call { op: Callee::Op(op), args } if op.name() == "if_then_else" && args.len() == 3 => {
+            Expr::Call { op: Callee::Op(op), args }
+                if op.name() == "if_then_else" && args.len() == 3 =>
+            {
                 self.visit_expr(&args[0]);
                 self.with_condition(&args[0], false, |d| d.visit_expr(&args[1]));
                 self.with_condition(&args[0], true, |d| d.visit_expr(&args[2]));
@@ -295,7 +309,12 @@ impl Detector {
     }
 
     /// Runs `f` with loop ranges narrowed by `condition` (or its negation).
-    fn with_condition(&mut self, condition: &PrimExpr, negate: bool, f: impl FnOnce(&mut Detector)) {
+    fn with_condition(
+        &mut self,
+        condition: &PrimExpr,
+        negate: bool,
+        f: impl FnOnce(&mut Detector),
+    ) {
         let mut saved = Vec::new();
         for (var, set) in narrowings(condition, negate, &self.dom) {
             saved.push((var.clone(), self.dom.insert(var, set)));
@@ -336,7 +355,10 @@ fn narrowings(condition: &PrimExpr, negate: bool, dom: &DomainMap) -> Vec<(Var, 
             };
             let op = if negate { negation(op) } else { op };
             let Some(set) = dom.get(var) else { return out };
-            let (Some(lo), Some(hi)) = (set.min.as_ref().and_then(PrimExpr::as_int), set.max.as_ref().and_then(PrimExpr::as_int)) else {
+            let (Some(lo), Some(hi)) = (
+                set.min.as_ref().and_then(PrimExpr::as_int),
+                set.max.as_ref().and_then(PrimExpr::as_int),
+            ) else {
                 return out;
             };
             let (lo, hi) = match op {
@@ -349,7 +371,13 @@ fn narrowings(condition: &PrimExpr, negate: bool, dom: &DomainMap) -> Vec<(Var, 
             };
             if lo <= hi {
                 let dtype = var.dtype();
-                out.push((var.clone(), IntSet { min: Some(PrimExpr::int(lo, dtype)), max: Some(PrimExpr::int(hi, dtype)) }));
+                out.push((
+                    var.clone(),
+                    IntSet {
+                        min: Some(PrimExpr::int(lo, dtype)),
+                        max: Some(PrimExpr::int(hi, dtype)),
+                    },
+                ));
             }
         }
         _ => {}

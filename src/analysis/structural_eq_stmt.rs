@@ -138,12 +138,9 @@ impl EqContext {
                 self.field("buffer_var", |cx| cx.define_var(x1, x2))?;
                 self.leaf("dtype", d1, d2, |d| d.to_string())?;
                 self.array("extents", e1, e2, exprs)?;
-                self.leaf(
-                    "data",
-                    &ConstDataEq(v1.as_ref()),
-                    &ConstDataEq(v2.as_ref()),
-                    |d| format!("{:?}", d.0),
-                )?;
+                self.leaf("data", &ConstDataEq(v1.as_ref()), &ConstDataEq(v2.as_ref()), |d| {
+                    format!("{:?}", d.0)
+                })?;
                 self.leaf("irmod_storage_idx", s1, s2, |s| format!("{s:?}"))?;
                 self.field("body", |cx| cx.stmt(b1, b2))?;
                 self.annotations("annotations", a1, a2)

@@ -13,7 +13,11 @@ impl IRBuilder {
     /// Opens a `T.block(name)` frame; `no_realize` blocks have no bindings.
     pub fn block(&mut self, name: &str, no_realize: bool) -> Result<(), IrError> {
         self.func_frame("T.block")?;
-        self.push(Frame::Block(BlockFrame { name: name.to_string(), no_realize, ..Default::default() }))
+        self.push(Frame::Block(BlockFrame {
+            name: name.to_string(),
+            no_realize,
+            ..Default::default()
+        }))
     }
 
     /// Opens the `T.init()` frame of the innermost block.
@@ -40,13 +44,20 @@ impl IRBuilder {
     ) -> Result<Var, IrError> {
         let bits = dom.min.dtype().bits.max(dom.extent.dtype().bits).max(dtype.bits);
         let var = Var::new(name, DataType { bits, ..dtype });
-        self.push_block_var(IterVar { var: var.clone(), dom: Some(dom), iter_type, thread_tag: String::new() }, binding)?;
+        self.push_block_var(
+            IterVar { var: var.clone(), dom: Some(dom), iter_type, thread_tag: String::new() },
+            binding,
+        )?;
         Ok(var)
     }
 
     /// `T.axis.remap("SSR", [i, j, k])`: one iter var per binding, whose domain is the range of the
     /// loop that defines the bound var (none when no open loop defines it).
-    pub fn axis_remap(&mut self, kinds: &str, bindings: &[(String, Var)]) -> Result<Vec<Var>, IrError> {
+    pub fn axis_remap(
+        &mut self,
+        kinds: &str,
+        bindings: &[(String, Var)],
+    ) -> Result<Vec<Var>, IrError> {
         if kinds.chars().count() != bindings.len() {
             return Err(IrError::builder(format!(
                 "T.axis.remap has {} kinds but {} bindings",
@@ -149,7 +160,11 @@ impl IRBuilder {
 
     /// Declares a buffer viewing a region of another inside the innermost block (`T.match_buffer`
     /// with a region source).
-    pub fn match_buffer_region(&mut self, spec: BufferSpec, source: BufferRegion) -> Result<Buffer, IrError> {
+    pub fn match_buffer_region(
+        &mut self,
+        spec: BufferSpec,
+        source: BufferRegion,
+    ) -> Result<Buffer, IrError> {
         let buffer = spec.build()?;
         let b = self.block_frame("T.match_buffer")?;
         b.match_buffers.push(MatchBufferRegion { buffer: buffer.clone(), source });
@@ -163,7 +178,9 @@ fn merge_annotations(mut old: Annotations, new: Annotations) -> Result<Annotatio
     for (key, value) in new.iter() {
         let merged = match (old.get(key), value) {
             (None, _) => value.clone(),
-            (Some(AttrValue::Map(a)), AttrValue::Map(b)) => AttrValue::Map(merge_annotations(a.clone(), b.clone())?),
+            (Some(AttrValue::Map(a)), AttrValue::Map(b)) => {
+                AttrValue::Map(merge_annotations(a.clone(), b.clone())?)
+            }
             (Some(previous), _) if same_attr(previous, value) => continue,
             (Some(_), _) => {
                 return Err(IrError::builder(format!(
@@ -185,7 +202,9 @@ fn same_attr(a: &AttrValue, b: &AttrValue) -> bool {
         (AttrValue::Float(x), AttrValue::Float(y)) => x.to_bits() == y.to_bits(),
         (AttrValue::Str(x), AttrValue::Str(y)) => x == y,
         (AttrValue::Expr(x), AttrValue::Expr(y)) => crate::arith::same_expr(x, y),
-        (AttrValue::Array(x), AttrValue::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_attr(p, q)),
+        (AttrValue::Array(x), AttrValue::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_attr(p, q))
+        }
         _ => false,
     }
 }

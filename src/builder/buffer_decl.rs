@@ -72,7 +72,8 @@ impl BufferSpec {
                 data
             }
             None => {
-                let storage = if self.dtype == DataType::bool() { DataType::int(8) } else { self.dtype };
+                let storage =
+                    if self.dtype == DataType::bool() { DataType::int(8) } else { self.dtype };
                 Var::pointer(self.name.clone(), storage, self.scope.clone())
             }
         };
@@ -125,7 +126,9 @@ mod tests {
         assert_eq!(b.elem_offset().dtype(), DataType::int64());
         assert_eq!(b.data().name(), "A");
         assert_eq!(b.scope(), "global");
-        assert!(matches!(b.data().type_annotation(), Type::Pointer { element, .. } if **element == Type::Prim(DataType::int(8))));
+        assert!(
+            matches!(b.data().type_annotation(), Type::Pointer { element, .. } if **element == Type::Prim(DataType::int(8)))
+        );
     }
 
     #[test]
@@ -133,7 +136,10 @@ mod tests {
         let mut spec = BufferSpec::new("B", vec![PrimExpr::i32(16)], DataType::float32());
         spec.offset_factor = 16;
         let b = spec.build().unwrap();
-        assert_eq!(b.elem_offset().as_var().map(|v| v.name().to_string()), Some("elem_offset".into()));
+        assert_eq!(
+            b.elem_offset().as_var().map(|v| v.name().to_string()),
+            Some("elem_offset".into())
+        );
     }
 
     #[test]

@@ -2,11 +2,13 @@
 
 use std::sync::Arc;
 
-use super::frames::{BlockFrame, ForFrame, Frame, IfFrame, LoopKind, ModuleFrame, PrimFuncFrame, WrapKind};
+use super::frames::{
+    BlockFrame, ForFrame, Frame, IfFrame, LoopKind, ModuleFrame, PrimFuncFrame, WrapKind,
+};
 use super::{BuildResult, IRBuilder};
 use crate::ir::{
-    AttrValue, Block, BlockRealize, For, ForKind, IRModule, IrError, IterVar, IterVarType, PrimExpr,
-    PrimFunc, Stmt, StmtNode, Type,
+    AttrValue, Block, BlockRealize, For, ForKind, IRModule, IrError, IterVar, IterVarType,
+    PrimExpr, PrimFunc, Stmt, StmtNode, Type,
 };
 
 /// The annotation TVM's builder leaves on a block whose reads (bit 0) or writes (bit 1) must be
@@ -43,14 +45,18 @@ pub(super) fn close(b: &mut IRBuilder, frame: Frame) -> Result<(), IrError> {
                 f.then_stmts = Some(stmts);
                 Ok(())
             }
-            _ => Err(IrError::builder("a then branch must be directly inside an if statement, once")),
+            _ => {
+                Err(IrError::builder("a then branch must be directly inside an if statement, once"))
+            }
         },
         Frame::Else(stmts) => match b.frames.last_mut() {
             Some(Frame::If(f)) if f.then_stmts.is_some() && f.else_stmts.is_none() => {
                 f.else_stmts = Some(stmts);
                 Ok(())
             }
-            _ => Err(IrError::builder("an else branch must follow the then branch of an if statement")),
+            _ => Err(IrError::builder(
+                "an else branch must follow the then branch of an if statement",
+            )),
         },
         Frame::Wrap(kind, stmts) => {
             let stmt = close_wrap(kind, Stmt::seq(stmts))?;
@@ -64,7 +70,10 @@ fn close_module(b: &mut IRBuilder, m: ModuleFrame) -> Result<(), IrError> {
     module.attrs = m.attrs;
     for gv in &m.declared {
         if !m.functions.iter().any(|(g, _)| g == gv) {
-            return Err(IrError::builder(format!("function `{}` is declared but never defined", gv.name())));
+            return Err(IrError::builder(format!(
+                "function `{}` is declared but never defined",
+                gv.name()
+            )));
         }
     }
     for (gv, func) in m.functions {
@@ -160,7 +169,11 @@ fn close_for(f: ForFrame) -> Stmt {
                 }),
             ),
         };
-        let annotations = if matches!(f.kind, LoopKind::Grid) { Default::default() } else { f.annotations.clone() };
+        let annotations = if matches!(f.kind, LoopKind::Grid) {
+            Default::default()
+        } else {
+            f.annotations.clone()
+        };
         body = Stmt::from(For {
             loop_var,
             min: dom.min,
@@ -176,9 +189,8 @@ fn close_for(f: ForFrame) -> Stmt {
 }
 
 fn close_if(f: IfFrame) -> Result<Stmt, IrError> {
-    let then_stmts = f
-        .then_stmts
-        .ok_or_else(|| IrError::builder("an if statement needs a then branch"))?;
+    let then_stmts =
+        f.then_stmts.ok_or_else(|| IrError::builder("an if statement needs a then branch"))?;
     Ok(Stmt::new(StmtNode::IfThenElse {
         condition: f.condition,
         then_case: Stmt::seq(then_stmts),
@@ -190,24 +202,33 @@ fn close_wrap(kind: WrapKind, body: Stmt) -> Result<Stmt, IrError> {
     let node = match kind {
         WrapKind::While(condition) => StmtNode::While { condition, body },
         WrapKind::Let { var, value } => StmtNode::LetStmt { var, value, body },
-        WrapKind::Assert { condition, message } => StmtNode::AssertStmt { condition, message, body },
+        WrapKind::Assert { condition, message } => {
+            StmtNode::AssertStmt { condition, message, body }
+        }
         WrapKind::Allocate { buffer_var, dtype, extents, condition, annotations } => {
             StmtNode::Allocate { buffer_var, dtype, extents, condition, body, annotations }
         }
-        WrapKind::AllocateConst { buffer_var, dtype, extents, data, annotations } => StmtNode::AllocateConst {
-            buffer_var,
-            data: Some(data),
-            irmod_storage_idx: None,
-            dtype,
-            extents,
-            body,
-            annotations,
-        },
-        WrapKind::DeclBuffer(buffer) => StmtNode::DeclBuffer { buffer, body },
-        WrapKind::Attr { node, key, value } => StmtNode::AttrStmt { node, attr_key: key, value, body },
-        WrapKind::LaunchThread { iter_var, key, extent } => {
-            StmtNode::AttrStmt { node: AttrValue::IterVar(iter_var), attr_key: key, value: extent, body }
+        WrapKind::AllocateConst { buffer_var, dtype, extents, data, annotations } => {
+            StmtNode::AllocateConst {
+                buffer_var,
+                data: Some(data),
+                irmod_storage_idx: None,
+                dtype,
+                extents,
+                body,
+                annotations,
+            }
         }
+        WrapKind::DeclBuffer(buffer) => StmtNode::DeclBuffer { buffer, body },
+        WrapKind::Attr { node, key, value } => {
+            StmtNode::AttrStmt { node, attr_key: key, value, body }
+        }
+        WrapKind::LaunchThread { iter_var, key, extent } => StmtNode::AttrStmt {
+            node: AttrValue::IterVar(iter_var),
+            attr_key: key,
+            value: extent,
+            body,
+        },
         WrapKind::Realize { region, scope, condition } => {
             let realize = Stmt::new(StmtNode::BufferRealize {
                 buffer: region.buffer.clone(),

@@ -4,8 +4,8 @@
 //! the builder turns those into one statement (`Stmt::seq`) and the frame's node.
 
 use crate::ir::{
-    Annotations, AttrValue, Buffer, BufferRegion, ConstData, DataType, ForKind, GlobalVar,
-    IterVar, MatchBufferRegion, PrimExpr, PrimFunc, Range, Stmt, Type, Var,
+    Annotations, AttrValue, Buffer, BufferRegion, ConstData, DataType, ForKind, GlobalVar, IterVar,
+    MatchBufferRegion, PrimExpr, PrimFunc, Range, Stmt, Type, Var,
 };
 
 /// An open `I.ir_module` scope.
@@ -84,14 +84,44 @@ pub struct IfFrame {
 #[derive(Debug)]
 pub enum WrapKind {
     While(PrimExpr),
-    Let { var: Var, value: PrimExpr },
-    Assert { condition: PrimExpr, message: PrimExpr },
-    Allocate { buffer_var: Var, dtype: DataType, extents: Vec<PrimExpr>, condition: PrimExpr, annotations: Annotations },
-    AllocateConst { buffer_var: Var, dtype: DataType, extents: Vec<PrimExpr>, data: ConstData, annotations: Annotations },
+    Let {
+        var: Var,
+        value: PrimExpr,
+    },
+    Assert {
+        condition: PrimExpr,
+        message: PrimExpr,
+    },
+    Allocate {
+        buffer_var: Var,
+        dtype: DataType,
+        extents: Vec<PrimExpr>,
+        condition: PrimExpr,
+        annotations: Annotations,
+    },
+    AllocateConst {
+        buffer_var: Var,
+        dtype: DataType,
+        extents: Vec<PrimExpr>,
+        data: ConstData,
+        annotations: Annotations,
+    },
     DeclBuffer(Buffer),
-    Attr { node: AttrValue, key: String, value: PrimExpr },
-    LaunchThread { iter_var: IterVar, key: String, extent: PrimExpr },
-    Realize { region: BufferRegion, scope: String, condition: PrimExpr },
+    Attr {
+        node: AttrValue,
+        key: String,
+        value: PrimExpr,
+    },
+    LaunchThread {
+        iter_var: IterVar,
+        key: String,
+        extent: PrimExpr,
+    },
+    Realize {
+        region: BufferRegion,
+        scope: String,
+        condition: PrimExpr,
+    },
 }
 
 /// One open frame of the builder.

@@ -55,7 +55,9 @@ impl IRBuilder {
     pub fn func_name(&mut self, name: &str) -> Result<(), IrError> {
         let f = self.func_frame("T.func_name")?;
         if let Some(previous) = &f.name {
-            return Err(IrError::builder(format!("duplicate function name, previous one is `{previous}`")));
+            return Err(IrError::builder(format!(
+                "duplicate function name, previous one is `{previous}`"
+            )));
         }
         f.name = Some(name.to_string());
         Ok(())
@@ -117,7 +119,10 @@ impl IRBuilder {
             )));
         }
         if f.buffer_map.iter().any(|(p, _)| p == param) {
-            return Err(IrError::builder(format!("parameter `{}` is already bound to a buffer", param.name())));
+            return Err(IrError::builder(format!(
+                "parameter `{}` is already bound to a buffer",
+                param.name()
+            )));
         }
         let buffer = spec.build()?;
         let f = self.func_frame("T.match_buffer")?;
@@ -126,7 +131,12 @@ impl IRBuilder {
     }
 
     /// Declares an environment thread var (`T.env_thread("threadIdx.x")`) named `name`.
-    pub fn env_thread(&mut self, name: &str, thread_tag: &str, dtype: DataType) -> Result<Var, IrError> {
+    pub fn env_thread(
+        &mut self,
+        name: &str,
+        thread_tag: &str,
+        dtype: DataType,
+    ) -> Result<Var, IrError> {
         let var = Var::new(name, dtype);
         let f = self.func_frame("T.env_thread")?;
         f.env_threads.push(IterVar {
@@ -144,4 +154,3 @@ impl IRBuilder {
         f.env_threads.iter().find(|iv| &iv.var == var).cloned()
     }
 }
-

@@ -62,7 +62,8 @@ impl IRBuilder {
 
     /// Closes the innermost frame, building its node and adding it to the enclosing frame.
     pub fn exit(&mut self) -> Result<(), IrError> {
-        let frame = self.frames.pop().ok_or_else(|| IrError::builder("no frame is open to close"))?;
+        let frame =
+            self.frames.pop().ok_or_else(|| IrError::builder("no frame is open to close"))?;
         exit::close(self, frame)
     }
 
@@ -103,7 +104,9 @@ impl IRBuilder {
                 m.add(&name, f)?;
                 Ok(m)
             }
-            BuildResult::Stmt(_) => Err(IrError::builder("the builder produced a statement, not a module")),
+            BuildResult::Stmt(_) => {
+                Err(IrError::builder("the builder produced a statement, not a module"))
+            }
         }
     }
 
@@ -135,7 +138,10 @@ impl IRBuilder {
 
     /// The open module frame.
     fn module_frame(&mut self) -> Option<&mut frames::ModuleFrame> {
-        self.frames.iter_mut().rev().find_map(|f| if let Frame::Module(m) = f { Some(m) } else { None })
+        self.frames
+            .iter_mut()
+            .rev()
+            .find_map(|f| if let Frame::Module(m) = f { Some(m) } else { None })
     }
 }
 

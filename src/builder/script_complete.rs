@@ -14,10 +14,15 @@ use std::sync::Arc;
 use super::exit::DETECT_ACCESS_KEY;
 use crate::analysis::block_access::block_access_regions;
 use crate::ir::mutate::map_stmt_children;
-use crate::ir::{AttrValue, Block, BlockRealize, Buffer, IrError, PrimExpr, PrimFunc, Stmt, StmtNode, Var};
+use crate::ir::{
+    AttrValue, Block, BlockRealize, Buffer, IrError, PrimExpr, PrimFunc, Stmt, StmtNode, Var,
+};
 
 /// Completes a function built by the builder (see the module docs).
-pub fn script_complete(mut func: PrimFunc, root_alloc_buffers: Vec<Buffer>) -> Result<PrimFunc, IrError> {
+pub fn script_complete(
+    mut func: PrimFunc,
+    root_alloc_buffers: Vec<Buffer>,
+) -> Result<PrimFunc, IrError> {
     let mut visible: HashMap<Var, Buffer> = HashMap::new();
     for (_, buffer) in &func.buffer_map {
         visible.insert(buffer.data().clone(), buffer.clone());
@@ -83,7 +88,11 @@ impl Completer {
             }
             StmtNode::Block(block) => {
                 let new = self.complete_block(block)?;
-                if Arc::ptr_eq(&new, block) { Ok(s.clone()) } else { Ok(Stmt::new(StmtNode::Block(new))) }
+                if Arc::ptr_eq(&new, block) {
+                    Ok(s.clone())
+                } else {
+                    Ok(Stmt::new(StmtNode::Block(new)))
+                }
             }
             StmtNode::DeclBuffer { buffer, .. } if !self.visible.contains_key(buffer.data()) => {
                 self.visible.insert(buffer.data().clone(), buffer.clone());
@@ -106,7 +115,8 @@ impl Completer {
             self.visible.insert(b.data().clone(), b.clone());
         }
         let is_root = std::mem::replace(&mut self.is_root, false);
-        let children = map_stmt_children(&Stmt::new(StmtNode::Block(block.clone())), &mut |c| self.visit(c));
+        let children =
+            map_stmt_children(&Stmt::new(StmtNode::Block(block.clone())), &mut |c| self.visit(c));
         self.is_root = is_root;
         for b in &scoped {
             self.visible.remove(b.data());

@@ -6,8 +6,8 @@ use super::buffer_decl::BufferSpec;
 use super::frames::{ForFrame, Frame, IfFrame, LoopKind, WrapKind};
 use crate::arith::{ops, simplify};
 use crate::ir::{
-    Annotations, AttrValue, Buffer, BufferRegion, ConstData, DataType, ForKind, IrError,
-    Lanes, PrimExpr, Range, Stmt, StmtNode, TypeCode, Var,
+    Annotations, AttrValue, Buffer, BufferRegion, ConstData, DataType, ForKind, IrError, Lanes,
+    PrimExpr, Range, Stmt, StmtNode, TypeCode, Var,
 };
 
 /// The loop variable dtype TVM picks for a loop from `min` with `extent`.
@@ -29,8 +29,15 @@ impl IRBuilder {
         if kind == ForKind::ThreadBinding {
             return Err(IrError::builder("use thread_binding for thread-bound loops"));
         }
-        self.open_loop(vec![name.to_string()], start, stop, LoopKind::Single(kind), annotations, step)
-            .map(|mut v| v.remove(0))
+        self.open_loop(
+            vec![name.to_string()],
+            start,
+            stop,
+            LoopKind::Single(kind),
+            annotations,
+            step,
+        )
+        .map(|mut v| v.remove(0))
     }
 
     /// Opens `for name in T.thread_binding(start, stop, thread=tag)`.
@@ -43,7 +50,8 @@ impl IRBuilder {
         annotations: Annotations,
     ) -> Result<Var, IrError> {
         let kind = LoopKind::ThreadBinding(thread_tag.to_string());
-        self.open_loop(vec![name.to_string()], start, stop, kind, annotations, None).map(|mut v| v.remove(0))
+        self.open_loop(vec![name.to_string()], start, stop, kind, annotations, None)
+            .map(|mut v| v.remove(0))
     }
 
     fn open_loop(
@@ -77,7 +85,8 @@ impl IRBuilder {
                 names.len()
             )));
         }
-        let vars: Vec<Var> = names.iter().zip(&extents).map(|(n, e)| Var::new(n.as_str(), e.dtype())).collect();
+        let vars: Vec<Var> =
+            names.iter().zip(&extents).map(|(n, e)| Var::new(n.as_str(), e.dtype())).collect();
         let doms = extents.into_iter().map(Range::from_extent).collect();
         self.push(Frame::For(ForFrame {
             steps: vec![None; vars.len()],
@@ -139,7 +148,13 @@ impl IRBuilder {
     ) -> Result<Var, IrError> {
         let buffer_var = Var::pointer(name, dtype, scope);
         let condition = condition.unwrap_or_else(|| PrimExpr::bool(true));
-        let kind = WrapKind::Allocate { buffer_var: buffer_var.clone(), dtype, extents, condition, annotations };
+        let kind = WrapKind::Allocate {
+            buffer_var: buffer_var.clone(),
+            dtype,
+            extents,
+            condition,
+            annotations,
+        };
         self.push(Frame::Wrap(kind, Vec::new()))?;
         Ok(buffer_var)
     }
@@ -154,7 +169,13 @@ impl IRBuilder {
         annotations: Annotations,
     ) -> Result<Var, IrError> {
         let buffer_var = Var::pointer(name, dtype, "");
-        let kind = WrapKind::AllocateConst { buffer_var: buffer_var.clone(), dtype, extents, data, annotations };
+        let kind = WrapKind::AllocateConst {
+            buffer_var: buffer_var.clone(),
+            dtype,
+            extents,
+            data,
+            annotations,
+        };
         self.push(Frame::Wrap(kind, Vec::new()))?;
         Ok(buffer_var)
     }
@@ -194,14 +215,24 @@ impl IRBuilder {
     }
 
     /// `T.launch_thread("threadIdx.x", extent)`: declares the thread var and launches it.
-    pub fn launch_thread_tag(&mut self, name: &str, tag: &str, extent: PrimExpr) -> Result<Var, IrError> {
+    pub fn launch_thread_tag(
+        &mut self,
+        name: &str,
+        tag: &str,
+        extent: PrimExpr,
+    ) -> Result<Var, IrError> {
         let var = self.env_thread(name, tag, extent.dtype())?;
         self.launch_thread(&var, extent)?;
         Ok(var)
     }
 
     /// Opens `T.realize(region, scope, condition)`.
-    pub fn realize(&mut self, region: BufferRegion, scope: &str, condition: PrimExpr) -> Result<(), IrError> {
+    pub fn realize(
+        &mut self,
+        region: BufferRegion,
+        scope: &str,
+        condition: PrimExpr,
+    ) -> Result<(), IrError> {
         let kind = WrapKind::Realize { region, scope: scope.to_string(), condition };
         self.push(Frame::Wrap(kind, Vec::new()))
     }
@@ -260,4 +291,3 @@ pub fn make_buffer_store(
     };
     Ok(Stmt::new(StmtNode::BufferStore { buffer: buffer.clone(), value, indices, predicate }))
 }
-

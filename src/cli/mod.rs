@@ -7,13 +7,13 @@ use std::path::Path;
 
 use clap::{Parser, Subcommand};
 
+#[cfg(feature = "llvm")]
+pub mod build;
 pub mod check;
 pub mod diff;
 pub mod fmt;
 pub mod json;
 pub mod lower;
-#[cfg(feature = "llvm")]
-pub mod build;
 #[cfg(feature = "llvm")]
 pub mod run;
 
@@ -89,7 +89,11 @@ pub fn read_input(path: &Path) -> Result<String, String> {
     };
     read.map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     String::from_utf8(bytes).map_err(|e| {
-        format!("{} is not valid UTF-8 (first bad byte at offset {})", path.display(), e.utf8_error().valid_up_to())
+        format!(
+            "{} is not valid UTF-8 (first bad byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
     })
 }
 

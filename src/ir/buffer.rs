@@ -143,7 +143,11 @@ impl std::hash::Hash for Buffer {
 }
 impl fmt::Debug for Buffer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Buffer({}#{}, {}, {:?})", self.node.name, self.id, self.node.dtype, self.node.shape)
+        write!(
+            f,
+            "Buffer({}#{}, {}, {:?})",
+            self.node.name, self.id, self.node.dtype, self.node.shape
+        )
     }
 }
 

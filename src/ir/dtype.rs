@@ -283,10 +283,31 @@ mod tests {
     #[test]
     fn every_printed_form_round_trips() {
         let forms = [
-            "int8", "int16", "int32", "int64", "uint8", "uint1x4", "int4", "uint64", "float16",
-            "float32", "float64", "bfloat16", "bool", "boolx8", "handle", "void", "int8x4",
-            "float32x16", "float32xvscalex4", "float8_e4m3fn", "float8_e5m2x4", "float4_e2m1fn",
-            "float6_e3m2fn", "float8_e8m0fnu", "int7",
+            "int8",
+            "int16",
+            "int32",
+            "int64",
+            "uint8",
+            "uint1x4",
+            "int4",
+            "uint64",
+            "float16",
+            "float32",
+            "float64",
+            "bfloat16",
+            "bool",
+            "boolx8",
+            "handle",
+            "void",
+            "int8x4",
+            "float32x16",
+            "float32xvscalex4",
+            "float8_e4m3fn",
+            "float8_e5m2x4",
+            "float4_e2m1fn",
+            "float6_e3m2fn",
+            "float8_e8m0fnu",
+            "int7",
         ];
         for form in forms {
             let dtype = DataType::parse(form).unwrap_or_else(|e| panic!("{e}"));
@@ -306,8 +327,20 @@ mod tests {
     #[test]
     fn impossible_dtypes_are_rejected() {
         for bad in [
-            "", "int0", "int65", "float8", "float128", "bfloat32", "handlex4", "int32x0",
-            "int32x", "float32xvscalex1", "int32x-4", "complex64", "int32 ", "int1",
+            "",
+            "int0",
+            "int65",
+            "float8",
+            "float128",
+            "bfloat32",
+            "handlex4",
+            "int32x0",
+            "int32x",
+            "float32xvscalex1",
+            "int32x-4",
+            "complex64",
+            "int32 ",
+            "int1",
             "float32x99999999",
         ] {
             assert!(DataType::parse(bad).is_err(), "{bad:?} should be rejected");

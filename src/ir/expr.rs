@@ -351,10 +351,9 @@ fn check_node(dtype: DataType, expr: &Expr) -> Result<(), IrError> {
             }
         }
         Expr::Var(v) => expect_dtype("var", dtype, v.dtype()),
-        Expr::StringImm(_)
-        | Expr::Broadcast { .. }
-        | Expr::Shuffle { .. }
-        | Expr::Call { .. } => Ok(()),
+        Expr::StringImm(_) | Expr::Broadcast { .. } | Expr::Shuffle { .. } | Expr::Call { .. } => {
+            Ok(())
+        }
     }
 }
 

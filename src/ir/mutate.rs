@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use super::error::IrError;
 use super::expr::{Expr, PrimExpr};
-use super::var::Var;
 use super::stmt::{Block, BlockRealize, For, Stmt, StmtNode};
+use super::var::Var;
 
 /// Applies `f` to every direct child statement of `s` (a block's init before its body) and rebuilds
 /// `s` if any child changed.
@@ -24,9 +24,13 @@ pub fn map_stmt_children(
     };
     let node = match s.node() {
         StmtNode::BufferStore { .. } | StmtNode::Evaluate(_) => return Ok(s.clone()),
-        StmtNode::SeqStmt(seq) => StmtNode::SeqStmt(seq.iter().map(&mut apply).collect::<Result<_, _>>()?),
+        StmtNode::SeqStmt(seq) => {
+            StmtNode::SeqStmt(seq.iter().map(&mut apply).collect::<Result<_, _>>()?)
+        }
         StmtNode::For(l) => StmtNode::For(For { body: apply(&l.body)?, ..l.clone() }),
-        StmtNode::While { condition, body } => StmtNode::While { condition: condition.clone(), body: apply(body)? },
+        StmtNode::While { condition, body } => {
+            StmtNode::While { condition: condition.clone(), body: apply(body)? }
+        }
         StmtNode::IfThenElse { condition, then_case, else_case } => StmtNode::IfThenElse {
             condition: condition.clone(),
             then_case: apply(then_case)?,
@@ -46,26 +50,36 @@ pub fn map_stmt_children(
             message: message.clone(),
             body: apply(body)?,
         },
-        StmtNode::Allocate { buffer_var, dtype, extents, condition, body, annotations } => StmtNode::Allocate {
-            buffer_var: buffer_var.clone(),
-            dtype: *dtype,
-            extents: extents.clone(),
-            condition: condition.clone(),
-            body: apply(body)?,
-            annotations: annotations.clone(),
-        },
-        StmtNode::AllocateConst { buffer_var, data, irmod_storage_idx, dtype, extents, body, annotations } => {
-            StmtNode::AllocateConst {
+        StmtNode::Allocate { buffer_var, dtype, extents, condition, body, annotations } => {
+            StmtNode::Allocate {
                 buffer_var: buffer_var.clone(),
-                data: data.clone(),
-                irmod_storage_idx: *irmod_storage_idx,
                 dtype: *dtype,
                 extents: extents.clone(),
+                condition: condition.clone(),
                 body: apply(body)?,
                 annotations: annotations.clone(),
             }
         }
-        StmtNode::DeclBuffer { buffer, body } => StmtNode::DeclBuffer { buffer: buffer.clone(), body: apply(body)? },
+        StmtNode::AllocateConst {
+            buffer_var,
+            data,
+            irmod_storage_idx,
+            dtype,
+            extents,
+            body,
+            annotations,
+        } => StmtNode::AllocateConst {
+            buffer_var: buffer_var.clone(),
+            data: data.clone(),
+            irmod_storage_idx: *irmod_storage_idx,
+            dtype: *dtype,
+            extents: extents.clone(),
+            body: apply(body)?,
+            annotations: annotations.clone(),
+        },
+        StmtNode::DeclBuffer { buffer, body } => {
+            StmtNode::DeclBuffer { buffer: buffer.clone(), body: apply(body)? }
+        }
         StmtNode::BufferRealize { buffer, bounds, condition, body } => StmtNode::BufferRealize {
             buffer: buffer.clone(),
             bounds: bounds.clone(),
@@ -111,9 +125,12 @@ pub fn map_expr_children(
         changed |= !new.ptr_eq(child);
         Ok(new)
     };
-    let mut all = |xs: &[PrimExpr]| -> Result<Vec<PrimExpr>, IrError> { xs.iter().map(&mut apply).collect() };
+    let mut all =
+        |xs: &[PrimExpr]| -> Result<Vec<PrimExpr>, IrError> { xs.iter().map(&mut apply).collect() };
     let expr = match e.expr() {
-        Expr::IntImm(_) | Expr::FloatImm(_) | Expr::StringImm(_) | Expr::Var(_) => return Ok(e.clone()),
+        Expr::IntImm(_) | Expr::FloatImm(_) | Expr::StringImm(_) | Expr::Var(_) => {
+            return Ok(e.clone());
+        }
         Expr::Binary { op, a, b } => {
             let v = all(&[a.clone(), b.clone()])?;
             Expr::Binary { op: *op, a: v[0].clone(), b: v[1].clone() }
@@ -134,7 +151,11 @@ pub fn map_expr_children(
         Expr::Cast(a) => Expr::Cast(all(std::slice::from_ref(a))?.remove(0)),
         Expr::Select { condition, true_value, false_value } => {
             let v = all(&[condition.clone(), true_value.clone(), false_value.clone()])?;
-            Expr::Select { condition: v[0].clone(), true_value: v[1].clone(), false_value: v[2].clone() }
+            Expr::Select {
+                condition: v[0].clone(),
+                true_value: v[1].clone(),
+                false_value: v[2].clone(),
+            }
         }
         Expr::BufferLoad { buffer, indices, predicate } => Expr::BufferLoad {
             buffer: buffer.clone(),
@@ -152,7 +173,9 @@ pub fn map_expr_children(
             let v = all(&[value.clone(), lanes.clone()])?;
             Expr::Broadcast { value: v[0].clone(), lanes: v[1].clone() }
         }
-        Expr::Shuffle { vectors, indices } => Expr::Shuffle { vectors: all(vectors)?, indices: all(indices)? },
+        Expr::Shuffle { vectors, indices } => {
+            Expr::Shuffle { vectors: all(vectors)?, indices: all(indices)? }
+        }
         Expr::Let { var, value, body } => {
             let v = all(&[value.clone(), body.clone()])?;
             Expr::Let { var: var.clone(), value: v[0].clone(), body: v[1].clone() }

@@ -24,8 +24,8 @@ use super::schema_expr::{
 use super::values::{Counted, DType, FloatValue, Imm, OrderedMap, with_stack};
 use super::{FORMAT_NAME, FORMAT_VERSION};
 use crate::ir::{
-    Annotations, AttrValue, BinaryOp, Buffer, BufferRegion, BufferType, Callee, CmpOp, CommReducer, Expr as Ir,
-    GlobalVar, IRModule, IterVar, IterVarType, PrimExpr, PrimFunc, Range, Type, Var,
+    Annotations, AttrValue, BinaryOp, Buffer, BufferRegion, BufferType, Callee, CmpOp, CommReducer,
+    Expr as Ir, GlobalVar, IRModule, IterVar, IterVarType, PrimExpr, PrimFunc, Range, Type, Var,
 };
 
 /// A multiplicative hasher for the process-unique `u64` ids of vars, buffers and global vars.

@@ -105,7 +105,12 @@ pub const DEFAULT_PIPELINE: &[Stage] = &[
     pass("tir.VectorizeLoop", Some(super::vectorize_loop::pass)),
     pass("tir.InjectVirtualThread", None),
     pass("tir.InjectDoubleBuffer", None),
-    gated("tir.StorageRewrite", Some(super::storage_rewrite::pass), "tir.disable_storage_rewrite", false),
+    gated(
+        "tir.StorageRewrite",
+        Some(super::storage_rewrite::pass),
+        "tir.disable_storage_rewrite",
+        false,
+    ),
     gated("tir.LowerAsyncDMA", None, "tir.use_async_copy", true),
     pass("tir.HoistIfThenElse", None),
     pass("tir.UnrollLoop", Some(super::unroll_loop::pass)),

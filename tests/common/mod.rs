@@ -61,7 +61,8 @@ pub fn show_region(r: &BufferRegion) -> String {
             if range.extent.as_int() == Some(1) {
                 show(&range.min)
             } else {
-                let stop = ops::add(range.min.clone(), range.extent.clone()).expect("well-typed range");
+                let stop =
+                    ops::add(range.min.clone(), range.extent.clone()).expect("well-typed range");
                 format!("{}:{}", show(&range.min), show(&stop))
             }
         })

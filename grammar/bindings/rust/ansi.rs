@@ -43,9 +43,7 @@ pub(crate) fn render(source: &str, events: &[HighlightEvent]) -> String {
     for event in events {
         match event {
             HighlightEvent::HighlightStart(highlight) => {
-                let style = HIGHLIGHT_NAMES
-                    .get(highlight.0)
-                    .and_then(|name| sgr_for(name));
+                let style = HIGHLIGHT_NAMES.get(highlight.0).and_then(|name| sgr_for(name));
                 open.push(style);
             }
             HighlightEvent::HighlightEnd => {
@@ -82,12 +80,8 @@ pub(crate) fn render(source: &str, events: &[HighlightEvent]) -> String {
 mod tests {
     #[test]
     fn every_highlight_name_but_plain_identifiers_and_punctuation_has_a_colour() {
-        let uncoloured = [
-            "variable",
-            "variable.member",
-            "punctuation.bracket",
-            "punctuation.delimiter",
-        ];
+        let uncoloured =
+            ["variable", "variable.member", "punctuation.bracket", "punctuation.delimiter"];
         for name in crate::HIGHLIGHT_NAMES {
             assert_eq!(
                 super::sgr_for(name).is_none(),
@@ -117,9 +111,6 @@ mod tests {
         }
         assert_eq!(stripped, source);
         // The comment is the last coloured text; the style is reset before the final newline.
-        assert!(
-            rendered.ends_with(&format!("{}\n", super::RESET)),
-            "{rendered:?}"
-        );
+        assert!(rendered.ends_with(&format!("{}\n", super::RESET)), "{rendered:?}");
     }
 }

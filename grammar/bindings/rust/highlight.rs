@@ -90,11 +90,7 @@ mod tests {
     fn every_capture_of_the_highlights_query_is_a_recognised_name() {
         let config = highlight_configuration().expect("the shipped queries compile");
         // The configuration's names also hold the locals query's `local.*` captures.
-        for name in config
-            .names()
-            .iter()
-            .filter(|name| !name.starts_with("local."))
-        {
+        for name in config.names().iter().filter(|name| !name.starts_with("local.")) {
             assert!(
                 name.starts_with('_') || HIGHLIGHT_NAMES.contains(name),
                 "capture `@{name}` in highlights.scm has no entry in HIGHLIGHT_NAMES"
@@ -106,10 +102,7 @@ mod tests {
     fn every_recognised_name_is_used_by_the_highlights_query() {
         let config = highlight_configuration().expect("the shipped queries compile");
         for name in HIGHLIGHT_NAMES {
-            assert!(
-                config.names().contains(name),
-                "`{name}` is listed but never captured"
-            );
+            assert!(config.names().contains(name), "`{name}` is listed but never captured");
         }
     }
 }

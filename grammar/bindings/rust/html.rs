@@ -63,10 +63,7 @@ pub(crate) fn render(source: &str, events: &[HighlightEvent]) -> String {
     for event in events {
         match event {
             HighlightEvent::HighlightStart(highlight) => {
-                let name = HIGHLIGHT_NAMES
-                    .get(highlight.0)
-                    .copied()
-                    .unwrap_or("unknown");
+                let name = HIGHLIGHT_NAMES.get(highlight.0).copied().unwrap_or("unknown");
                 // Writing to a String cannot fail.
                 let _ = write!(out, "<span class=\"{}\">", class_for(name));
                 depth += 1;
@@ -95,16 +92,9 @@ mod tests {
 
     #[test]
     fn every_coloured_name_has_a_stylesheet_rule() {
-        let uncoloured = [
-            "variable",
-            "variable.member",
-            "punctuation.bracket",
-            "punctuation.delimiter",
-        ];
-        for name in HIGHLIGHT_NAMES
-            .iter()
-            .filter(|name| !uncoloured.contains(name))
-        {
+        let uncoloured =
+            ["variable", "variable.member", "punctuation.bracket", "punctuation.delimiter"];
+        for name in HIGHLIGHT_NAMES.iter().filter(|name| !uncoloured.contains(name)) {
             let selector = format!(".{}", class_for(name));
             assert!(
                 STYLESHEET.contains(&format!("{selector} "))
@@ -123,10 +113,7 @@ mod tests {
             page.contains("&lt;b&gt;&amp;amp;&lt;/b&gt;"),
             "comment text must be escaped: {page}"
         );
-        assert_eq!(
-            page.matches("<span").count(),
-            page.matches("</span>").count()
-        );
+        assert_eq!(page.matches("<span").count(), page.matches("</span>").count());
         assert!(page.starts_with("<!DOCTYPE html>") && page.ends_with("</html>\n"));
     }
 }

@@ -104,10 +104,7 @@ mod tests {
     fn a_valid_kernel_has_no_problems() {
         let source =
             "@T.prim_func\ndef f(A: T.Buffer((4,), \"float32\")):\n    A[0] = T.float32(1)\n";
-        assert_eq!(
-            syntax_problems(source).expect("the grammar loads"),
-            Vec::new()
-        );
+        assert_eq!(syntax_problems(source).expect("the grammar loads"), Vec::new());
     }
 
     #[test]
@@ -132,9 +129,7 @@ mod tests {
     fn stray_text_is_an_unexpected_problem() {
         let problems = syntax_problems("x = 1 2\n").expect("the grammar loads");
         assert!(
-            problems
-                .iter()
-                .any(|p| p.kind == SyntaxProblemKind::Unexpected),
+            problems.iter().any(|p| p.kind == SyntaxProblemKind::Unexpected),
             "`1 2` is not an expression: {problems:?}"
         );
     }

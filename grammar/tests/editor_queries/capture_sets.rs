@@ -333,11 +333,8 @@ pub const HELIX_TEXTOBJECTS: &[&str] = &[
 ];
 
 /// Helix's injection captures.
-pub const HELIX_INJECTIONS: &[&str] = &[
-    "injection.content",
-    "injection.language",
-    "injection.filename",
-];
+pub const HELIX_INJECTIONS: &[&str] =
+    &["injection.content", "injection.language", "injection.filename"];
 
 /// Emacs 29's standard font-lock faces, usable as capture names in `treesit-font-lock-rules`.
 pub const EMACS_FACES: &[&str] = &[

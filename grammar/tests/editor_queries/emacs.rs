@@ -123,12 +123,11 @@ fn indent_matcher_node_types(tokens: &[Token]) -> Vec<String> {
     tokens
         .windows(4)
         .filter_map(|window| match window {
-            [
-                Token::Open,
-                Token::Atom(matcher),
-                Token::Str(node_type),
-                Token::Close,
-            ] if matcher == "parent-is" || matcher == "node-is" => Some(node_type.clone()),
+            [Token::Open, Token::Atom(matcher), Token::Str(node_type), Token::Close]
+                if matcher == "parent-is" || matcher == "node-is" =>
+            {
+                Some(node_type.clone())
+            }
             _ => None,
         })
         .collect()
@@ -151,29 +150,23 @@ pub fn trials(mode_file: &Path) -> Vec<Trial> {
     let mut trials = Vec::new();
     let count = queries.len();
     let count_label = label.clone();
-    trials.push(Trial::test(
-        format!("{label} has font-lock queries"),
-        move || {
-            if count >= 5 {
-                Ok(())
-            } else {
-                Err(format!("{count_label}: only {count} font-lock queries found").into())
-            }
-        },
-    ));
+    trials.push(Trial::test(format!("{label} has font-lock queries"), move || {
+        if count >= 5 {
+            Ok(())
+        } else {
+            Err(format!("{count_label}: only {count} font-lock queries found").into())
+        }
+    }));
     let functions = defined_functions(&tokens);
     for (index, query) in queries.into_iter().enumerate() {
         let name = format!("{label} font-lock query {}", index + 1);
         let rule = CaptureRule::EmacsFaceOrFunction(functions.clone());
-        trials.push(Trial::test(name.clone(), move || {
-            crate::check_query(&name, &query, &rule)
-        }));
+        trials.push(Trial::test(name.clone(), move || crate::check_query(&name, &query, &rule)));
     }
     let node_types = indent_matcher_node_types(&tokens);
-    trials.push(Trial::test(
-        format!("{label} indent rules name real node types"),
-        move || check_node_types(&label, &node_types),
-    ));
+    trials.push(Trial::test(format!("{label} indent rules name real node types"), move || {
+        check_node_types(&label, &node_types)
+    }));
     trials
 }
 
@@ -193,10 +186,7 @@ fn check_node_types(label: &str, node_types: &[String]) -> Result<(), Failed> {
     if unknown.is_empty() {
         Ok(())
     } else {
-        Err(format!(
-            "{label}: indent matchers name unknown node types: {}",
-            unknown.join(", ")
-        )
-        .into())
+        Err(format!("{label}: indent matchers name unknown node types: {}", unknown.join(", "))
+            .into())
     }
 }

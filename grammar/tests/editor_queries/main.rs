@@ -84,12 +84,8 @@ pub(crate) fn check_query(label: &str, source: &str, rule: &CaptureRule) -> Resu
     if query.pattern_count() == 0 {
         return Err(format!("{label}: has no patterns").into());
     }
-    let unknown: Vec<&str> = query
-        .capture_names()
-        .iter()
-        .copied()
-        .filter(|name| !rule.allows(name))
-        .collect();
+    let unknown: Vec<&str> =
+        query.capture_names().iter().copied().filter(|name| !rule.allows(name)).collect();
     if unknown.is_empty() {
         Ok(())
     } else {
@@ -111,16 +107,9 @@ fn scm_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 }
 
 fn query_file_trial(root: &Path, editor: Editor, path: PathBuf) -> Trial {
-    let label = path
-        .strip_prefix(root)
-        .unwrap_or(&path)
-        .display()
-        .to_string();
+    let label = path.strip_prefix(root).unwrap_or(&path).display().to_string();
     Trial::test(label.clone(), move || {
-        let kind = path
-            .file_stem()
-            .and_then(|stem| stem.to_str())
-            .unwrap_or("");
+        let kind = path.file_stem().and_then(|stem| stem.to_str()).unwrap_or("");
         let rule = editor.rule_for(kind).ok_or_else(|| {
             format!("{label}: no documented capture set for `{kind}` queries of this editor")
         })?;
@@ -136,20 +125,11 @@ fn main() {
     let root = grammar_dir.join("..");
     let query_dirs = [
         (Editor::Grammar, root.join("grammar/queries"), 4),
-        (
-            Editor::Neovim,
-            root.join("editors/neovim/queries/tvmscript"),
-            4,
-        ),
-        (
-            Editor::Helix,
-            root.join("editors/helix/queries/tvmscript"),
-            3,
-        ),
+        (Editor::Neovim, root.join("editors/neovim/queries/tvmscript"), 4),
+        (Editor::Helix, root.join("editors/helix/queries/tvmscript"), 3),
     ];
-    let mut trials = vec![Trial::test(
-        "the checker rejects unknown captures and broken queries",
-        || {
+    let mut trials =
+        vec![Trial::test("the checker rejects unknown captures and broken queries", || {
             let rule = CaptureRule::OneOf(NVIM_FOLDS);
             if check_query("probe", "(block) @not.a.capture", &rule).is_ok() {
                 return Err("a capture outside the set was accepted".into());
@@ -158,14 +138,9 @@ fn main() {
                 return Err("a query naming an unknown node type was accepted".into());
             }
             check_query("probe", "(block) @fold", &rule)
-        },
-    )];
+        })];
     for (editor, dir, expected_at_least) in query_dirs {
-        let label = dir
-            .strip_prefix(&root)
-            .unwrap_or(&dir)
-            .display()
-            .to_string();
+        let label = dir.strip_prefix(&root).unwrap_or(&dir).display().to_string();
         match scm_files(&dir) {
             Ok(files) => {
                 let found = files.len();
@@ -173,14 +148,13 @@ fn main() {
                     if found >= expected_at_least {
                         Ok(())
                     } else {
-                        Err(format!("{label}: {found} query files, expected at least {expected_at_least}").into())
+                        Err(format!(
+                            "{label}: {found} query files, expected at least {expected_at_least}"
+                        )
+                        .into())
                     }
                 }));
-                trials.extend(
-                    files
-                        .into_iter()
-                        .map(|path| query_file_trial(&root, editor, path)),
-                );
+                trials.extend(files.into_iter().map(|path| query_file_trial(&root, editor, path)));
             }
             Err(error) => {
                 let message = format!("{label}: cannot list: {error}");
@@ -188,8 +162,6 @@ fn main() {
             }
         }
     }
-    trials.extend(emacs::trials(
-        &root.join("editors/emacs/tvmscript-ts-mode.el"),
-    ));
+    trials.extend(emacs::trials(&root.join("editors/emacs/tvmscript-ts-mode.el")));
     libtest_mimic::run(&arguments, trials).exit();
 }

@@ -52,11 +52,7 @@ impl Printer<'_> {
                     self.out.push(']');
                 }
             }
-            ExprKind::Call {
-                callee,
-                args,
-                kwargs,
-            } => {
+            ExprKind::Call { callee, args, kwargs } => {
                 self.print_child(callee, Precedence::Atom, false);
                 self.out.push('(');
                 let mut first = true;
@@ -82,11 +78,7 @@ impl Printer<'_> {
                 self.out.push_str(op.token());
                 self.print_child(operand, op.precedence(), false);
             }
-            ExprKind::Binary {
-                op: BinaryOp::Pow,
-                lhs,
-                rhs,
-            } => {
+            ExprKind::Binary { op: BinaryOp::Pow, lhs, rhs } => {
                 self.print_child(lhs, Precedence::Exp, true);
                 self.out.push_str(" ** ");
                 self.print_child(rhs, Precedence::Unary, false);
@@ -98,11 +90,7 @@ impl Printer<'_> {
                 self.out.push(' ');
                 self.print_child(rhs, op.precedence(), true);
             }
-            ExprKind::IfThenElse {
-                condition,
-                then_value,
-                else_value,
-            } => {
+            ExprKind::IfThenElse { condition, then_value, else_value } => {
                 self.print_child(then_value, Precedence::IfThenElse, false);
                 self.out.push_str(" if ");
                 self.print_child(condition, Precedence::IfThenElse, true);

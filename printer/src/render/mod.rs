@@ -139,11 +139,7 @@ impl<'a> Printer<'a> {
         let targets: Vec<UnderlineTarget<'a>> = options
             .paths_to_underline
             .iter()
-            .map(|path| UnderlineTarget {
-                path,
-                max_depth: 0,
-                candidates: Vec::new(),
-            })
+            .map(|path| UnderlineTarget { path, max_depth: 0, candidates: Vec::new() })
             .collect();
         Printer {
             options,
@@ -229,20 +225,15 @@ impl<'a> Printer<'a> {
             text.push('\n');
         }
         let mut result = if self.track {
-            let spans: Vec<Span> = self
-                .targets
-                .into_iter()
-                .flat_map(|target| target.candidates)
-                .collect();
+            let spans: Vec<Span> =
+                self.targets.into_iter().flat_map(|target| target.candidates).collect();
             let underlines = underline::merge_and_exempt(&spans, &self.exempted);
             underline::decorate(&text, &self.line_starts, self.options, &underlines)
         } else {
             text
         };
         // C `isspace`: space, \t, \n, \v, \f, \r.
-        let trimmed_len = result
-            .trim_end_matches([' ', '\t', '\n', '\u{b}', '\u{c}', '\r'])
-            .len();
+        let trimmed_len = result.trim_end_matches([' ', '\t', '\n', '\u{b}', '\u{c}', '\r']).len();
         result.truncate(trimmed_len);
         result
     }

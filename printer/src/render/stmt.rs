@@ -16,10 +16,11 @@ use crate::stmt::{ArgDoc, ClassDoc, FunctionDoc, StmtDoc, StmtKind};
 /// Splits text into lines as C++ `std::getline` does: a final newline does not start another
 /// line, and empty text has no lines.
 fn comment_lines(text: &str) -> impl Iterator<Item = &str> {
-    text.strip_suffix('\n')
-        .unwrap_or(text)
-        .split('\n')
-        .take(if text.is_empty() { 0 } else { usize::MAX })
+    text.strip_suffix('\n').unwrap_or(text).split('\n').take(if text.is_empty() {
+        0
+    } else {
+        usize::MAX
+    })
 }
 
 impl Printer<'_> {
@@ -28,19 +29,11 @@ impl Printer<'_> {
         let start = self.pos();
         match &stmt.kind {
             StmtKind::Block(stmts) => self.print_stmt_sequence(stmts)?,
-            StmtKind::Assign {
-                lhs,
-                rhs,
-                annotation,
-            } => {
+            StmtKind::Assign { lhs, rhs, annotation } => {
                 self.print_assign_parts(lhs, rhs.as_ref(), annotation.as_ref());
                 self.print_inline_comment(stmt)?;
             }
-            StmtKind::If {
-                predicate,
-                then_branch,
-                else_branch,
-            } => {
+            StmtKind::If { predicate, then_branch, else_branch } => {
                 self.print_leading_comment(stmt, true);
                 self.out.push_str("if ");
                 self.print_expr(predicate);
@@ -230,9 +223,7 @@ impl Printer<'_> {
     fn print_inline_comment(&mut self, stmt: &StmtDoc) -> Result<(), RenderError> {
         if let Some(comment) = &stmt.comment {
             if comment.contains('\n') {
-                return Err(RenderError::MultilineInlineComment {
-                    comment: comment.clone(),
-                });
+                return Err(RenderError::MultilineInlineComment { comment: comment.clone() });
             }
             let start = self.pos();
             self.out.push_str("  # ");

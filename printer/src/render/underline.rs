@@ -54,17 +54,12 @@ fn text_width(text: &[u8], start: usize, end: usize) -> usize {
     if start >= end {
         return 0;
     }
-    text[start..end]
-        .iter()
-        .filter(|&&byte| (0x20..=0x7E).contains(&byte))
-        .count()
+    text[start..end].iter().filter(|&&byte| (0x20..=0x7E).contains(&byte)).count()
 }
 
 /// The index of the recorded line containing byte `position`.
 fn line_index(position: usize, line_starts: &[usize]) -> usize {
-    line_starts
-        .partition_point(|&start| start <= position)
-        .saturating_sub(1)
+    line_starts.partition_point(|&start| start <= position).saturating_sub(1)
 }
 
 struct Decorator<'a> {
@@ -138,8 +133,7 @@ impl Decorator<'_> {
 
     fn print_cut(&mut self, skipped: usize) {
         if skipped != 0 {
-            self.out
-                .push_str(&format!("(... {skipped} lines skipped ...)\n"));
+            self.out.push_str(&format!("(... {skipped} lines skipped ...)\n"));
         }
     }
 
@@ -148,11 +142,7 @@ impl Decorator<'_> {
         let context = self.options.num_context_lines.unwrap_or(usize::MAX);
         let first = line_index(underline.0, self.line_starts).saturating_sub(context);
         let end = line_index(underline.1.saturating_sub(1), self.line_starts) + 1;
-        let end = if context > num_lines.saturating_sub(end) {
-            num_lines
-        } else {
-            end + context
-        };
+        let end = if context > num_lines.saturating_sub(end) { num_lines } else { end + context };
         (first, end)
     }
 }
@@ -170,11 +160,8 @@ pub(crate) fn decorate(
     } else {
         line_starts.len()
     };
-    let line_number_width = if options.print_line_numbers {
-        num_lines.to_string().len() + 1
-    } else {
-        0
-    };
+    let line_number_width =
+        if options.print_line_numbers { num_lines.to_string().len() + 1 } else { 0 };
     let mut decorator = Decorator {
         text,
         line_starts,
@@ -223,17 +210,8 @@ mod tests {
     fn spans_merge_and_lose_exempt_parts() {
         assert_eq!(merge_and_exempt(&[(0, 5), (3, 8)], &[]), vec![(0, 8)]);
         assert_eq!(merge_and_exempt(&[(0, 5), (5, 8)], &[]), vec![(0, 8)]);
-        assert_eq!(
-            merge_and_exempt(&[(0, 10)], &[(4, 6)]),
-            vec![(0, 4), (6, 10)]
-        );
-        assert_eq!(
-            merge_and_exempt(&[(2, 2)], &[]),
-            Vec::<(usize, usize)>::new()
-        );
-        assert_eq!(
-            merge_and_exempt(&[(0, 3)], &[(0, 3)]),
-            Vec::<(usize, usize)>::new()
-        );
+        assert_eq!(merge_and_exempt(&[(0, 10)], &[(4, 6)]), vec![(0, 4), (6, 10)]);
+        assert_eq!(merge_and_exempt(&[(2, 2)], &[]), Vec::<(usize, usize)>::new());
+        assert_eq!(merge_and_exempt(&[(0, 3)], &[(0, 3)]), Vec::<(usize, usize)>::new());
     }
 }
