@@ -16,10 +16,12 @@
 
 use std::path::{Path, PathBuf};
 
+mod pass_golden;
+
+use pass_golden::{check_results, files_with_suffix, parse, unified_diff};
+
 use libtest_mimic::{Arguments, Failed, Trial};
 use tirscript::analysis::structural_eq::{EqualOptions, compare_structural};
-use tirscript::diagnostic::SourceFile;
-use tirscript::interp::{ArgValue, random_args_for, random_args_with_extent, run_func};
 use tirscript::ir::{IRModule, IrError, PrimFunc};
 use tirscript::print::PrintOptions;
 use tirscript::print::{is_lone_function_source, print_script};
@@ -90,61 +92,6 @@ const NOT_RUNNABLE: &[(&str, &str)] = &[(
          the pass than before",
 )];
 
-fn parse(name: &str, source: &str) -> Result<IRModule, Failed> {
-    let parsed = tirscript::eval::parse_script(name, source);
-    match parsed.module {
-        Some(m) if !parsed.has_errors() => Ok(m),
-        _ => {
-            let file = SourceFile::new(name, source);
-            let mut text = format!("{name} does not parse:\n");
-            for d in &parsed.diagnostics {
-                text.push_str(&d.render(&file, false));
-            }
-            Err(text.into())
-        }
-    }
-}
-
-fn unified_diff(expected: &str, actual: &str, what: &str) -> String {
-    let diff = similar::TextDiff::from_lines(expected, actual)
-        .unified_diff()
-        .header("golden", "pass output")
-        .to_string();
-    format!("{what}:\n{diff}")
-}
-
-/// Runs every function of both modules on the same seeded inputs and compares all arrays.
-fn check_results(before: &IRModule, after: &IRModule) -> Result<(), Failed> {
-    for (gv, func) in before.functions() {
-        let name = gv.name();
-        for seed in [7u64, 42] {
-            // Integer scalar parameters (and symbolic dimensions) take the value 5.
-            let Ok(args) =
-                random_args_for(func, seed).or_else(|_| random_args_with_extent(func, seed, 5))
-            else {
-                return Err(format!("function `{name}` cannot be given random arguments").into());
-            };
-            let mut args_before = args.clone();
-            let mut args_after = args;
-            run_func(before, name, &mut args_before)
-                .map_err(|e| format!("running `{name}` before the pass: {e}"))?;
-            run_func(after, name, &mut args_after)
-                .map_err(|e| format!("running `{name}` after the pass: {e}"))?;
-            for (i, (x, y)) in args_before.iter().zip(&args_after).enumerate() {
-                if let (ArgValue::Array(x), ArgValue::Array(y)) = (x, y)
-                    && x.storage().as_bytes() != y.storage().as_bytes()
-                {
-                    return Err(format!(
-                        "function `{name}`, argument {i}, seed {seed}: results differ after the pass"
-                    )
-                    .into());
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
 fn check_case(pass: ModuleFn, dir: &str, before_path: &Path) -> Result<(), Failed> {
     let name = before_path.display().to_string();
     let source = std::fs::read_to_string(before_path).map_err(|e| format!("{name}: {e}"))?;
@@ -178,7 +125,7 @@ fn check_case(pass: ModuleFn, dir: &str, before_path: &Path) -> Result<(), Faile
         format!("the golden parses to a different module than the pass output: {m}")
     })?;
     if !NOT_RUNNABLE.iter().any(|(c, _)| *c == case) {
-        check_results(&before, &after)?;
+        check_results(&before, &after, 5)?;
     }
     Ok(())
 }
@@ -196,22 +143,6 @@ fn check_error_case(pass: ModuleFn, path: &Path) -> Result<(), Failed> {
         Err(e) if e.to_string().contains(expected) => Ok(()),
         Err(e) => Err(format!("the pass failed with `{e}`, expected `{expected}`").into()),
     }
-}
-
-fn files_with_suffix(dir: &Path, suffix: &str) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| {
-                    p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(suffix))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    out.sort();
-    out
 }
 
 fn main() {
