@@ -112,15 +112,33 @@ enum Trailer {
     Index(Expr, usize),
 }
 
+/// The recursive expression parser as seen from inside its own definition: a weak reference.
+type ExprSelf<'src, I, Er> =
+    Recursive<chumsky::recursive::Direct<'src, 'src, I, Expr, extra::Err<Er>>>;
+
+/// The parsers built inside the recursion that [`ExprParsers`] also exports.
+struct Inner<'src, I, Er>
+where
+    I: ValueInput<'src, Token = Tok<'src>, Span = SimpleSpan>,
+    Er: SyntaxError<'src, I>,
+{
+    star_expr: Boxed<'src, 'src, I, Expr, extra::Err<Er>>,
+    target: Boxed<'src, 'src, I, Expr, extra::Err<Er>>,
+    call_args: Boxed<'src, 'src, I, (Vec<Expr>, Vec<Keyword>), extra::Err<Er>>,
+}
+
 /// Builds the expression parsers.
+///
+/// Memory: the grammar is built with chumsky's [`recursive`], whose self-references are weak, so
+/// dropping the parsers frees them. (`Recursive::declare` holds strong self-references: an `Rc`
+/// cycle that leaked the whole grammar, ~7 KB, on every parse.) The parsers built inside the
+/// recursion and exported here (`star_expr`, `target`, `call_args`) refer to it weakly too, so each
+/// also holds a strong reference to it ([`owning`]) and stays usable on its own.
 pub(crate) fn expr_parsers<'src, I, Er>() -> ExprParsers<'src, I, Er>
 where
     I: ValueInput<'src, Token = Tok<'src>, Span = SimpleSpan> + 'src,
     Er: SyntaxError<'src, I>,
 {
-    let mut expr =
-        Recursive::<chumsky::recursive::Indirect<'src, 'src, I, Expr, extra::Err<Er>>>::declare();
-
     let ident = select! { Tok::Name(n) = e => {
         let span: SimpleSpan = e.span();
         Ident { name: n.to_string(), span: span.into_range() }
@@ -128,6 +146,56 @@ where
     .labelled("name")
     .boxed();
 
+    let mut inner = None;
+    let expr = recursive(|expr| {
+        let (definition, parts) = grammar(expr, ident.clone());
+        inner = Some(parts);
+        definition
+    });
+    // `recursive` calls its closure exactly once, before returning.
+    let Some(Inner { star_expr, target, call_args }) = inner else {
+        unreachable!("chumsky's `recursive` runs the grammar builder once")
+    };
+    ExprParsers {
+        star_expr: owning(star_expr, &expr),
+        target: owning(target, &expr),
+        call_args: owning(call_args, &expr),
+        expr: expr.boxed(),
+        ident,
+    }
+}
+
+/// `parser`, holding a strong reference to `owner` (a recursive parser it refers to weakly).
+fn owning<'src, I, O, Er>(
+    parser: Boxed<'src, 'src, I, O, extra::Err<Er>>,
+    owner: &ExprSelf<'src, I, Er>,
+) -> Boxed<'src, 'src, I, O, extra::Err<Er>>
+where
+    I: ValueInput<'src, Token = Tok<'src>, Span = SimpleSpan> + 'src,
+    Er: SyntaxError<'src, I>,
+    O: 'src,
+{
+    let owner = owner.clone();
+    parser
+        .map(move |output| {
+            // Only the capture matters: the closure keeps `owner` alive as long as `parser`.
+            let _owner = &owner;
+            output
+        })
+        .boxed()
+}
+
+/// The expression grammar in terms of `expr` (the recursive parser itself): returns the definition
+/// of `expr` and the inner parsers that [`ExprParsers`] exports.
+#[allow(clippy::type_complexity)]
+fn grammar<'src, I, Er>(
+    expr: ExprSelf<'src, I, Er>,
+    ident: Boxed<'src, 'src, I, Ident, extra::Err<Er>>,
+) -> (impl Parser<'src, I, Expr, extra::Err<Er>> + Clone + 'src, Inner<'src, I, Er>)
+where
+    I: ValueInput<'src, Token = Tok<'src>, Span = SimpleSpan> + 'src,
+    Er: SyntaxError<'src, I>,
+{
     let star_expr = op(Op::Star)
         .ignore_then(expr.clone())
         .map_with(|inner, e| Expr::new(ExprKind::Starred(Box::new(inner)), span_range(e.span())))
@@ -421,12 +489,31 @@ where
             Expr::new(ExprKind::Lambda(Box::new(Lambda { params, body })), span_range(e.span()))
         });
 
-    expr.define(lambda.or(ternary).labelled("expression"));
-
-    ExprParsers { expr: expr.boxed(), star_expr, target, call_args, ident }
+    (lambda.or(ternary).labelled("expression"), Inner { star_expr, target, call_args })
 }
 
 /// Converts a chumsky span to the byte range used in the tree.
 pub(crate) fn span_range(span: SimpleSpan) -> Span {
     span.into_range()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::lexer;
+
+    /// The exported inner parsers refer to the recursive `expr` weakly; [`owning`] keeps it alive,
+    /// so they parse on their own after the rest of [`ExprParsers`] is dropped.
+    #[test]
+    fn inner_parsers_outlive_the_expression_parser() {
+        let source = "*A[i + 1, j:j + 4].data";
+        let lexed = lexer::lex(source);
+        let eoi = SimpleSpan::from(source.len()..source.len());
+        let tokens: Vec<_> =
+            lexed.tokens.into_iter().filter(|(tok, _)| !matches!(tok, Tok::Newline)).collect();
+        let input = tokens.as_slice().map(eoi, |(tok, span)| (tok, span));
+        let ExprParsers { target, .. } = expr_parsers::<_, EmptyErr>();
+        let parsed = target.then_ignore(end()).parse(input).into_result();
+        assert!(matches!(&parsed, Ok(Expr { kind: ExprKind::Starred(_), .. })), "{parsed:?}");
+    }
 }
