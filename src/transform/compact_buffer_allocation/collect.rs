@@ -74,8 +74,8 @@ impl Collector {
     fn stmt(&mut self, s: &Stmt) -> Result<(), IrError> {
         match s.node() {
             StmtNode::BufferStore { buffer, value, indices, .. } => {
-                self.access(&point_region(buffer, indices));
-                self.expr(value);
+                self.access(&point_region(buffer, indices)?);
+                self.expr(value)?;
                 Ok(())
             }
             StmtNode::For(l) => {
@@ -87,15 +87,15 @@ impl Collector {
                 self.ancestors.push(Ancestor { var: l.loop_var.clone(), thread_tag });
                 self.bind_range(&l.loop_var, &range);
                 self.dom.insert(l.loop_var.clone(), from_range(&range));
-                self.expr(&l.min);
-                self.expr(&l.extent);
+                self.expr(&l.min)?;
+                self.expr(&l.extent)?;
                 let result = self.stmt(&l.body);
                 self.dom.remove(&l.loop_var);
                 self.ancestors.pop();
                 result
             }
             StmtNode::LetStmt { var, value, body } => {
-                self.expr(value);
+                self.expr(value)?;
                 let index = value.dtype().is_integer() && value.dtype().is_scalar();
                 let previous = index.then(|| self.lets.insert(var.clone(), value.clone()));
                 if index {
@@ -108,7 +108,7 @@ impl Collector {
                 result
             }
             StmtNode::IfThenElse { condition, then_case, else_case } => {
-                self.expr(condition);
+                self.expr(condition)?;
                 self.with_condition(condition, false, |c| c.stmt(then_case))?;
                 if let Some(else_case) = else_case {
                     self.with_condition(condition, true, |c| c.stmt(else_case))?;
@@ -117,9 +117,9 @@ impl Collector {
             }
             StmtNode::BlockRealize(r) => self.with_condition(&r.predicate, false, |c| {
                 for v in &r.iter_values {
-                    c.expr(v);
+                    c.expr(v)?;
                 }
-                c.expr(&r.predicate);
+                c.expr(&r.predicate)?;
                 c.block(&r.block)
             }),
             StmtNode::Block(block) => self.block(block),
@@ -149,7 +149,7 @@ impl Collector {
                 });
                 self.bind_range(&iv.var, &dom);
                 self.dom.insert(iv.var.clone(), from_range(&dom));
-                self.expr(value);
+                self.expr(value)?;
                 let result = self.stmt(body);
                 self.dom.remove(&iv.var);
                 self.ancestors.pop();
@@ -162,31 +162,35 @@ impl Collector {
     fn children(&mut self, s: &Stmt) -> Result<(), IrError> {
         let (mut stmts, mut exprs) = (Vec::new(), Vec::new());
         stmt_parts(s, &mut stmts, &mut exprs);
-        exprs.into_iter().for_each(|e| self.expr(e));
+        for e in exprs {
+            self.expr(e)?;
+        }
         for c in stmts {
             self.stmt(c)?;
         }
         Ok(())
     }
 
-    fn expr(&mut self, e: &PrimExpr) {
+    fn expr(&mut self, e: &PrimExpr) -> Result<(), IrError> {
         match e.expr() {
             Expr::BufferLoad { buffer, indices, .. } => {
                 match self.explicit_annotations.get(buffer).cloned() {
                     Some(region) => self.access(&region),
-                    None => self.access(&point_region(buffer, indices)),
+                    None => self.access(&point_region(buffer, indices)?),
                 }
-                indices.iter().for_each(|i| self.expr(i));
+                for i in indices {
+                    self.expr(i)?;
+                }
             }
             Expr::Var(v) => self.buffer_var(v),
             Expr::Let { var, value, body } => {
-                self.expr(value);
+                self.expr(value)?;
                 let index = value.dtype().is_integer() && value.dtype().is_scalar();
                 let previous = index.then(|| self.lets.insert(var.clone(), value.clone()));
                 if index {
                     self.analyzer.bind_value(var, value);
                 }
-                self.expr(body);
+                self.expr(body)?;
                 if let Some(previous) = previous {
                     restore(&mut self.lets, var, previous);
                 }
@@ -194,22 +198,19 @@ impl Collector {
             Expr::Call { op: crate::ir::Callee::Op(op), args }
                 if op.name() == "if_then_else" && args.len() == 3 =>
             {
-                self.expr(&args[0]);
-                let _ = self.with_condition(&args[0], false, |c| {
-                    c.expr(&args[1]);
-                    Ok(())
-                });
-                let _ = self.with_condition(&args[0], true, |c| {
-                    c.expr(&args[2]);
-                    Ok(())
-                });
+                self.expr(&args[0])?;
+                self.with_condition(&args[0], false, |c| c.expr(&args[1]))?;
+                self.with_condition(&args[0], true, |c| c.expr(&args[2]))?;
             }
             _ => {
                 let mut children = Vec::new();
                 expr_children(e, &mut children);
-                children.into_iter().for_each(|c| self.expr(c));
+                for c in children {
+                    self.expr(c)?;
+                }
             }
         }
+        Ok(())
     }
 
     fn block(&mut self, block: &Block) -> Result<(), IrError> {
@@ -257,14 +258,14 @@ impl Collector {
             self.access(&m.source);
         }
         for dom in block.iter_vars.iter().filter_map(|iv| iv.dom.as_ref()) {
-            self.expr(&dom.min);
-            self.expr(&dom.extent);
+            self.expr(&dom.min)?;
+            self.expr(&dom.extent)?;
         }
         let sources: Vec<&BufferRegion> = block.match_buffers.iter().map(|m| &m.source).collect();
         for region in block.reads.iter().chain(&block.writes).chain(sources) {
             for range in &region.region {
-                self.expr(&range.min);
-                self.expr(&range.extent);
+                self.expr(&range.min)?;
+                self.expr(&range.extent)?;
             }
         }
         self.stmt(&block.body)?;

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use crate::arith::IntSet;
-use crate::ir::{Buffer, BufferRegion, Expr, PrimExpr, Range, Stmt, StmtNode, Var};
+use crate::arith::{IntSet, ops};
+use crate::ir::{Buffer, BufferRegion, Expr, IrError, PrimExpr, Range, Stmt, StmtNode, Var};
 
 /// Every buffer seen for each data var (TVM's `Var2BufferCollector`).
 pub(super) fn aliases(body: &Stmt) -> HashMap<Var, Vec<Buffer>> {
@@ -73,12 +73,22 @@ pub(super) fn from_range(r: &Range) -> IntSet {
     if r.extent.as_int() == Some(1) { IntSet::point(r.min.clone()) } else { IntSet::from_range(r) }
 }
 
-/// The region of a single element at `indices`.
-pub(super) fn point_region(buffer: &Buffer, indices: &[PrimExpr]) -> BufferRegion {
-    BufferRegion {
-        buffer: buffer.clone(),
-        region: indices.iter().map(|i| Range::point(i.clone())).collect(),
-    }
+/// The region an access at `indices` touches (TVM's `BufferRegion::FromPoint`): a scalar index is
+/// one element; a `Ramp(base, stride, lanes)` index covers `[base, base + stride * lanes)`, as in
+/// TVM (for a stride above one this includes the `stride - 1` elements past the last lane).
+/// Any other vector index (e.g. a `Broadcast`) is kept as a one-element range, as TVM does.
+pub(super) fn point_region(buffer: &Buffer, indices: &[PrimExpr]) -> Result<BufferRegion, IrError> {
+    let region = indices
+        .iter()
+        .map(|i| match i.expr() {
+            Expr::Ramp { base, stride, lanes } => {
+                let lanes = ops::cast(stride.dtype(), lanes.clone())?;
+                Ok(Range::new(base.clone(), ops::mul(stride.clone(), lanes)?))
+            }
+            _ => Ok(Range::point(i.clone())),
+        })
+        .collect::<Result<_, IrError>>()?;
+    Ok(BufferRegion { buffer: buffer.clone(), region })
 }
 
 /// Whether `e` reads memory or calls an impure operator (TVM's `SideEffect(e) > kPure`).
