@@ -10,7 +10,8 @@
 //! `elem_offset`), simplified as TVM's `ElemOffset` does, merging `(x // k) * k + x % k` patterns
 //! after each dimension ([`merge_mul_mod`]) (TVM then also tries an
 //! iter-map simplification with the enclosing loop ranges, which is not reproduced here). Bool buffers are stored as int8: stores cast their
-//! value to int8 and loads read int8 and cast back to bool. `Allocate` extents are flattened to
+//! value to int8 and loads read int8 and cast back to bool (lane by lane for vector bools, where
+//! TVM v0.23 leaves the bool vector unconverted; see [`int8_for_bool`]). `Allocate` extents are flattened to
 //! match their `DeclBuffer` (or multiplied together without one), bool allocations become int8, and
 //! `DeclBuffer` statements are removed. The function's `buffer_map` keeps the original buffers;
 //! the flattened ones alias their data.
@@ -31,7 +32,7 @@ use crate::arith::{Analyzer, ops};
 use crate::ir::mutate::map_stmt_children;
 use crate::ir::{
     Block, Buffer, BufferNode, BufferRegion, DataType, Expr, IrError, PrimExpr, PrimFunc, Range,
-    Stmt, StmtNode,
+    Stmt, StmtNode, TypeCode,
 };
 
 /// Flattens the buffer accesses of `func`.
@@ -58,6 +59,16 @@ struct Flattener {
     remap: HashMap<Buffer, Buffer>,
     /// Facts about the function's parameters, for simplifying flattened shapes.
     analyzer: Analyzer,
+}
+
+/// The in-memory type of a bool value: int8 with the same lanes; any other dtype is unchanged.
+///
+/// TVM v0.23 compares with the scalar `DataType::Bool()`, so a vector bool store (`B[0:4] = A[0:4]
+/// < x`) keeps its `boolx4` value on the int8 backing buffer and a vector bool load keeps reading
+/// `boolx4` from it: ill-typed IR that only its lane-count checks let through. Here the cast is
+/// applied per lane (`int8x4`), as TVM does for scalars, so the flattened IR stays well-typed.
+fn int8_for_bool(dtype: DataType) -> DataType {
+    if dtype.is_bool() { DataType { code: TypeCode::Int, bits: 8, ..dtype } } else { dtype }
 }
 
 /// The flattened shape of `buffer` and whether it differs from the buffer itself.
@@ -168,17 +179,11 @@ impl Flattener {
             Expr::BufferLoad { buffer, indices, predicate } => {
                 let indices = elem_offset(buffer, indices)?;
                 let flat = self.flattened(buffer)?;
-                let load_dtype =
-                    if node.dtype() == DataType::bool() { DataType::int(8) } else { node.dtype() };
                 let load = PrimExpr::new(
-                    load_dtype,
+                    int8_for_bool(node.dtype()),
                     Expr::BufferLoad { buffer: flat, indices, predicate: predicate.clone() },
                 )?;
-                if node.dtype() == DataType::bool() {
-                    PrimExpr::cast(DataType::bool(), load)
-                } else {
-                    Ok(load)
-                }
+                if node.dtype().is_bool() { PrimExpr::cast(node.dtype(), load) } else { Ok(load) }
             }
             _ => Ok(node.clone()),
         })
@@ -268,8 +273,8 @@ impl Flattener {
                 let predicate = predicate.as_ref().map(|p| self.expr(p)).transpose()?;
                 let flat_indices = elem_offset(buffer, &indices)?;
                 let flat = self.flattened(buffer)?;
-                let value = if value.dtype() == DataType::bool() {
-                    ops::cast(DataType::int(8), value)?
+                let value = if value.dtype().is_bool() {
+                    ops::cast(int8_for_bool(value.dtype()), value)?
                 } else {
                     value
                 };
