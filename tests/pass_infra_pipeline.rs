@@ -44,10 +44,7 @@ fn outputs(args: &[ArgValue]) -> Vec<Vec<u64>> {
 
 /// Programs known to fail, each with the pass bug behind it. A listed program that starts to pass
 /// fails the test, so the list only shrinks.
-const KNOWN_FAILURES: &[(&str, &str)] = &[(
-    "tests/passes/vectorize_loop/local_alloc.after.tir",
-    "tir.CompactBufferAllocation gives an Allocate vector (Ramp-derived) extents",
-)];
+const KNOWN_FAILURES: &[(&str, &str)] = &[];
 
 fn known_failure(path: &Path) -> Option<&'static str> {
     KNOWN_FAILURES.iter().find(|(p, _)| path.ends_with(p)).map(|(_, why)| *why)
