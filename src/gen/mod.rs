@@ -9,12 +9,21 @@
 //! parts, casts or calls that return `d`); bodies of blocks refer to block iteration variables,
 //! function scalars and outer `let` variables only, never to the enclosing loop variables; nesting
 //! is bounded by [`GenLimits`], so generation always terminates whatever the choices are.
+//!
+//! [`kernel`] generates a second kind of program: runnable kernels whose results are determined
+//! by their inputs, for checking compiled code against the interpreter ([`differential`], with
+//! the `llvm` feature).
 
 mod choices;
+#[cfg(feature = "llvm")]
+pub mod differential;
 mod expr;
+pub mod kernel;
+pub mod kernel_expr;
 mod stmt;
 
 pub use choices::{Choices, SplitMix};
+pub use kernel::{KernelLimits, kernel_source};
 pub use stmt::module_source;
 
 use crate::eval::parse_script;
