@@ -70,6 +70,10 @@ fn storage_rewrite(m: &IRModule) -> Result<IRModule, IrError> {
     per_function(m, |f| t::storage_rewrite::storage_rewrite(f, true))
 }
 
+fn common_subexpr_elim(m: &IRModule) -> Result<IRModule, IrError> {
+    per_function(m, |f| t::common_subexpr_elim::common_subexpr_elim(f, false))
+}
+
 fn make_unpacked_api(m: &IRModule) -> Result<IRModule, IrError> {
     t::make_unpacked_api::make_unpacked_api(m)
 }
@@ -83,6 +87,7 @@ const PASSES: &[(&str, ModuleFn)] = &[
     ("lower_intrin", lower_intrin),
     ("storage_rewrite", storage_rewrite),
     ("make_unpacked_api", make_unpacked_api),
+    ("common_subexpr_elim", common_subexpr_elim),
 ];
 
 /// Cases the interpreter cannot run, with the reason (the golden checks still apply).

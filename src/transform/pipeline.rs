@@ -120,7 +120,7 @@ pub const DEFAULT_PIPELINE: &[Stage] = &[
     pass("tir.RewriteUnsafeSelect", None),
     gated("tir.InstrumentBoundCheckers", None, "tir.instrument_bound_checkers", true),
     gated("tir.InjectPTXLDG32", None, "tir.ptx_ldg32", true),
-    pass("tir.CommonSubexprElimTIR", None),
+    pass("tir.CommonSubexprElimTIR", Some(super::common_subexpr_elim::pass)),
     gated("tir.InstrumentProfileIntrinsics", None, "tir.instrument_lwp", true),
     pass("tir.FP8ComputeLegalize", None),
     pass("tir.VerifyVTCMLimit", None),
