@@ -10,8 +10,10 @@
 //!   `rdiv + (rmod >> (bits - 1))` / `rmod + (b & (rmod >> (bits - 1)))`, for other types a
 //!   `select` on `rmod >= 0`;
 //! - with `b` of unknown sign, integer `floordiv`/`floormod` become `let`-bound `truncdiv`/`truncmod`
-//!   with a sign-correcting `select`; float `floordiv` is an error (TVM lowers it to `floor(a / b)`,
-//!   which the parser never produces);
+//!   with a sign-correcting `select`;
+//! - float `floordiv(a, b)` becomes `floor(a / b)` and float `floormod(a, b)` becomes
+//!   `a - floor(a / b) * b` (TVM's float branches; TVM v0.23 itself stops at an internal check
+//!   that the dtype is an integer before reaching them, here they are taken);
 //! - `max(floordiv(x, y), c)` with `c >= 0` and `y >= 0` → `max(truncdiv(x, y), c)`;
 //!   `floormod(x, y) == 0` / `!= 0` → `truncmod(x, y) == 0` / `!= 0`;
 //! - a float `a * b + c` (either operand order) becomes `llvm.fmuladd(a, b, c)`; a broadcast of a
@@ -21,17 +23,19 @@
 //!   `fma` is `llvm.fmuladd`), and `prefetch` becomes `T.call_llvm_intrin(..., "llvm.prefetch")`.
 //!   LLVM intrinsics are named by a string immediate, as the parser stores them.
 //!
-//! - `tanh` (TVM's numerically stable form), `exp10 tan cosh sinh asinh acosh atanh` are rewritten
-//!   in terms of `exp sin cos sqrt log` as TVM's `llvm.FLegalize` rules do (then lowered further),
-//!   and integer `clz` becomes `llvm.ctlz`.
+//! - `tanh exp10 tan cosh sinh asinh acosh atanh asin acos atan erf` and integer `clz` are
+//!   rewritten by TVM's `llvm.FLegalize` rules (`lower_intrin_legalize`), then lowered further.
 //!
-//! Not applied (left as calls for the code generator): the `llvm.FLegalize` series expansions of
-//! `asin acos atan erf` and the `default` extern fallbacks (`call_pure_extern("atanf", ...)`).
+//! Not applied (left as calls for the code generator): the `default.FLowerIntrinsic` extern
+//! fallbacks of the ops without an LLVM rule (`log1p atan2 hypot nextafter copysign ldexp` as
+//! `call_pure_extern("log1pf", ...)`) and the `default.FLegalize` rules (`rsqrt sigmoid isinf
+//! isfinite q_multiply_shift`).
 //!
 //! The analyzer knows loop ranges, `let` values, `if`/`assert` conditions and `select` /
 //! `if_then_else` branch conditions, as TVM's `IRMutatorWithAnalyzer`.
 
 use super::block_lowering_util::map_stmt_exprs;
+use super::lower_intrin_legalize::legalize;
 use crate::arith::{Analyzer, ops};
 use crate::ir::mutate::{map_expr_children, map_stmt_children};
 use crate::ir::{
@@ -337,6 +341,9 @@ impl Lower {
 
     fn floordiv(&mut self, e: &PrimExpr, a: &PrimExpr, b: &PrimExpr) -> Result<PrimExpr, IrError> {
         let dtype = e.dtype();
+        if dtype.is_floating() {
+            return self.float_floor_quotient(a, b);
+        }
         if !dtype.is_integer() {
             return Err(IrError::invalid(format!("floordiv of {dtype} cannot be lowered")));
         }
@@ -381,6 +388,10 @@ impl Lower {
 
     fn floormod(&mut self, a: &PrimExpr, b: &PrimExpr) -> Result<PrimExpr, IrError> {
         let dtype = a.dtype();
+        if dtype.is_floating() {
+            let quotient = self.float_floor_quotient(a, b)?;
+            return ops::sub(a.clone(), ops::mul(quotient, b.clone())?);
+        }
         if !dtype.is_integer() {
             return Err(IrError::invalid(format!("floormod of {dtype} cannot be lowered")));
         }
@@ -418,62 +429,19 @@ impl Lower {
         PrimExpr::let_(&rmod, rem(a.clone(), b.clone())?, pick)
     }
 
+    /// `floor(a / b)` for floats, lowered as the `floor` call it is (`llvm.floor`).
+    fn float_floor_quotient(&mut self, a: &PrimExpr, b: &PrimExpr) -> Result<PrimExpr, IrError> {
+        let quotient = ops::binary(BinaryOp::Div, a.clone(), b.clone())?;
+        let floor = call(a.dtype(), "floor", vec![quotient])?;
+        self.expr(&floor)
+    }
+
     /// The constant lower bound of `a` when it is negative but finite (TVM's shifted-dividend case).
     fn negative_min(&mut self, a: &PrimExpr) -> Option<i64> {
         let bound = self.analyzer.const_int_bound(a);
         let max_value = crate::arith::ConstIntBound::everything(a.dtype().element_of()).max;
         (bound.min < 0 && bound.min > -max_value).then_some(bound.min)
     }
-}
-
-/// TVM's `llvm.FLegalize` rules (and the numerically stable `tanh`): the op rewritten in terms of
-/// ops the LLVM backend has, or `None` when the op has no rule here.
-// TVM's `exp10` rule multiplies by the literal 2.302585093, not by `LN_10`; the output keeps it.
-#[allow(clippy::approx_constant)]
-fn legalize(op: &str, x: &PrimExpr, dtype: DataType) -> Result<Option<PrimExpr>, IrError> {
-    let c = |v: f64| PrimExpr::float(v, x.dtype());
-    let f = |name: &str, arg: PrimExpr| call(x.dtype(), name, vec![arg]);
-    let div = |a: PrimExpr, b: PrimExpr| ops::binary(BinaryOp::Div, a, b);
-    if !x.dtype().is_floating() {
-        if op == "clz" && x.dtype().is_integer() {
-            // TVM passes `is_zero_undef` as an `int1` immediate; LLVM sees the same `i1` for the
-            // bool used here, which (unlike `int1`) has a TVMScript spelling.
-            let args = vec![PrimExpr::string("llvm.ctlz"), x.clone(), PrimExpr::bool(true)];
-            let clz = call(x.dtype(), "call_llvm_intrin", args)?;
-            return Ok(Some(ops::cast(dtype, clz)?));
-        }
-        return Ok(None);
-    }
-    let r = match op {
-        "tanh" => {
-            let exp_neg2x = f("exp", ops::mul(c(-2.0), x.clone())?)?;
-            let exp_pos2x = f("exp", ops::mul(c(2.0), x.clone())?)?;
-            let pos = div(ops::sub(c(1.0), exp_neg2x.clone())?, ops::add(c(1.0), exp_neg2x)?)?;
-            let neg = div(ops::sub(exp_pos2x.clone(), c(1.0))?, ops::add(exp_pos2x, c(1.0))?)?;
-            PrimExpr::select(ops::compare(CmpOp::Ge, x.clone(), c(0.0))?, pos, neg)?
-        }
-        "exp10" => f("exp", ops::mul(x.clone(), c(2.302585093))?)?,
-        "tan" => div(f("sin", x.clone())?, f("cos", x.clone())?)?,
-        "cosh" | "sinh" => {
-            let exp_negx = f("exp", ops::mul(c(-1.0), x.clone())?)?;
-            let exp_posx = f("exp", x.clone())?;
-            let op = if op == "cosh" { BinaryOp::Add } else { BinaryOp::Sub };
-            div(ops::binary(op, exp_posx, exp_negx)?, c(2.0))?
-        }
-        "asinh" | "acosh" => {
-            let square = ops::mul(x.clone(), x.clone())?;
-            let op = if op == "asinh" { BinaryOp::Add } else { BinaryOp::Sub };
-            let root = f("sqrt", ops::binary(op, square, c(1.0))?)?;
-            f("log", ops::add(x.clone(), root)?)?
-        }
-        "atanh" => {
-            let plus = f("log", ops::add(c(1.0), x.clone())?)?;
-            let minus = f("log", ops::sub(c(1.0), x.clone())?)?;
-            ops::mul(ops::sub(plus, minus)?, c(0.5))?
-        }
-        _ => return Ok(None),
-    };
-    Ok(Some(r))
 }
 
 fn is_int32_or_64(dtype: DataType) -> bool {
@@ -493,4 +461,46 @@ fn sign_condition(b: &PrimExpr, rmod: &Var) -> Result<PrimExpr, IrError> {
         ops::compare(CmpOp::Le, r, zero)?,
     )?;
     ops::logical_or(pos, neg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::print::{PrintOptions, print_stmt};
+
+    fn lowered_body(source: &str) -> String {
+        let parsed = crate::eval::parse_script("test.tir", source);
+        let module = parsed.module.expect("the test program parses");
+        let (_, func) = module.functions().next().expect("one function");
+        let lowered = lower_intrin((**func).clone()).expect("the pass succeeds");
+        // The statements that store, without the declarations of the (here free) buffers.
+        let printed = print_stmt(&lowered.body, &PrintOptions::default());
+        printed.lines().filter(|l| l.contains("] = ")).collect::<Vec<_>>().join("\n")
+    }
+
+    /// Float `floordiv` is `floor(a / b)` and float `floormod` is `a - floor(a / b) * b`, with
+    /// `floor` lowered to `llvm.floor` and the operands lowered first (`a * b + 1` is a fused
+    /// multiply-add). This is not a text golden: the printer writes a float `FloorMod` as `%`,
+    /// which parses back as an integer-only `floormod`, as in TVM.
+    #[test]
+    fn float_floor_division_becomes_floor_of_the_quotient() {
+        let body = lowered_body(
+            "# from tvm.script import tir as T\n\n@T.prim_func\ndef main(A: T.Buffer((4,), \"float32\"), B: T.Buffer((4,), \"float32\")):\n    for i in range(4):\n        A[i] = T.FloorDiv(A[i], B[i] + T.float32(2.0))\n        B[i] = T.FloorMod(A[i] * B[i] + T.float32(1.0), T.float32(3.0))\n",
+        );
+        let expected = [
+            "    A[i] = T.call_llvm_pure_intrin(\"float32\", \"llvm.floor\", A[i] / (B[i] + T.float32(2.0)))",
+            "    B[i] = T.call_llvm_pure_intrin(\"float32\", \"llvm.fmuladd\", A[i], B[i], T.float32(1.0)) - T.call_llvm_pure_intrin(\"float32\", \"llvm.floor\", T.call_llvm_pure_intrin(\"float32\", \"llvm.fmuladd\", A[i], B[i], T.float32(1.0)) / T.float32(3.0)) * T.float32(3.0)",
+        ];
+        assert_eq!(body.lines().collect::<Vec<_>>(), expected);
+    }
+
+    /// `asin` and `acos` of a dtype without a libm name (float16, vectors) stay calls: TVM's rule
+    /// would keep the call in its own output and legalize it again without end.
+    #[test]
+    fn asin_without_a_libm_name_stays_a_call() {
+        let body = lowered_body(
+            "# from tvm.script import tir as T\n\n@T.prim_func\ndef main(A: T.Buffer((8,), \"float16\")):\n    for i in range(8):\n        A[i] = T.asin(A[i]) + T.acos(A[i])\n",
+        );
+        assert_eq!(body.lines().next(), Some("    A[i] = T.asin(A[i]) + T.acos(A[i])"));
+    }
 }

@@ -16,6 +16,7 @@ pub mod flatten_buffer;
 pub mod instrument;
 pub mod lower_init_block;
 pub mod lower_intrin;
+pub mod lower_intrin_legalize;
 pub mod lower_match_buffer;
 pub mod lower_opaque_block;
 pub mod make_unpacked_api;
