@@ -76,7 +76,7 @@ const fn gated(
 /// TVM v0.23's default TIR pipeline and host finalisation passes, with phase markers.
 pub const DEFAULT_PIPELINE: &[Stage] = &[
     Stage::Phase(Phase::BeforeLowering),
-    pass("tir.CanonicalizeLoop", None),
+    pass("tir.CanonicalizeLoop", Some(super::canonicalize_loop::pass)),
     pass("tir.LowerCrossThreadReduction", None),
     pass("tir.LowerInitBlock", Some(super::lower_init_block::pass)),
     pass(
