@@ -279,3 +279,41 @@ pub fn kernel_source(choices: &mut dyn Choices, limits: &KernelLimits) -> String
     generator.stmts(&scope, 1, depth);
     generator.out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::r#gen::SplitMix;
+
+    /// Every kernel form appears in a modest sample, and every kernel parses without diagnostics.
+    #[test]
+    fn a_sample_uses_every_form_and_parses() {
+        let mut rng = SplitMix::new(5);
+        let mut all = String::new();
+        for _ in 0..200 {
+            let text = kernel_source(&mut rng, &KernelLimits::default());
+            let parsed = crate::eval::parse_script("kernel.tir", &text);
+            assert!(
+                parsed.module.is_some() && parsed.diagnostics.is_empty(),
+                "{:?}\n{text}",
+                parsed.diagnostics
+            );
+            all.push_str(&text);
+        }
+        for form in [
+            "T.parallel(",
+            "T.vectorized(",
+            "T.unroll(",
+            "with T.init():",
+            "T.decl_buffer(",
+            "T.alloc_buffer(",
+            "if ",
+            "else:",
+            ": T.int32 = ",
+            "\"float16\"",
+            "\"uint64\"",
+        ] {
+            assert!(all.contains(form), "no `{form}` in 200 generated kernels");
+        }
+    }
+}

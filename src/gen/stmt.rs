@@ -1,5 +1,7 @@
 //! Statement and function text: loops of every kind, ifs, `let`s, stores, nested blocks with
-//! iteration variables and bindings, block allocations, and buffers with strides and offsets.
+//! iteration variables, bindings and `T.init()`, block allocations, `T.decl_buffer` and
+//! `T.allocate` with a buffer over its data, vector stores (`T.Ramp`, `T.Broadcast`),
+//! `T.comm_reducer` attributes, and buffers with strides and offsets.
 //!
 //! Invariant: the text is indented by four spaces per level and every statement list is
 //! non-empty; a block's body sees only its own iteration variables (plus function scalars and
@@ -46,7 +48,7 @@ impl StmtGen<'_> {
     /// One statement; a `let` adds its variable to `scope` for the statements after it.
     fn stmt(&mut self, scope: &mut Scope, indent: usize, depth: usize, block_scope: &Scope) {
         let writable: Vec<BufferInScope> = scope.buffers.clone();
-        let kind = if depth == 0 { 0 } else { self.choices.choose(7) };
+        let kind = if depth == 0 { 0 } else { self.choices.choose(11) };
         let e = self.limits.max_expr_depth;
         match kind {
             1 => {
@@ -82,6 +84,9 @@ impl StmtGen<'_> {
                 scope.int_vars.push(var);
             }
             4 | 5 => self.block(scope, indent, depth, block_scope),
+            7 => self.allocation(scope, indent),
+            8 => self.vector_store(scope, indent),
+            9 => self.comm_reducer_attr(indent),
             _ if writable.is_empty() => self.line(indent, "T.evaluate(0)"),
             _ => {
                 let buffer = writable[self.choices.choose(writable.len())].clone();
@@ -124,6 +129,15 @@ impl StmtGen<'_> {
         // inference.
         self.line(indent + 1, "T.reads()");
         self.line(indent + 1, "T.writes()");
+        if !inner.buffers.is_empty() && self.choices.one_in(3) {
+            // `T.init()` comes first in a block's body; it may use the block's own variables.
+            self.line(indent + 1, "with T.init():");
+            let buffer = inner.buffers[self.choices.choose(inner.buffers.len())].clone();
+            let mut exprs = self.exprs(&inner);
+            let indices: Vec<String> = buffer.shape.iter().map(|_| exprs.index(1)).collect();
+            let value = exprs.value(buffer.dtype, 1);
+            self.line(indent + 2, &format!("{}[{}] = {value}", buffer.name, indices.join(", ")));
+        }
         if self.choices.one_in(3) {
             let buffer = self.fresh("C");
             let dtype = DTYPES[self.choices.choose(DTYPES.len())];
@@ -143,6 +157,73 @@ impl StmtGen<'_> {
         }
         // Inside a block no enclosing loop variable may be used, so the nested loops start afresh.
         self.stmts(&inner, indent + 1, depth.saturating_sub(1), &Scope::default());
+    }
+
+    /// A local allocation whose buffer the statements after it may use: `T.decl_buffer`, or
+    /// `T.allocate` with a `T.Buffer` over its data pointer.
+    fn allocation(&mut self, scope: &mut Scope, indent: usize) {
+        let name = self.fresh("D");
+        let dtype = DTYPES[self.choices.choose(DTYPES.len())];
+        let extent = 1 + self.choices.choose(8) as u32;
+        if self.choices.one_in(2) {
+            self.line(indent, &format!("{name} = T.decl_buffer(({extent},), \"{dtype}\")"));
+        } else {
+            let data = self.fresh("ptr");
+            let scope_name = ["global", "local", "shared"][self.choices.choose(3)];
+            self.line(
+                indent,
+                &format!("{data} = T.allocate([{extent}], \"{dtype}\", \"{scope_name}\")"),
+            );
+            self.line(
+                indent,
+                &format!("{name} = T.Buffer(({extent},), \"{dtype}\", data={data}, scope=\"{scope_name}\")"),
+            );
+        }
+        scope.buffers.push(BufferInScope { name, dtype, shape: vec![extent] });
+    }
+
+    /// A store of a vector value (`T.Broadcast`, vector arithmetic) at a `T.Ramp` of a 1-D buffer.
+    fn vector_store(&mut self, scope: &Scope, indent: usize) {
+        let flat: Vec<BufferInScope> =
+            scope.buffers.iter().filter(|b| b.shape.len() == 1).cloned().collect();
+        if flat.is_empty() {
+            return self.line(indent, "T.evaluate(0)");
+        }
+        let buffer = flat[self.choices.choose(flat.len())].clone();
+        let lanes = [2, 4, 8][self.choices.choose(3)];
+        let mut exprs = self.exprs(scope);
+        let base = exprs.index(1);
+        let stride = 1 + exprs.choices.choose(2);
+        let ramp = format!("T.Ramp({base}, {stride}, {lanes})");
+        let scalar = exprs.value(buffer.dtype, 1);
+        let value = match exprs.choices.choose(3) {
+            0 => format!("T.Broadcast({scalar}, {lanes})"),
+            1 => format!("{}[{ramp}] + T.Broadcast({scalar}, {lanes})", buffer.name),
+            _ => format!("{}[{ramp}]", buffer.name),
+        };
+        self.line(indent, &format!("{}[{ramp}] = {value}", buffer.name));
+    }
+
+    /// A `T.comm_reducer` as the node of an attribute statement (how TVMScript spells one).
+    fn comm_reducer_attr(&mut self, indent: usize) {
+        let dtype = ["float32", "int32", "float16"][self.choices.choose(3)];
+        let (combiner, identity) = match self.choices.choose(3) {
+            0 => ("x + y", "0"),
+            1 => ("x * y", "1"),
+            _ => ("T.max(x, y)", "0"),
+        };
+        let identity = if dtype == "int32" {
+            identity.to_string()
+        } else {
+            format!("T.{dtype}({identity}.0)")
+        };
+        self.line(
+            indent,
+            &format!(
+                "T.attr(T.comm_reducer(lambda x, y: {combiner}, [{identity}]), \"reduce_scope\", T.reinterpret(\"handle\", T.uint64(0)))"
+            ),
+        );
+        self.line(indent, "T.evaluate(0)");
     }
 
     fn func(&mut self, name: &str) {
@@ -206,4 +287,32 @@ pub fn module_source(choices: &mut dyn Choices, limits: &GenLimits) -> String {
         generator.func(&format!("f{index}"));
     }
     generator.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::r#gen::SplitMix;
+
+    /// Every statement form the generator knows appears in a modest sample, so the round-trip
+    /// property covers it.
+    #[test]
+    fn a_sample_uses_every_statement_form() {
+        let mut rng = SplitMix::new(11);
+        let text: String =
+            (0..300).map(|_| module_source(&mut rng, &GenLimits::default())).collect();
+        for form in [
+            "T.allocate(",
+            "T.decl_buffer(",
+            "T.alloc_buffer(",
+            "T.Ramp(",
+            "T.Broadcast(",
+            "T.comm_reducer(",
+            "with T.init():",
+            "T.match_buffer(",
+            "T.vectorized(",
+        ] {
+            assert!(text.contains(form), "no `{form}` in 300 generated modules");
+        }
+    }
 }
