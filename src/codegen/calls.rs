@@ -10,7 +10,7 @@ use crate::ir::{BinaryOp, Callee, DataType, Expr, PrimExpr};
 
 use super::CodegenError;
 use super::emitter::{FuncEmitter, Val};
-use super::types::{intrinsic_suffix, lanes, llvm_type, scalar_type, vector_of};
+use super::types::{intrinsic_suffix, lanes, llvm_type, scalar_type};
 
 /// The LLVM intrinsic of a TIR math op, when one exists.
 fn math_intrinsic(op: &str) -> Option<&'static str> {
@@ -70,12 +70,7 @@ impl FuncEmitter<'_> {
         let dtype = e.dtype();
         let op = match op {
             Callee::Op(op) => op.name(),
-            Callee::Global(g) => {
-                return Err(CodegenError::unsupported(format!(
-                    "calls between module functions (`{}`)",
-                    g.name()
-                )));
-            }
+            Callee::Global(g) => return self.call_module_function(g.name(), args, dtype),
         };
         match op {
             "call_llvm_pure_intrin" | "call_llvm_intrin" => {
@@ -94,6 +89,13 @@ impl FuncEmitter<'_> {
                 self.named_intrinsic(&name, dtype, &vals)
             }
             "if_then_else" => self.if_then_else(args, dtype),
+            "vscale" => self.vscale(dtype),
+            "address_of" => match args.first().map(PrimExpr::expr) {
+                Some(Expr::BufferLoad { buffer, indices, .. }) => {
+                    self.element_address(buffer, indices)
+                }
+                _ => Err(CodegenError::invalid("address_of takes a buffer element")),
+            },
             "ret" => {
                 // `T.ret(v)` (MakeUnpackedAPI's `return 0`): leave the function with status v.
                 let status = match args.first() {
@@ -135,6 +137,10 @@ impl FuncEmitter<'_> {
             "reinterpret" => {
                 let a = self.expr(&args[0])?;
                 let ty = llvm_type(dtype)?;
+                if a.ty == ty {
+                    // float8 <-> uint8: the same bits in the same LLVM type.
+                    return Ok(Val::new(ty, a.repr));
+                }
                 Ok(self.assign(&ty, &format!("bitcast {} to {ty}", a.typed())))
             }
             "isnan" | "isinf" | "isfinite" => self.float_class(op, &args[0], dtype),
@@ -267,12 +273,12 @@ impl FuncEmitter<'_> {
         dtype: DataType,
     ) -> Result<Val, CodegenError> {
         let x = self.expr(arg)?;
-        let bool_ty = vector_of("i1", lanes(dtype)?);
+        let bool_ty = super::types::vector_like("i1", dtype.lanes);
         if !arg.dtype().is_floating() {
             let v = if op == "isfinite" { "true" } else { "false" };
             return Ok(Val::new(
                 bool_ty.clone(),
-                self.splat_constant(DataType::bool().with_lanes(lanes(dtype)?), v)?,
+                self.splat_constant(DataType { lanes: dtype.lanes, ..DataType::bool() }, v)?,
             ));
         }
         if op == "isnan" {

@@ -44,6 +44,8 @@ pub struct ModuleState {
     pub strings: usize,
     /// The number of outlined functions made so far.
     pub outlined: usize,
+    /// Every function of the module, by name, for calls between them.
+    pub callees: super::module_calls::Callees,
 }
 
 impl ModuleState {

@@ -59,6 +59,14 @@ impl FuncEmitter<'_> {
             Expr::BufferLoad { buffer, indices, predicate } => {
                 self.buffer_load(buffer, indices, predicate.as_ref(), dtype)
             }
+            Expr::Ramp { base, stride, .. } if dtype.is_scalable() => {
+                let b = self.expr(base)?;
+                let s = self.expr(stride)?;
+                let crate::ir::Lanes::Scalable(k) = dtype.lanes else {
+                    return Err(CodegenError::invalid("a scalable ramp without scalable lanes"));
+                };
+                self.scalable_ramp(&b, &s, base.dtype(), k)
+            }
             Expr::Ramp { base, stride, lanes: n } => {
                 let n = n
                     .as_int()
@@ -70,7 +78,7 @@ impl FuncEmitter<'_> {
             }
             Expr::Broadcast { value, .. } => {
                 let v = self.expr(value)?;
-                self.broadcast(&v, lanes(dtype)?)
+                self.broadcast_to(&v, dtype.lanes)
             }
             Expr::Shuffle { vectors, indices } => self.shuffle(vectors, indices, dtype),
             Expr::Let { var, value, body } => {
@@ -89,6 +97,9 @@ impl FuncEmitter<'_> {
 
     /// A constant `value` of `dtype`'s scalar type, splatted when `dtype` is a vector.
     pub fn splat_constant(&self, dtype: DataType, value: &str) -> Result<String, CodegenError> {
+        if dtype.is_scalable() {
+            return Ok(format!("splat ({} {value})", scalar_type(dtype)?));
+        }
         let n = lanes(dtype)?;
         if n == 1 {
             return Ok(value.to_string());
@@ -100,8 +111,11 @@ impl FuncEmitter<'_> {
 
     /// `condition` for a select producing `dtype`: a scalar condition is splatted for a vector.
     fn condition_for(&mut self, c: &Val, dtype: DataType) -> Result<Val, CodegenError> {
-        let n = lanes(dtype)?;
-        if n > 1 && c.ty == "i1" { self.broadcast(c, n) } else { Ok(c.clone()) }
+        if dtype.is_vector() && c.ty == "i1" {
+            self.broadcast_to(c, dtype.lanes)
+        } else {
+            Ok(c.clone())
+        }
     }
 
     /// `v` splatted to `n` lanes.
@@ -138,6 +152,7 @@ impl FuncEmitter<'_> {
         b: &Val,
     ) -> Result<Val, CodegenError> {
         let ty = a.ty.clone();
+        reject_small_float_arithmetic(dtype)?;
         let float = dtype.is_floating();
         let signed = is_signed(dtype);
         let simple = |name: &str| format!("{name} {}, {}", a.typed(), b.repr);
@@ -185,7 +200,7 @@ impl FuncEmitter<'_> {
             let name = if op == BinaryOp::FloorDiv { "udiv" } else { "urem" };
             return Ok(self.assign(&ty, &format!("{name} {}, {}", a.typed(), b.repr)));
         }
-        let bool_ty = super::types::vector_of("i1", lanes(dtype)?);
+        let bool_ty = super::types::vector_like("i1", dtype.lanes);
         let zero = self.splat_constant(dtype, "0")?;
         let q = self.assign(&ty, &format!("sdiv {}, {}", a.typed(), b.repr));
         let r = self.assign(&ty, &format!("srem {}, {}", a.typed(), b.repr));
@@ -212,7 +227,8 @@ impl FuncEmitter<'_> {
         a: &Val,
         b: &Val,
     ) -> Result<Val, CodegenError> {
-        let bool_ty = super::types::vector_of("i1", lanes(dtype)?);
+        let bool_ty = super::types::vector_like("i1", dtype.lanes);
+        reject_small_float_arithmetic(dtype)?;
         let text = if dtype.is_floating() {
             let pred = match op {
                 CmpOp::Eq => "oeq",
@@ -245,6 +261,11 @@ impl FuncEmitter<'_> {
     /// Converts `v` from dtype `from` to dtype `to` (same lanes).
     pub fn cast(&mut self, v: &Val, from: DataType, to: DataType) -> Result<Val, CodegenError> {
         let ty = llvm_type(to)?;
+        if from.element_of() != to.element_of()
+            && (super::small_float::is_small_float(from) || super::small_float::is_small_float(to))
+        {
+            return self.small_float_cast(v, from, to);
+        }
         if v.ty == ty && (from.is_floating() == to.is_floating()) && from.bits == to.bits {
             return Ok(Val::new(ty, v.repr.clone()));
         }
@@ -280,7 +301,7 @@ impl FuncEmitter<'_> {
             (true, true) => {
                 if from.bits == to.bits {
                     // float16 <-> bfloat16 go through float.
-                    let f32ty = super::types::vector_of("float", lanes(from)?);
+                    let f32ty = super::types::vector_like("float", from.lanes);
                     let wide = self.assign(&f32ty, &format!("fpext {} to {f32ty}", v.typed()));
                     return Ok(self.assign(&ty, &format!("fptrunc {} to {ty}", wide.typed())));
                 }
@@ -339,6 +360,17 @@ impl FuncEmitter<'_> {
         }
         Ok(acc)
     }
+}
+
+/// Arithmetic and comparisons on float8/6/4 values: FP8ComputeLegalize promotes them to float32
+/// in the default pipeline, so one reaching codegen is a pipeline without it.
+fn reject_small_float_arithmetic(dtype: DataType) -> Result<(), CodegenError> {
+    if super::small_float::is_small_float(dtype) {
+        return Err(CodegenError::unsupported(format!(
+            "arithmetic on {dtype} (run tir.FP8ComputeLegalize first, which computes in float32)"
+        )));
+    }
+    Ok(())
 }
 
 /// Restores a variable binding after a scoped definition.

@@ -15,6 +15,7 @@ use std::fmt::Write;
 use crate::ir::{AttrValue, DataType, Expr, IRModule, PrimExpr, PrimFunc, Type, Var};
 
 use super::emitter::{FuncEmitter, ModuleState, Val};
+use super::module_calls::{callee_info, check_return_type};
 use super::types::llvm_type;
 use super::{CodegenError, CodegenOptions};
 
@@ -45,6 +46,9 @@ pub struct FuncAbi {
     /// The exported symbol (the function's `global_symbol`, else its name in the module).
     pub symbol: String,
     pub args: Vec<AbiArg>,
+    /// A private function (no `global_symbol`): its direct entry point is internal to the
+    /// compiled module; only `<symbol>_packed` is exported.
+    pub internal: bool,
 }
 
 impl FuncAbi {
@@ -80,7 +84,7 @@ impl FuncAbi {
             }
         }
         args.extend(extra);
-        Ok(FuncAbi { symbol: symbol.to_string(), args })
+        Ok(FuncAbi { symbol: symbol.to_string(), args, internal: func.global_symbol().is_none() })
     }
 }
 
@@ -111,6 +115,7 @@ pub fn emit_function(
     abi: &FuncAbi,
     func: &PrimFunc,
 ) -> Result<String, CodegenError> {
+    super::scalable::check_target(func, options)?;
     let noalias = if is_noalias(func) { "noalias " } else { "" };
     let declared = abi.args.iter().filter(|a| !matches!(a.kind, ArgKind::ShapeVar { .. })).count();
     if declared != func.params.len() {
@@ -140,7 +145,13 @@ pub fn emit_function(
     emitter.line("ret i32 0");
     let body = emitter.finish();
     let mut out = String::new();
-    let _ = writeln!(out, "define i32 @{}({}) #0 {{\n{body}}}\n", abi.symbol, params.join(", "));
+    let linkage = if abi.internal { "internal " } else { "" };
+    let _ = writeln!(
+        out,
+        "define {linkage}i32 @{}({}) #0 {{\n{body}}}\n",
+        abi.symbol,
+        params.join(", ")
+    );
     out.push_str(&packed_wrapper(abi)?);
     Ok(out)
 }
@@ -197,6 +208,7 @@ pub fn emit_module(
     let mut state = ModuleState::default();
     let mut functions = String::new();
     let mut abis = Vec::new();
+    // Every function's interface first, so a call can name a function defined after it.
     for (gv, func) in module.functions() {
         let symbol = func.global_symbol().unwrap_or(gv.name()).to_string();
         if !is_c_identifier(&symbol) {
@@ -208,10 +220,14 @@ pub fn emit_module(
             .filter(|f| f.params.len() == func.params.len())
             .unwrap_or(func);
         let abi = FuncAbi::of(&symbol, interface)?;
-        let text =
-            emit_function(&mut state, options, &abi, func).map_err(|e| e.in_function(&symbol))?;
-        functions.push_str(&text);
+        check_return_type(func).map_err(|e| e.in_function(&symbol))?;
+        state.callees.insert(gv.name().to_string(), callee_info(&abi, func));
         abis.push(abi);
+    }
+    for ((_, func), abi) in module.functions().zip(&abis) {
+        let text = emit_function(&mut state, options, abi, func)
+            .map_err(|e| e.in_function(&abi.symbol))?;
+        functions.push_str(&text);
     }
     if options.embed_runtime {
         functions.push_str(super::embedded::EMBEDDED_RUNTIME);

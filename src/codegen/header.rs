@@ -114,7 +114,11 @@ pub fn c_header(library: &str, abis: &[FuncAbi]) -> Result<String, CodegenError>
         }
         let _ = writeln!(out, " */");
         let list = if params.is_empty() { "void".to_string() } else { params.join(", ") };
-        let _ = writeln!(out, "int32_t {}({list});", abi.symbol);
+        if abi.internal {
+            let _ = writeln!(out, "/* A private function: only its packed entry is exported. */");
+        } else {
+            let _ = writeln!(out, "int32_t {}({list});", abi.symbol);
+        }
         let _ = writeln!(
             out,
             "/* The same call with every argument in an 8-byte slot (pointer, int64 or double). */"

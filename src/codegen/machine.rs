@@ -31,6 +31,11 @@ pub fn host_cpu() -> String {
     TargetMachine::get_host_cpu_name().to_string()
 }
 
+/// The host's target triple as LLVM knows it.
+pub fn host_triple() -> String {
+    TargetMachine::get_default_triple().as_str().to_string_lossy().into_owned()
+}
+
 /// The host CPU's features as LLVM knows them.
 pub fn host_features() -> String {
     TargetMachine::get_host_cpu_features().to_string()
@@ -40,6 +45,10 @@ pub fn host_features() -> String {
 fn target_machine(options: &CodegenOptions) -> Result<TargetMachine, CodegenError> {
     Target::initialize_native(&InitializationConfig::default())
         .map_err(|e| CodegenError::llvm("initialisation", e))?;
+    if !options.triple.is_empty() {
+        // A named triple may be another architecture (cross compilation to an object or IR).
+        Target::initialize_all(&InitializationConfig::default());
+    }
     let triple = if options.triple.is_empty() {
         TargetMachine::get_default_triple()
     } else {

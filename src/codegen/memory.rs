@@ -12,13 +12,25 @@ use crate::ir::{Buffer, DataType, Expr, PrimExpr};
 
 use super::CodegenError;
 use super::emitter::{FuncEmitter, Val};
-use super::types::{lanes, memory_scalar_type, vector_of};
+use super::types::{lanes, memory_scalar_type, vector_like, vector_of};
+use crate::ir::Lanes;
 
 /// Where an access goes: a scalar pointer (with a lane count for a contiguous vector access) or a
 /// vector of pointers.
 enum Address {
-    Contiguous { ptr: Val, lanes: u16 },
-    Scattered { ptrs: Val, lanes: u16 },
+    Contiguous {
+        ptr: Val,
+        lanes: u16,
+    },
+    Scattered {
+        ptrs: Val,
+        lanes: u16,
+    },
+    /// A unit-stride run of `vscale × k` elements.
+    ScalableContiguous {
+        ptr: Val,
+        k: u16,
+    },
 }
 
 impl FuncEmitter<'_> {
@@ -35,6 +47,9 @@ impl FuncEmitter<'_> {
             let v = self.expr(buffer.elem_offset())?;
             Some(self.widen_to_i64(&v, buffer.elem_offset().dtype())?)
         };
+        if index.dtype().is_scalable() {
+            return self.scalable_address(buffer, index, &base, &elem, offset);
+        }
         if let Expr::Ramp { base: start, stride, lanes: n } = index.expr()
             && stride.as_int() == Some(1)
         {
@@ -82,6 +97,63 @@ impl FuncEmitter<'_> {
                 &format!("getelementptr inbounds {elem}, ptr {}, {}", base.repr, i.typed()),
             );
             Ok(Address::Scattered { ptrs, lanes: n })
+        }
+    }
+
+    /// The address of a unit-stride scalable run `buffer[ramp]`.
+    fn scalable_address(
+        &mut self,
+        buffer: &Buffer,
+        index: &PrimExpr,
+        base: &Val,
+        elem: &str,
+        offset: Option<Val>,
+    ) -> Result<Address, CodegenError> {
+        let folded = super::scalable::fold_offset_ramp(index);
+        let ramp = folded.as_ref().unwrap_or(index);
+        let (Expr::Ramp { base: start, stride, .. }, crate::ir::Lanes::Scalable(k)) =
+            (ramp.expr(), ramp.dtype().lanes)
+        else {
+            return Err(CodegenError::unsupported(format!(
+                "a scalable access to `{}` that is not a unit-stride ramp (gathers and scatters \
+                 of scalable vectors)",
+                buffer.name()
+            )));
+        };
+        if stride.as_int() != Some(1) || buffer.dtype().is_vector() {
+            return Err(CodegenError::unsupported(format!(
+                "a scalable access to `{}` with a stride other than 1",
+                buffer.name()
+            )));
+        }
+        if self.options.bounds_check {
+            return Err(CodegenError::unsupported("bounds checks on scalable vector accesses"));
+        }
+        let mut i = self.expr(start)?;
+        i = self.widen_to_i64(&i, start.dtype())?;
+        if let Some(off) = &offset {
+            i = self.assign("i64", &format!("add i64 {}, {}", i.repr, off.repr));
+        }
+        let ptr = self.assign(
+            "ptr",
+            &format!("getelementptr inbounds {elem}, ptr {}, i64 {}", base.repr, i.repr),
+        );
+        Ok(Address::ScalableContiguous { ptr, k })
+    }
+
+    /// `T.address_of(buffer[indices])`: the address of one element (a scalar index).
+    pub fn element_address(
+        &mut self,
+        buffer: &Buffer,
+        indices: &[PrimExpr],
+    ) -> Result<Val, CodegenError> {
+        let index = flat_index(buffer, indices)?;
+        match self.address(buffer, index)? {
+            Address::Contiguous { ptr, lanes: 1 } => Ok(ptr),
+            _ => Err(CodegenError::invalid(format!(
+                "the address of a vector of `{}` elements (address_of takes one element)",
+                buffer.name()
+            ))),
         }
     }
 
@@ -134,6 +206,35 @@ impl FuncEmitter<'_> {
                     _ => self.assign(&mty, &format!("load {mty}, ptr {}, align {align}", ptr.repr)),
                 };
                 (v, n)
+            }
+            Address::ScalableContiguous { ptr, k } => {
+                let mty = vector_like(mem_scalar, Lanes::Scalable(k));
+                let v = match &mask {
+                    Some(m) => {
+                        let name =
+                            format!("llvm.masked.load.nxv{k}{}.p0", suffix_of(mem_scalar, 1));
+                        self.module.declare(
+                            &name,
+                            format!("declare {mty} @{name}(ptr, i32, {}, {mty})", m.ty),
+                        );
+                        self.assign(
+                            &mty,
+                            &format!(
+                                "call {mty} @{name}(ptr {}, i32 {align}, {}, {mty} poison)",
+                                ptr.repr,
+                                m.typed()
+                            ),
+                        )
+                    }
+                    None => {
+                        self.assign(&mty, &format!("load {mty}, ptr {}, align {align}", ptr.repr))
+                    }
+                };
+                if elem_dtype.is_bool() {
+                    let ty = vector_like("i1", Lanes::Scalable(k));
+                    return Ok(self.assign(&ty, &format!("trunc {} to {ty}", v.typed())));
+                }
+                return Ok(v);
             }
             Address::Scattered { ptrs, lanes: n } => {
                 let mty = vector_of(mem_scalar, n);
@@ -189,7 +290,7 @@ impl FuncEmitter<'_> {
         let elem_dtype = buffer.dtype();
         let align = elem_dtype.bytes_per_lane();
         if elem_dtype.is_bool() {
-            let ty = vector_of("i8", lanes(value.dtype())?);
+            let ty = vector_like("i8", value.dtype().lanes);
             v = self.assign(&ty, &format!("zext {} to {ty}", v.typed()));
         }
         let mask = match predicate {
@@ -214,6 +315,23 @@ impl FuncEmitter<'_> {
                     ));
                 }
                 _ => self.line(&format!("store {}, ptr {}, align {align}", v.typed(), ptr.repr)),
+            },
+            Address::ScalableContiguous { ptr, k } => match &mask {
+                Some(m) => {
+                    let mem_scalar = memory_scalar_type(elem_dtype.element_of())?;
+                    let name = format!("llvm.masked.store.nxv{k}{}.p0", suffix_of(mem_scalar, 1));
+                    self.module.declare(
+                        &name,
+                        format!("declare void @{name}({}, ptr, i32, {})", v.ty, m.ty),
+                    );
+                    self.line(&format!(
+                        "call void @{name}({}, ptr {}, i32 {align}, {})",
+                        v.typed(),
+                        ptr.repr,
+                        m.typed()
+                    ));
+                }
+                None => self.line(&format!("store {}, ptr {}, align {align}", v.typed(), ptr.repr)),
             },
             Address::Scattered { ptrs, lanes: n } => {
                 let m = match &mask {

@@ -22,7 +22,10 @@ pub mod func;
 pub mod header;
 pub mod machine;
 mod memory;
+pub mod module_calls;
 mod parallel;
+pub mod scalable;
+pub mod small_float;
 mod stmt;
 pub mod types;
 
@@ -98,6 +101,12 @@ impl CodegenOptions {
         let mut options = CodegenOptions::default();
         if let Some(triple) = &target.mtriple {
             options.triple = triple.clone();
+            // Another architecture does not inherit this host's CPU and features.
+            let arch = |t: &str| t.split('-').next().unwrap_or("").to_string();
+            if arch(triple) != arch(&machine::host_triple()) {
+                options.cpu = "generic".to_string();
+                options.features = String::new();
+            }
         }
         if let Some(cpu) = &target.mcpu {
             options.cpu = cpu.clone();

@@ -2,10 +2,10 @@
 //!
 //! Invariants: a scalar dtype maps to one LLVM scalar type (`bool` is `i1` in registers and `i8` in
 //! memory, `float16` is `half`, `bfloat16` is `bfloat`); a dtype with `n > 1` fixed lanes is
-//! `<n x T>`. Scalable vectors, handles with lanes and the small float formats are rejected with a
-//! `CodegenError` rather than emitted wrongly.
+//! `<n x T>`, one with `vscale × k` lanes `<vscale x k x T>` (see `scalable`). The small float
+//! formats (float8/6/4) are their bits in an `i8` (see `small_float`).
 
-use crate::ir::{DataType, TypeCode};
+use crate::ir::{DataType, Lanes, TypeCode};
 
 use super::CodegenError;
 
@@ -24,22 +24,35 @@ pub fn scalar_type(dtype: DataType) -> Result<&'static str, CodegenError> {
         (TypeCode::Float, 64) => "double",
         (TypeCode::BFloat, 16) => "bfloat",
         (TypeCode::Handle, _) => "ptr",
+        // float8/float6/float4: their bits, one byte (see `small_float`).
+        _ if super::small_float::is_small_float(dtype) => "i8",
         _ => return Err(CodegenError::unsupported(format!("dtype {dtype}"))),
     };
     Ok(ty)
 }
 
-/// The number of fixed lanes of `dtype`; scalable vectors are rejected.
+/// The number of fixed lanes of `dtype`, for operations done lane by lane; a scalable vector is
+/// rejected there.
 pub fn lanes(dtype: DataType) -> Result<u16, CodegenError> {
-    dtype
-        .fixed_lanes()
-        .ok_or_else(|| CodegenError::unsupported(format!("scalable vector dtype {dtype}")))
+    dtype.fixed_lanes().ok_or_else(|| {
+        CodegenError::unsupported(format!(
+            "this operation on the scalable vector dtype {dtype} (it works lane by lane)"
+        ))
+    })
 }
 
 /// The LLVM type of a value of `dtype` in registers.
 pub fn llvm_type(dtype: DataType) -> Result<String, CodegenError> {
     let scalar = scalar_type(dtype)?;
-    Ok(vector_of(scalar, lanes(dtype)?))
+    Ok(vector_like(scalar, dtype.lanes))
+}
+
+/// `T` for one lane, `<n x T>` for fixed lanes, `<vscale x k x T>` for scalable ones.
+pub fn vector_like(scalar: &str, lanes: Lanes) -> String {
+    match lanes {
+        Lanes::Fixed(n) => vector_of(scalar, n),
+        Lanes::Scalable(k) => format!("<vscale x {k} x {scalar}>"),
+    }
 }
 
 /// `T` for one lane, `<n x T>` otherwise.
@@ -62,8 +75,11 @@ pub fn intrinsic_suffix(dtype: DataType) -> Result<String, CodegenError> {
         "ptr" => "p0".to_string(),
         int => int.to_string(),
     };
-    let n = lanes(dtype)?;
-    Ok(if n == 1 { scalar } else { format!("v{n}{scalar}") })
+    Ok(match dtype.lanes {
+        Lanes::Fixed(1) => scalar,
+        Lanes::Fixed(n) => format!("v{n}{scalar}"),
+        Lanes::Scalable(k) => format!("nxv{k}{scalar}"),
+    })
 }
 
 /// A float constant of `dtype`'s precision in LLVM's exact hexadecimal form.
@@ -74,6 +90,10 @@ pub fn float_constant(value: f64, dtype: DataType) -> Result<String, CodegenErro
         "float" => format!("0x{:016X}", f64::from(value as f32).to_bits()),
         "half" => format!("0xH{:04X}", crate::interp::element::f64_to_f16_bits(value)),
         "bfloat" => format!("0xR{:04X}", crate::interp::element::f64_to_bf16_bits(value)),
+        "i8" => match crate::transform::fp8_legalize_format::SmallFloat::of(dtype) {
+            Some(format) => format.encode(value).to_string(),
+            None => return Err(CodegenError::invalid(format!("float constant of dtype {dtype}"))),
+        },
         _ => return Err(CodegenError::invalid(format!("float constant of dtype {dtype}"))),
     })
 }
@@ -108,6 +128,10 @@ mod tests {
         assert_eq!(intrinsic_suffix(DataType::float(16)).unwrap(), "f16");
         assert_eq!(llvm_type(DataType::bool()).unwrap(), "i1");
         assert_eq!(memory_scalar_type(DataType::bool()).unwrap(), "i8");
+        let s = DataType::float32().with_scalable_lanes(4);
+        assert_eq!(llvm_type(s).unwrap(), "<vscale x 4 x float>");
+        assert_eq!(intrinsic_suffix(s).unwrap(), "nxv4f32");
+        assert!(lanes(s).is_err());
     }
 
     #[test]

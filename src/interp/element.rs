@@ -1,11 +1,12 @@
 //! Scalar lane values and their in-memory encoding, shared by `NDArray` and the interpreter.
 //!
-//! A lane value is a `Scalar`: `Int` for int, uint and bool dtypes, `Float` for float16/32/64 and
-//! bfloat16. Invariants: an `Int` is always canonical for its dtype (sign-extended for `intN`,
-//! zero-extended for `uintN` with N < 64, the raw bit pattern for `uint64`, 0 or 1 for bool); a
-//! `Float` always holds a value representable in its dtype (rounded to nearest even on every
-//! conversion). In memory every lane takes `DataType::bytes_per_lane` bytes in native byte order;
-//! sub-byte integers (`int4`, `bool`) take one whole byte each, as TVM's host storage of bool does.
+//! A lane value is a `Scalar`: `Int` for int, uint and bool dtypes, `Float` for float16/32/64,
+//! bfloat16 and the small floats (float8/6/4, one byte per lane, see
+//! `transform::fp8_legalize_format`). Invariants: an `Int` is always canonical for its dtype
+//! (sign-extended for `intN`, zero-extended for `uintN` with N < 64, the raw bit pattern for
+//! `uint64`, 0 or 1 for bool); a `Float` always holds a value representable in its dtype
+//! (rounded to nearest even on every conversion). In memory every lane takes
+//! `DataType::bytes_per_lane` bytes in native byte order; sub-byte integers (`int4`, `bool`) take one whole byte each, as TVM's host storage of bool does.
 
 use crate::ir::{DataType, TypeCode};
 
@@ -43,7 +44,7 @@ impl Scalar {
 /// Why a dtype cannot be stored or a lane cannot be decoded.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "dtype {0} has no runtime storage (supported: int/uint of 1-64 bits, bool, float16/32/64, bfloat16)"
+    "dtype {0} has no runtime storage (supported: int/uint of 1-64 bits, bool, float16/32/64, bfloat16, float8/6/4)"
 )]
 pub struct UnsupportedDType(pub DataType);
 
@@ -53,7 +54,9 @@ pub fn check_storable(dtype: DataType) -> Result<(), UnsupportedDType> {
         TypeCode::Int | TypeCode::UInt => (1..=64).contains(&dtype.bits),
         TypeCode::Float => matches!(dtype.bits, 16 | 32 | 64),
         TypeCode::BFloat => dtype.bits == 16,
-        _ => false,
+        TypeCode::Handle => false,
+        // float8, float6 and float4: one byte per lane, decoded exactly.
+        _ => crate::transform::fp8_legalize_format::SmallFloat::of(dtype).is_some(),
     };
     if ok && dtype.fixed_lanes().is_some() { Ok(()) } else { Err(UnsupportedDType(dtype)) }
 }
@@ -82,7 +85,7 @@ pub fn round_float(v: f64, dtype: DataType) -> f64 {
         (TypeCode::Float, 32) => f64::from(v as f32),
         (TypeCode::Float, 16) => f16_bits_to_f64(f64_to_f16_bits(v)),
         (TypeCode::BFloat, 16) => bf16_bits_to_f64(f64_to_bf16_bits(v)),
-        _ => v,
+        _ => crate::transform::fp8_legalize_format::round_to(v, dtype),
     }
 }
 
@@ -173,6 +176,11 @@ pub fn bf16_bits_to_f64(bits: u16) -> f64 {
     f64::from(f32::from_bits(u32::from(bits) << 16))
 }
 
+/// The layout of a float8/float6/float4 dtype.
+fn small_float(dtype: DataType) -> Option<crate::transform::fp8_legalize_format::SmallFloat> {
+    crate::transform::fp8_legalize_format::SmallFloat::of(dtype)
+}
+
 /// Decodes one lane of `dtype` from the first `bytes_per_lane` bytes of `bytes`.
 ///
 /// The caller guarantees `dtype` passed `check_storable` and `bytes` is long enough.
@@ -188,6 +196,9 @@ pub fn read_lane(bytes: &[u8], dtype: DataType) -> Scalar {
         (TypeCode::Float, 32) => Scalar::Float(f64::from(f32::from_bits(word as u32))),
         (TypeCode::Float, 16) => Scalar::Float(f16_bits_to_f64(word as u16)),
         (TypeCode::BFloat, 16) => Scalar::Float(bf16_bits_to_f64(word as u16)),
+        _ if dtype.is_floating() => {
+            Scalar::Float(small_float(dtype).map_or(f64::NAN, |f| f.decode(word as u32)))
+        }
         _ if dtype.is_bool() => Scalar::Int(i64::from(word & 0xff != 0)),
         _ => Scalar::Int(wrap_int(word as i64, dtype)),
     }
@@ -203,6 +214,9 @@ pub fn write_lane(bytes: &mut [u8], dtype: DataType, value: Scalar) {
         (TypeCode::Float, 32) => u64::from((value.as_f64() as f32).to_bits()),
         (TypeCode::Float, 16) => u64::from(f64_to_f16_bits(value.as_f64())),
         (TypeCode::BFloat, 16) => u64::from(f64_to_bf16_bits(value.as_f64())),
+        _ if dtype.is_floating() => {
+            small_float(dtype).map_or(0, |f| u64::from(f.encode(value.as_f64())))
+        }
         _ => wrap_int(value.as_i64(), dtype) as u64,
     };
     let word = if cfg!(target_endian = "big") { word << (64 - 8 * n) } else { word };

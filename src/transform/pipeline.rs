@@ -122,7 +122,7 @@ pub const DEFAULT_PIPELINE: &[Stage] = &[
     gated("tir.InjectPTXLDG32", None, "tir.ptx_ldg32", true),
     pass("tir.CommonSubexprElimTIR", Some(super::common_subexpr_elim::pass)),
     gated("tir.InstrumentProfileIntrinsics", None, "tir.instrument_lwp", true),
-    pass("tir.FP8ComputeLegalize", None),
+    pass("tir.FP8ComputeLegalize", Some(super::fp8_legalize::compute_pass)),
     pass("tir.VerifyVTCMLimit", None),
     pass("tir.LowerVtcmAlloc", None),
     pass("tir.VerifyMemory", None),
@@ -140,7 +140,7 @@ pub const DEFAULT_PIPELINE: &[Stage] = &[
     pass("tir.MergeSharedMemoryAllocations", None),
     pass("tir.MakePackedAPI", None),
     pass("tir.MakeUnpackedAPI", Some(super::make_unpacked_api::pass)),
-    pass("tir.FP8StorageLegalize", None),
+    pass("tir.FP8StorageLegalize", Some(super::fp8_legalize::storage_pass)),
     pass("tir.BF16StorageLegalize", None),
     pass("tir.LowerDeviceKernelLaunch", None),
     // finalize_host_passes

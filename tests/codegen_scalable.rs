@@ -1,0 +1,46 @@
+//! Scalable vectors (`T.vscale()`, `float32xvscalex4`): LLVM IR with `<vscale x 4 x float>` for
+//! AArch64 SVE, and a clear error naming the target on one without scalable vectors (the host).
+
+use tirscript::codegen::{CodegenOptions, llvm_ir_text};
+use tirscript::runtime;
+use tirscript::transform::Target;
+
+const ADD_SVE: &str = include_str!("codegen_module/add_sve.tir");
+
+fn lowered_ir(target: &str) -> Result<String, String> {
+    let target = Target::parse(target).map_err(|e| e.to_string())?;
+    let prepared = runtime::parse_and_lower("add_sve.tir", ADD_SVE, &target)?;
+    let options = CodegenOptions::for_target(&target).map_err(|e| e.to_string())?;
+    llvm_ir_text(&prepared.lowered, Some(&prepared.source), &options).map_err(|e| e.to_string())
+}
+
+#[test]
+fn sve_target_gets_scalable_vector_types() {
+    let ir = lowered_ir("llvm -mtriple=aarch64-linux-gnu -mattr=+sve").expect("compiles for SVE");
+    assert!(ir.contains("<vscale x 4 x float>"), "{ir}");
+    assert!(ir.contains("@llvm.vscale.i32()"), "{ir}");
+    assert!(ir.contains("load <vscale x 4 x float>"), "{ir}");
+    assert!(ir.contains("store <vscale x 4 x float>"), "{ir}");
+    assert!(ir.contains("target triple = \"aarch64"), "{ir}");
+}
+
+#[test]
+fn sve2_and_riscv_vectors_are_accepted_too() {
+    for target in [
+        "llvm -mtriple=aarch64-linux-gnu -mattr=+sve2",
+        "llvm -mtriple=riscv64-linux-gnu -mattr=+v",
+    ] {
+        let ir = lowered_ir(target).unwrap_or_else(|e| panic!("{target}: {e}"));
+        assert!(ir.contains("<vscale x 4 x float>"), "{target}: {ir}");
+    }
+}
+
+#[test]
+fn targets_without_scalable_vectors_are_named_in_the_error() {
+    let host = lowered_ir("llvm").expect_err("the x86 host has no scalable vectors");
+    assert!(host.contains("scalable vectors"), "{host}");
+    assert!(host.contains("x86_64"), "{host}");
+    assert!(host.contains("-mattr=+sve"), "{host}");
+    let neon = lowered_ir("llvm -mtriple=aarch64-linux-gnu -mattr=+neon").expect_err("NEON only");
+    assert!(neon.contains("aarch64-linux-gnu"), "{neon}");
+}
