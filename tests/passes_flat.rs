@@ -74,6 +74,10 @@ fn common_subexpr_elim(m: &IRModule) -> Result<IRModule, IrError> {
     per_function(m, |f| t::common_subexpr_elim::common_subexpr_elim(f, false))
 }
 
+fn rewrite_unsafe_select(m: &IRModule) -> Result<IRModule, IrError> {
+    per_function(m, t::rewrite_unsafe_select::rewrite_unsafe_select)
+}
+
 fn make_unpacked_api(m: &IRModule) -> Result<IRModule, IrError> {
     t::make_unpacked_api::make_unpacked_api(m)
 }
@@ -87,6 +91,7 @@ const PASSES: &[(&str, ModuleFn)] = &[
     ("lower_intrin", lower_intrin),
     ("storage_rewrite", storage_rewrite),
     ("make_unpacked_api", make_unpacked_api),
+    ("rewrite_unsafe_select", rewrite_unsafe_select),
     ("common_subexpr_elim", common_subexpr_elim),
 ];
 

@@ -117,7 +117,7 @@ pub const DEFAULT_PIPELINE: &[Stage] = &[
     pass("tir.RenormalizeSplitPattern", None),
     pass("tir.Simplify", Some(super::simplify::pass)),
     pass("tir.RemoveNoOp", Some(super::remove_no_op::pass)),
-    pass("tir.RewriteUnsafeSelect", None),
+    pass("tir.RewriteUnsafeSelect", Some(super::rewrite_unsafe_select::pass)),
     gated("tir.InstrumentBoundCheckers", None, "tir.instrument_bound_checkers", true),
     gated("tir.InjectPTXLDG32", None, "tir.ptx_ldg32", true),
     pass("tir.CommonSubexprElimTIR", Some(super::common_subexpr_elim::pass)),
