@@ -92,6 +92,7 @@ const PASSES: &[(&str, ModuleFn)] = &[
     ("storage_rewrite", storage_rewrite),
     ("make_unpacked_api", make_unpacked_api),
     ("rewrite_unsafe_select", rewrite_unsafe_select),
+    ("annotate_entry_func", t::annotate_entry_func::annotate_entry_func),
     ("common_subexpr_elim", common_subexpr_elim),
 ];
 

@@ -6,6 +6,7 @@
 //! default pipeline as an editable list with named phases, and `Target` from TVM-style strings).
 //! Each lowering pass lives in its own file next to these.
 
+pub mod annotate_entry_func;
 pub mod block_lowering_util;
 pub mod canonicalize_loop;
 pub mod common_subexpr_elim;

@@ -126,7 +126,7 @@ pub const DEFAULT_PIPELINE: &[Stage] = &[
     pass("tir.VerifyVTCMLimit", None),
     pass("tir.LowerVtcmAlloc", None),
     pass("tir.VerifyMemory", None),
-    pass("tir.AnnotateEntryFunc", None),
+    pass("tir.AnnotateEntryFunc", Some(super::annotate_entry_func::pass)),
     gated("tir.ThreadSync", None, "tir.detect_global_barrier", true),
     pass("tir.ThreadSync", None),
     pass("tir.ThreadSync", None),
