@@ -78,6 +78,10 @@ fn rewrite_unsafe_select(m: &IRModule) -> Result<IRModule, IrError> {
     per_function(m, t::rewrite_unsafe_select::rewrite_unsafe_select)
 }
 
+fn narrow_data_type(m: &IRModule) -> Result<IRModule, IrError> {
+    per_function(m, |f| t::narrow_datatype::narrow_datatype(f, 32))
+}
+
 fn make_unpacked_api(m: &IRModule) -> Result<IRModule, IrError> {
     t::make_unpacked_api::make_unpacked_api(m)
 }
@@ -94,6 +98,7 @@ const PASSES: &[(&str, ModuleFn)] = &[
     ("rewrite_unsafe_select", rewrite_unsafe_select),
     ("annotate_entry_func", t::annotate_entry_func::annotate_entry_func),
     ("common_subexpr_elim", common_subexpr_elim),
+    ("narrow_data_type", narrow_data_type),
 ];
 
 /// Cases the interpreter cannot run, with the reason (the golden checks still apply).

@@ -26,6 +26,7 @@ pub mod lower_intrin_legalize;
 pub mod lower_match_buffer;
 pub mod lower_opaque_block;
 pub mod make_unpacked_api;
+pub mod narrow_datatype;
 pub mod pass;
 pub mod pipeline;
 pub mod plan_and_update_buffer_allocation_location;

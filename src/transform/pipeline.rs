@@ -100,7 +100,7 @@ pub const DEFAULT_PIPELINE: &[Stage] = &[
     pass("tir.FlattenBuffer", Some(super::flatten_buffer::pass)),
     Stage::Phase(Phase::AfterFlattening),
     pass("tir.BF16ComputeLegalize", None),
-    pass("tir.NarrowDataType", None),
+    pass("tir.NarrowDataType", Some(super::narrow_datatype::pass)),
     pass("tir.LoopPartition", None),
     pass("tir.VectorizeLoop", Some(super::vectorize_loop::pass)),
     pass("tir.InjectVirtualThread", None),
