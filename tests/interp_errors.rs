@@ -124,7 +124,7 @@ fn undefined_variable_unsupported_op_assert_and_reduce() {
     let module =
         module_of(std::slice::from_ref(&out), Stmt::buffer_store(&out, call, zero.clone()));
     let err = run_func(&module, "main", &mut [zeros(f32t(), &[1])]).unwrap_err().to_string();
-    assert!(err.contains("unsupported: operator `T.call_extern`"), "{err}");
+    assert!(err.contains("unsupported: extern function `my_fn`"), "{err}");
 
     let assert = Stmt::new(StmtNode::AssertStmt {
         condition: PrimExpr::bool(false),

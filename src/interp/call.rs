@@ -5,8 +5,11 @@
 //! `trunc`, `fabs` are the libm functions; `round` rounds half away from zero (`llvm.round`) and
 //! `nearbyint` half to even; `tanh`, `sigmoid`, `erf`, `tan`, `sinh`, `cosh`, `exp10`, `asin`,
 //! `acos`, `atan`, `asinh`, `acosh`, `atanh` and `rsqrt` use TVM's legalisation formulas, rounded
-//! to the dtype after every step. Ops with no CPU meaning here (`call_extern`, packed calls, thread
-//! and memory intrinsics) are `Unsupported` errors naming the op.
+//! to the dtype after every step (where those call `asinf`/`acosf` or `asin`/`acos` as extern
+//! functions, for |x| >= 0.5, the C library is called as compiled code does). `call_pure_extern`
+//! and `call_extern` of C math library functions call the host's libm (see `libm`). Ops with no
+//! CPU meaning here (other extern functions, packed calls, thread and memory intrinsics) are
+//! `Unsupported` errors naming the op.
 
 use crate::interp::element::{Scalar, canonical, round_float};
 use crate::interp::error::{InterpError, InterpErrorKind};
@@ -58,7 +61,7 @@ impl Rounded {
             return f64::NAN;
         }
         if x.abs() >= 0.5 {
-            return c(x.asin());
+            return self.libm_or("asin", x, f64::asin);
         }
         let x2 = c(x * x);
         let t1 = x;
@@ -68,6 +71,12 @@ impl Rounded {
         let t9 = c(c(c(t7 * x2) * 1225.0) / 3456.0);
         let t11 = c(c(c(t9 * x2) * 3969.0) / 28160.0);
         c(c(c(c(c(t1 + t3) + t5) + t7) + t9) + t11)
+    }
+    /// The C library's `name` (its `float` form for float32) where TVM's legalisation calls it
+    /// as an extern function, else `fallback` rounded to the dtype.
+    fn libm_or(self, name: &str, x: f64, fallback: fn(f64) -> f64) -> f64 {
+        let c_name = if self.0 == DataType::float32() { format!("{name}f") } else { name.into() };
+        crate::interp::libm::call(&c_name, self.0, &[x]).unwrap_or_else(|| self.r(fallback(x)))
     }
     fn unary(self, name: &str, x: f64) -> Option<f64> {
         let c = |v: f64| self.r(v);
@@ -96,7 +105,7 @@ impl Rounded {
                 if !(-1.0..=1.0).contains(&x) {
                     f64::NAN
                 } else if x.abs() >= 0.5 {
-                    x.acos()
+                    self.libm_or("acos", x, f64::acos)
                 } else {
                     c(std::f64::consts::FRAC_PI_2) - self.asin(x)
                 }
@@ -299,6 +308,8 @@ impl<'m> Machine<'m> {
                 Ok(Value::int(0))
             }
             "call_llvm_pure_intrin" | "call_llvm_intrin" => self.call_llvm(dtype, args),
+            "call_pure_extern" | "call_extern" => self.call_extern(name, dtype, args),
+            "q_multiply_shift" => self.call_q_multiply_shift(args),
             _ => self.call_math(name, element, args),
         }
     }

@@ -7,7 +7,10 @@
 //! for a CPU without FMA features, the default `llvm` target), `llvm.minnum`/`llvm.maxnum` (a NaN
 //! operand loses), `llvm.ctpop`, `llvm.ctlz` (with its is-zero-poison flag ignored: ctlz(0) is the
 //! width) and `llvm.prefetch` (no effect). An intrinsic named by a numeric id, or any other name,
-//! is `Unsupported`.
+//! is `Unsupported`. The form TVM printed before v0.14, with a `T.uint32` count of signature
+//! arguments after the name (`T.call_llvm_pure_intrin("float32", "llvm.fabs", T.uint32(1), x)`),
+//! is accepted too: a `uint32` constant in front of exactly one argument more than the intrinsic
+//! takes is that count, not an operand.
 
 use crate::interp::element::{Scalar, canonical, round_float};
 use crate::interp::error::{InterpError, InterpErrorKind};
@@ -16,13 +19,35 @@ use crate::interp::ops;
 use crate::interp::value::Value;
 use crate::ir::{DataType, Expr, PrimExpr};
 
+/// How many operands the intrinsic `llvm.<name>` takes, for the names this module knows.
+fn llvm_operand_count(name: &str) -> Option<usize> {
+    Some(match name {
+        "fmuladd" | "fma" => 3,
+        "minnum" | "maxnum" | "pow" | "copysign" | "ctlz" => 2,
+        "prefetch" => 4,
+        "ctpop" | "exp" | "exp2" | "log" | "log2" | "log10" | "sqrt" | "floor" | "ceil"
+        | "trunc" | "fabs" | "round" | "nearbyint" | "sin" | "cos" => 1,
+        _ => return None,
+    })
+}
+
+/// The operands of `llvm.<name>`, dropping the signature count of the pre-v0.14 form.
+fn without_signature_count<'a>(name: &str, args: &'a [PrimExpr]) -> &'a [PrimExpr] {
+    let is_count =
+        |e: &PrimExpr| e.dtype() == DataType::uint(32) && matches!(e.expr(), Expr::IntImm(_));
+    match (llvm_operand_count(name), args.first()) {
+        (Some(n), Some(first)) if args.len() == n + 1 && is_count(first) => &args[1..],
+        _ => args,
+    }
+}
+
 impl<'m> Machine<'m> {
     /// Evaluates every argument and applies `f` lane by lane.
-    fn lanewise(
+    pub(crate) fn lanewise(
         &mut self,
         args: &'m [PrimExpr],
         what: &str,
-        f: impl Fn(&[Scalar]) -> Scalar,
+        mut f: impl FnMut(&[Scalar]) -> Scalar,
     ) -> Result<Value, InterpError> {
         let mut values = Vec::with_capacity(args.len());
         for a in args {
@@ -74,7 +99,7 @@ impl<'m> Machine<'m> {
                 )));
             }
         };
-        let rest = &args[1..];
+        let rest = without_signature_count(name, &args[1..]);
         match name {
             "fmuladd" | "fma" => {
                 self.llvm_arity(name, rest, 3)?;

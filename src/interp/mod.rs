@@ -14,7 +14,9 @@
 //! Entry points: `run_func` / `run_func_with` run a function of a module on arguments bound in
 //! parameter order (an `NDArray` for a buffer parameter, checked against the buffer's dtype, shape,
 //! strides and offset, binding its symbolic dims; a scalar for a scalar parameter); `random_args_for`
-//! builds seeded random arguments for a function with constant shapes.
+//! builds seeded random arguments for a function with constant shapes, `random_args_with_extent`
+//! for any function (symbolic dims and integer scalars take one value; pointer parameters get an
+//! array sized by the buffers the body puts on them).
 
 mod access;
 mod bind;
@@ -23,12 +25,15 @@ pub mod element;
 pub mod error;
 mod eval;
 mod exec;
+mod fixed_point;
+mod libm;
 mod llvm_intrin;
 mod machine;
 mod memory;
 pub mod ndarray;
 pub mod npy;
 pub mod ops;
+mod random_args;
 mod run;
 pub mod storage;
 pub mod value;
@@ -38,7 +43,6 @@ pub use error::{InterpError, InterpErrorKind};
 pub use machine::{Addressing, InterpOptions, Machine};
 pub use ndarray::{AlignedBytes, NDArray, NDArrayError};
 pub use npy::{read_npy, read_npy_as, write_npy};
-pub use run::{
-    ArgValue, adapt_args, random_args_for, random_args_with_extent, run_func, run_func_with,
-};
+pub use random_args::{random_args_for, random_args_with_extent};
+pub use run::{ArgValue, adapt_args, run_func, run_func_with};
 pub use value::Value;

@@ -1,4 +1,5 @@
-//! Calling a function: argument binding, the run itself, and seeded random arguments.
+//! Calling a function: argument binding and the run itself (seeded random arguments are in
+//! `random_args`).
 //!
 //! Binding follows TVM's argument binder: a buffer parameter's dtype and rank must match the array;
 //! each shape, stride and `elem_offset` entry that is a plain unbound var is bound to the array's
@@ -9,10 +10,9 @@
 use crate::interp::element::{Scalar, canonical};
 use crate::interp::error::{InterpError, InterpErrorKind};
 use crate::interp::machine::{InterpOptions, Jump, Machine, PathStep};
-use crate::interp::ndarray::{NDArray, SplitMix64};
+use crate::interp::ndarray::NDArray;
 use crate::interp::value::{Handle, Value};
-use crate::ir::visit::walk_expr;
-use crate::ir::{IRModule, PrimExpr, PrimFunc};
+use crate::ir::{IRModule, PrimFunc};
 
 /// An argument of a call.
 #[derive(Clone, Debug)]
@@ -208,7 +208,9 @@ fn bind_and_run<'m>(
 /// `MakeUnpackedAPI`, given the arguments `args` of `original`: each parameter of `lowered` that is
 /// the data pointer of a buffer parameter of `original` gets that buffer's array; one that is a
 /// parameter of `original` gets its argument; one that is a var standing for a dimension, stride
-/// or offset of a buffer parameter gets that value from the array. Arrays are cloned.
+/// or offset of a buffer parameter gets that value from the array; failing these, a parameter
+/// with the name of exactly one original parameter (or of its buffer's data pointer) gets that
+/// argument. Arrays are cloned.
 pub fn adapt_args(
     original: &PrimFunc,
     lowered: &PrimFunc,
@@ -247,115 +249,20 @@ pub fn adapt_args(
                 }
             }
         }
+        // A pass that re-types a parameter (FP8StorageLegalize gives a float8 buffer a new uint8
+        // data pointer) makes a new var under the old name: match it by name when unique.
+        let mut by_name = original.params.iter().zip(args).filter(|(orig, _)| {
+            orig.name() == param.name()
+                || original.buffer_of(orig).is_some_and(|b| b.data().name() == param.name())
+        });
+        if let (Some((_, arg)), None) = (by_name.next(), by_name.next()) {
+            out.push(arg.clone());
+            continue 'params;
+        }
         return Err(mismatch(format!(
             "parameter `{}` of the lowered function matches no argument of the original",
             param.name()
         )));
     }
     Ok(out)
-}
-
-/// Seeded random arguments for `func`, whose buffer shapes must be constant; scalar parameters
-/// are not allowed (use `random_args_with_extent`).
-pub fn random_args_for(func: &PrimFunc, seed: u64) -> Result<Vec<ArgValue>, InterpError> {
-    random_args(func, seed, None)
-}
-
-/// Seeded random arguments for `func` where every symbolic dimension var and every integer scalar
-/// parameter takes the value `extent`; float scalar parameters get a random value in [-1, 1).
-pub fn random_args_with_extent(
-    func: &PrimFunc,
-    seed: u64,
-    extent: i64,
-) -> Result<Vec<ArgValue>, InterpError> {
-    random_args(func, seed, Some(extent))
-}
-
-fn random_args(
-    func: &PrimFunc,
-    seed: u64,
-    extent: Option<i64>,
-) -> Result<Vec<ArgValue>, InterpError> {
-    let mut seeds = SplitMix64(seed);
-    let mut out = Vec::with_capacity(func.params.len());
-    for param in &func.params {
-        let arg_seed = seeds.next_u64();
-        match func.buffer_of(param) {
-            Some(buffer) => {
-                let mut shape = Vec::with_capacity(buffer.shape().len());
-                for e in buffer.shape() {
-                    shape.push(eval_with_default(e, extent, buffer.name())?);
-                }
-                let array = random_array_for(buffer, &shape, arg_seed)?;
-                out.push(ArgValue::Array(array));
-            }
-            None if param.dtype().is_handle() => {
-                return Err(InterpError::new(InterpErrorKind::Argument(format!(
-                    "handle parameter `{}` has no buffer, so its array shape is unknown",
-                    param.name()
-                ))));
-            }
-            None if param.dtype().is_floating() => {
-                let r = (SplitMix64(arg_seed).next_u64() >> 11) as f64 / (1u64 << 53) as f64 * 2.0
-                    - 1.0;
-                out.push(ArgValue::Scalar(canonical(Scalar::Float(r), param.dtype())));
-            }
-            None => match extent {
-                Some(n) => out.push(ArgValue::int(n)),
-                None => {
-                    return Err(InterpError::new(InterpErrorKind::Argument(format!(
-                        "scalar parameter `{}` has no default value; use random_args_with_extent",
-                        param.name()
-                    ))));
-                }
-            },
-        }
-    }
-    Ok(out)
-}
-
-/// A random array with the layout `buffer` declares: its constant strides (row-major when it has
-/// none or they are symbolic) and its constant `elem_offset` (0 when symbolic).
-fn random_array_for(
-    buffer: &crate::ir::Buffer,
-    shape: &[i64],
-    seed: u64,
-) -> Result<NDArray, InterpError> {
-    let array_err = |e| InterpError::new(InterpErrorKind::Array(e));
-    let declared: Option<Vec<i64>> = buffer.strides().iter().map(PrimExpr::as_int).collect();
-    let strides = match declared {
-        Some(s) if !s.is_empty() => s,
-        _ => crate::interp::ndarray::compact_strides(shape),
-    };
-    let offset = buffer.elem_offset().as_int().unwrap_or(0).max(0);
-    let mut reach = offset;
-    if !shape.contains(&0) {
-        for (&d, &s) in shape.iter().zip(&strides) {
-            reach += (d - 1) * s.max(0);
-        }
-        reach += 1;
-    }
-    let flat = NDArray::random(buffer.dtype(), &[reach], seed).map_err(array_err)?;
-    NDArray::with_layout(buffer.dtype(), shape, &strides, offset, flat.storage().clone())
-        .map_err(array_err)
-}
-
-/// Evaluates a shape entry, binding its free vars to `extent` when one is given.
-fn eval_with_default(e: &PrimExpr, extent: Option<i64>, buffer: &str) -> Result<i64, InterpError> {
-    if let Some(v) = e.as_int() {
-        return Ok(v);
-    }
-    let Some(n) = extent else {
-        return Err(InterpError::new(InterpErrorKind::Argument(format!(
-            "buffer `{buffer}` has a symbolic shape; pass arguments explicitly or use random_args_with_extent"
-        ))));
-    };
-    let module = IRModule::new();
-    let mut machine = Machine::new(&module, InterpOptions::default());
-    walk_expr(e, &mut |x| {
-        if let Some(v) = x.as_var() {
-            machine.bind(v, Value::Scalar(canonical(Scalar::Int(n), v.dtype())));
-        }
-    });
-    machine.eval_int(e)
 }
