@@ -22,6 +22,9 @@ use tirscript::interp::{
 };
 use tirscript::ir::visit::walk_stmt;
 use tirscript::ir::{IRModule, PrimFunc, Stmt, StmtNode};
+
+mod pass_infra_lists;
+use pass_infra_lists::{Lists, TOO_LARGE};
 use tirscript::transform::pipeline::{Target, default_pipeline};
 use tirscript::transform::{PassContext, VerifyEach, run_pipeline};
 
@@ -69,192 +72,6 @@ fn known_failure(file: &str) -> Option<&'static str> {
     KNOWN_FAILURES.iter().find(|(p, _)| *p == file).map(|(_, why)| *why)
 }
 
-/// Inputs some pass rejects, each with why. TVM rejects them too: they are error-case goldens,
-/// TensorIR with `BufferRealize`, or constraints TVM's passes check. A listed file that lowers
-/// fails the test.
-const PASS_REJECTS: &[(&str, &str)] = &[
-    (
-        "tests/parse/ok/stmts/realize.tir",
-        "BufferRealize is not allowed in TensorIR (PlanAndUpdateBufferAllocationLocation)",
-    ),
-    (
-        "tests/passes/lower_init_block/match_buffer_init.before.tir",
-        "a match_buffer view with elem_offset 0 matches a region starting at i, which \
-         LowerMatchBuffer rejects as TVM's does; the golden is LowerInitBlock's alone",
-    ),
-    (
-        "tests/passes/lower_init_block/match_buffer_init.after.tir",
-        "the same view as match_buffer_init.before.tir",
-    ),
-    (
-        "tests/passes/plan_and_update_buffer_allocation_location/match_buffer_source.before.tir",
-        "a match_buffer view with elem_offset 0 matches a region starting at j, which \
-         LowerMatchBuffer rejects as TVM's does; the golden is that pass's alone",
-    ),
-    (
-        "tests/passes/plan_and_update_buffer_allocation_location/match_buffer_source.after.tir",
-        "the same view as match_buffer_source.before.tir",
-    ),
-    (
-        "tests/passes/lower_match_buffer/err/dtype_mismatch.tir",
-        "error case: view and source dtypes differ",
-    ),
-    (
-        "tests/passes/lower_match_buffer/err/offset_factor_unmet.tir",
-        "error case: the region start does not meet the view's offset_factor",
-    ),
-    (
-        "tests/passes/lower_match_buffer/err/offset_not_bindable.tir",
-        "error case: elem_offset 0 cannot equal the region start i * 16",
-    ),
-    (
-        "tests/passes/remove_no_op/unused_let_and_decl.before.tir",
-        "CompactBufferAllocation rejects the unused top-level T.decl_buffer; the golden is the \
-         input of RemoveNoOp, which deletes it",
-    ),
-    (
-        "tests/passes/canonicalize_loop/err/unprovable_step.tir",
-        "error case: a loop step not provably positive",
-    ),
-    ("tests/passes/canonicalize_loop/err/zero_step.tir", "error case: a zero loop step"),
-    ("tests/passes/unroll_loop/err/symbolic_unroll.tir", "error case: unrolling a symbolic extent"),
-    (
-        "tests/passes/vectorize_loop/err/symbolic_extent.tir",
-        "error case: vectorizing a symbolic extent",
-    ),
-    (
-        "tests/passes/vectorize_loop/err/while_inside.tir",
-        "error case: a while loop in a vector loop",
-    ),
-    (
-        "tests/syntax/ok/ir_module_attrs.tir",
-        "T.unroll(m) has a symbolic extent, which UnrollLoop cannot unroll (TVM's neither)",
-    ),
-];
-
-/// Functions the interpreter cannot run before lowering, each with why the program has no
-/// meaning it could compute on random inputs. A listed function that runs fails the test.
-const NOT_RUNNABLE: &[(&str, &str, &str)] = &[
-    (
-        "tests/codegen_module/add_sve.tir",
-        "add_sve",
-        "a scalable vector: its length is the target hardware's vscale, which a run must not pick",
-    ),
-    (
-        "tests/parse/ok/blocks/axis_scan.tir",
-        "axis_scan",
-        "reads B[vi - 1] at vi = 0: the program loads out of bounds",
-    ),
-    (
-        "tests/parse/ok/buffers/access_ptr.tir",
-        "access_ptr",
-        "calls the opaque extern function `fill`, which has no definition",
-    ),
-    (
-        "tests/parse/ok/buffers/buffer_data_member.tir",
-        "buffer_data_member",
-        "calls the opaque extern function `use_ptr`, which has no definition",
-    ),
-    (
-        "tests/parse/ok/exprs/vscale.tir",
-        "vscale",
-        "a scalable vector: its length is the target hardware's vscale, which a run must not pick",
-    ),
-    (
-        "tests/parse/ok/intrinsics/address_of.tir",
-        "address_of",
-        "calls the opaque extern function `consume`, which has no definition",
-    ),
-    (
-        "tests/parse/ok/intrinsics/call_cpacked.tir",
-        "call_cpacked",
-        "a packed call of a function registered with the TVM runtime",
-    ),
-    (
-        "tests/parse/ok/intrinsics/call_extern.tir",
-        "call_extern",
-        "calls the opaque extern function `my_func`, which has no definition",
-    ),
-    (
-        "tests/parse/ok/intrinsics/call_packed.tir",
-        "call_packed",
-        "a packed call of a function registered with the TVM runtime",
-    ),
-    (
-        "tests/parse/ok/intrinsics/warp_shuffle.tir",
-        "warp_shuffle",
-        "tvm_warp_shuffle exchanges values between GPU threads, which run one after another here",
-    ),
-    (
-        "tests/parse/sugar/buffer_access_ptr_method.input.tir",
-        "buffer_access_ptr_method",
-        "calls the opaque extern function `fill`, which has no definition",
-    ),
-    (
-        "tests/parse/sugar/buffer_access_ptr_method.tir",
-        "buffer_access_ptr_method",
-        "calls the opaque extern function `fill`, which has no definition",
-    ),
-    (
-        "tests/parse/sugar/evaluate_wrapped_call.input.tir",
-        "evaluate_wrapped_call",
-        "calls the opaque extern function `f`, which has no definition",
-    ),
-    (
-        "tests/parse/sugar/evaluate_wrapped_call.tir",
-        "evaluate_wrapped_call",
-        "calls the opaque extern function `f`, which has no definition",
-    ),
-    (
-        "tests/passes/compact_buffer_allocation/annotated_opaque_access.after.tir",
-        "main",
-        "calls the opaque extern function `opaque_extern_function`, which has no definition",
-    ),
-    (
-        "tests/passes/compact_buffer_allocation/annotated_opaque_access.before.tir",
-        "main",
-        "calls the opaque extern function `opaque_extern_function`, which has no definition",
-    ),
-    (
-        "tests/print/stmts/evaluate_calls.tir",
-        "main",
-        "calls the opaque extern function `my_function`, which has no definition",
-    ),
-    (
-        "tests/syntax/ok/lowered_cpu.tir",
-        "fused",
-        "packed-API code: tvm_stack_alloca and a packed call of tvm.contrib.sort",
-    ),
-    (
-        "tests/syntax/ok/lowered_gpu.tir",
-        "default_function",
-        "a GPU kernel: tvm_storage_sync is a barrier between threads that run one after another here",
-    ),
-    (
-        "tests/syntax/ok/python_forms.tir",
-        "forms",
-        "calls puts and printf for their output, and makes a packed call",
-    ),
-    (
-        "tests/syntax/ok/reduction.tir",
-        "allreduce",
-        "tvm_thread_allreduce reduces across GPU threads, which run one after another here",
-    ),
-];
-
-/// Functions whose loops run more than `MAX_LOOP_ITERATIONS` times: interpreting them twice would
-/// take tens of seconds to minutes in this debug-build test. The count is computed from the loop
-/// extents before anything runs; a listed function under the budget fails the test.
-const TOO_LARGE: &[(&str, &str)] = &[
-    ("tests/parse/ok/blocks/matmul.tir", "main"),
-    ("tests/parse/ok/blocks/matmul_int8.tir", "matmul_int8"),
-    ("tests/syntax/ok/matmul.tir", "main"),
-    ("examples/conv2d.tir", "conv2d"),
-    ("examples/matmul.tir", "matmul"),
-    ("examples/matmul_scheduled.tir", "matmul_scheduled"),
-    ("examples/reduction.tir", "row_sum"),
-];
-
 /// The most loop iterations a compared function may run (symbolic extents count as 8).
 const MAX_LOOP_ITERATIONS: u64 = 100_000;
 
@@ -294,54 +111,6 @@ fn loop_iterations(s: &Stmt) -> u64 {
         }
         StmtNode::While { .. } => (SYMBOLIC_EXTENT as u64).saturating_mul(inner.saturating_add(1)),
         _ => inner,
-    }
-}
-
-/// The allow-lists and which of their entries were used.
-#[derive(Default)]
-struct Lists {
-    used_rejects: Vec<bool>,
-    used_not_runnable: Vec<bool>,
-    used_too_large: Vec<bool>,
-}
-
-impl Lists {
-    fn new() -> Lists {
-        Lists {
-            used_rejects: vec![false; PASS_REJECTS.len()],
-            used_not_runnable: vec![false; NOT_RUNNABLE.len()],
-            used_too_large: vec![false; TOO_LARGE.len()],
-        }
-    }
-    fn reject(&mut self, file: &str) -> Option<&'static str> {
-        let i = PASS_REJECTS.iter().position(|(f, _)| *f == file)?;
-        self.used_rejects[i] = true;
-        Some(PASS_REJECTS[i].1)
-    }
-    fn not_runnable(&mut self, file: &str, func: &str) -> Option<&'static str> {
-        let i = NOT_RUNNABLE.iter().position(|(f, g, _)| *f == file && *g == func)?;
-        self.used_not_runnable[i] = true;
-        Some(NOT_RUNNABLE[i].2)
-    }
-    fn too_large(&mut self, file: &str, func: &str) -> bool {
-        let Some(i) = TOO_LARGE.iter().position(|(f, g)| *f == file && *g == func) else {
-            return false;
-        };
-        self.used_too_large[i] = true;
-        true
-    }
-    /// Entries that matched nothing: their file or function is gone or renamed.
-    fn stale(&self) -> Vec<String> {
-        let rejects = PASS_REJECTS.iter().zip(&self.used_rejects).map(|((f, _), u)| (*f, "", *u));
-        let runnable =
-            NOT_RUNNABLE.iter().zip(&self.used_not_runnable).map(|((f, g, _), u)| (*f, *g, *u));
-        let large = TOO_LARGE.iter().zip(&self.used_too_large).map(|((f, g), u)| (*f, *g, *u));
-        rejects
-            .chain(runnable)
-            .chain(large)
-            .filter(|(_, _, used)| !used)
-            .map(|(f, g, _)| format!("{f} `{g}` is listed but was not seen: update the list"))
-            .collect()
     }
 }
 
@@ -568,4 +337,45 @@ fn lowering_preserves_what_every_program_computes() {
         found.failures.len(),
         found.failures.join("\n")
     );
+}
+
+/// The most loop iterations `lowering_preserves_what_the_large_programs_compute` interprets
+/// (matmul_scheduled's 1.1 billion would take about an hour even in a release build).
+const MAX_LARGE_ITERATIONS: u64 = 20_000_000;
+
+/// The `TOO_LARGE` functions under `MAX_LARGE_ITERATIONS`, compared as the main test compares the
+/// others, without a step limit.
+#[test]
+#[ignore = "minutes in a debug build; run: cargo test --release --test pass_infra_pipeline -- --ignored"]
+fn lowering_preserves_what_the_large_programs_compute() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let passes = default_pipeline(&Target::llvm()).expect("the llvm pipeline");
+    let before_options =
+        InterpOptions { max_steps: None, addressing: Addressing::Logical, ..Default::default() };
+    let after_options = InterpOptions { addressing: Addressing::Flat, ..before_options.clone() };
+    let mut compared = 0;
+    for (file, name) in TOO_LARGE {
+        let source = std::fs::read_to_string(root.join(file)).expect("a listed file");
+        let parsed = tirscript::eval::parse_script(file, &source);
+        assert!(!parsed.has_errors(), "{file} does not parse");
+        let module = parsed.module.expect("a module");
+        let (_, func) = module.lookup(name).expect("a listed function");
+        let iterations = loop_iterations(&func.body);
+        if iterations > MAX_LARGE_ITERATIONS {
+            println!("  not run: {file} `{name}`: {iterations} loop iterations");
+            continue;
+        }
+        let started = std::time::Instant::now();
+        let lowered = run_pipeline(module.clone(), &passes, &PassContext::new()).expect("lowers");
+        let inputs = random_args_with_extent(func, 5, SYMBOLIC_EXTENT).expect("inputs");
+        let mut before = inputs.clone();
+        run_func_with(&module, name, &mut before, &before_options).expect("runs before lowering");
+        let (_, lowered_func) = lowered.lookup(name).expect("still there after lowering");
+        let mut after = adapt_args(func, lowered_func, &inputs).expect("arguments after lowering");
+        run_func_with(&lowered, name, &mut after, &after_options).expect("runs after lowering");
+        assert_eq!(outputs(&before), outputs(&after), "{file} `{name}`: outputs differ");
+        println!("  equal: {file} `{name}` ({iterations} iterations, {:?})", started.elapsed());
+        compared += 1;
+    }
+    assert!(compared >= 5, "too few large programs compared");
 }
