@@ -1,5 +1,6 @@
-//! Before/after goldens of FP8ComputeLegalize and FP8StorageLegalize:
-//! `tests/passes/fp8_{compute,storage}_legalize/<case>.before.tir` and `<case>.after.tir`.
+//! Before/after goldens of FP8ComputeLegalize, FP8StorageLegalize, BF16ComputeLegalize and
+//! BF16StorageLegalize: `tests/passes/{fp8,bf16}_{compute,storage}_legalize/<case>.before.tir`
+//! and `<case>.after.tir`.
 //!
 //! For each case the pass output, printed, equals the golden byte for byte (`UPDATE_GOLDEN=1`
 //! writes it; read every blessed diff), the verifier accepts it, the golden parses back to a
@@ -16,14 +17,22 @@ use pass_golden::{check_results, files_with_suffix, parse, unified_diff};
 use tirscript::analysis::structural_eq::{EqualOptions, compare_structural};
 use tirscript::ir::{IRModule, IrError, PrimFunc};
 use tirscript::print::{PrintOptions, is_lone_function_source, print_script};
+use tirscript::transform::bf16_legalize::{bf16_compute_legalize, bf16_storage_legalize};
 use tirscript::transform::fp8_legalize::{fp8_compute_legalize, fp8_storage_legalize};
 
 /// Cases whose results legitimately change, with the reason.
-const NOT_RUNNABLE: &[(&str, &str)] = &[(
-    "fp8_compute_legalize/local_alloc.before.tir",
-    "the accumulator moves to float32, so the sum is rounded to float8_e5m2 once instead of after \
-     every addition (the point of the pass)",
-)];
+const NOT_RUNNABLE: &[(&str, &str)] = &[
+    (
+        "fp8_compute_legalize/local_alloc.before.tir",
+        "the accumulator moves to float32, so the sum is rounded to float8_e5m2 once instead of \
+         after every addition (the point of the pass)",
+    ),
+    (
+        "bf16_compute_legalize/local_alloc.before.tir",
+        "the accumulator moves to float32, so the sum is rounded to bfloat16 once instead of after \
+         every addition (the point of the pass)",
+    ),
+];
 
 fn per_function(
     module: &IRModule,
@@ -95,4 +104,14 @@ fn fp8_compute_legalize_goldens() {
 #[test]
 fn fp8_storage_legalize_goldens() {
     check_dir("fp8_storage_legalize", fp8_storage_legalize);
+}
+
+#[test]
+fn bf16_compute_legalize_goldens() {
+    check_dir("bf16_compute_legalize", bf16_compute_legalize);
+}
+
+#[test]
+fn bf16_storage_legalize_goldens() {
+    check_dir("bf16_storage_legalize", bf16_storage_legalize);
 }

@@ -6,7 +6,8 @@
 //! (sign-extended for `intN`, zero-extended for `uintN` with N < 64, the raw bit pattern for
 //! `uint64`, 0 or 1 for bool); a `Float` always holds a value representable in its dtype
 //! (rounded to nearest even on every conversion). In memory every lane takes
-//! `DataType::bytes_per_lane` bytes in native byte order; sub-byte integers (`int4`, `bool`) take one whole byte each, as TVM's host storage of bool does.
+//! `DataType::bytes_per_lane` bytes in native byte order; sub-byte integers (`int4`, `bool`) take
+//! one whole byte each, as TVM's host storage of bool does.
 
 use crate::ir::{DataType, TypeCode};
 

@@ -124,10 +124,10 @@ impl ComputeLegalizer<'_> {
         let mut allocs = Vec::new();
         let mut buffers = Vec::new();
         crate::ir::visit::walk_stmt(body, &mut |s| match s.node() {
-            StmtNode::Allocate { buffer_var, dtype, extents, .. } => {
-                if self.matches(*dtype) && constant_size(extents).is_some_and(|n| n != 0) {
-                    allocs.push((buffer_var.clone(), *dtype));
-                }
+            StmtNode::Allocate { buffer_var, dtype, extents, .. }
+                if self.matches(*dtype) && constant_size(extents).is_some_and(|n| n != 0) =>
+            {
+                allocs.push((buffer_var.clone(), *dtype));
             }
             StmtNode::DeclBuffer { buffer, .. } | StmtNode::BufferStore { buffer, .. } => {
                 buffers.push(buffer.clone());
@@ -386,10 +386,10 @@ impl ComputeLegalizer<'_> {
                     AttrValue::Buffer(b) => {
                         self.buffer_remap.get(&b.id()).cloned().map(AttrValue::Buffer)
                     }
-                    AttrValue::Expr(e) => match e.as_var().and_then(|v| self.var_remap.get(v)) {
-                        Some(v) => Some(AttrValue::Expr(PrimExpr::var(v))),
-                        None => None,
-                    },
+                    AttrValue::Expr(e) => e
+                        .as_var()
+                        .and_then(|v| self.var_remap.get(v))
+                        .map(|v| AttrValue::Expr(PrimExpr::var(v))),
                     _ => None,
                 };
                 match (remapped, rebuilt.node()) {

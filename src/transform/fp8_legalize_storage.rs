@@ -249,10 +249,10 @@ impl StorageLegalizer {
                     AttrValue::Buffer(b) => {
                         self.buffer_remap.get(&b.id()).cloned().map(AttrValue::Buffer)
                     }
-                    AttrValue::Expr(e) => match e.as_var().and_then(|v| self.var_remap.get(v)) {
-                        Some(v) => Some(AttrValue::Expr(PrimExpr::var(v))),
-                        None => None,
-                    },
+                    AttrValue::Expr(e) => e
+                        .as_var()
+                        .and_then(|v| self.var_remap.get(v))
+                        .map(|v| AttrValue::Expr(PrimExpr::var(v))),
                     _ => None,
                 };
                 match (remapped, rebuilt.node()) {

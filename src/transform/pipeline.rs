@@ -99,7 +99,7 @@ pub const DEFAULT_PIPELINE: &[Stage] = &[
     Stage::Phase(Phase::AfterBlockLowering),
     pass("tir.FlattenBuffer", Some(super::flatten_buffer::pass)),
     Stage::Phase(Phase::AfterFlattening),
-    pass("tir.BF16ComputeLegalize", None),
+    pass("tir.BF16ComputeLegalize", Some(super::bf16_legalize::compute_pass)),
     pass("tir.NarrowDataType", Some(super::narrow_datatype::pass)),
     pass("tir.LoopPartition", None),
     pass("tir.VectorizeLoop", Some(super::vectorize_loop::pass)),
@@ -141,7 +141,7 @@ pub const DEFAULT_PIPELINE: &[Stage] = &[
     pass("tir.MakePackedAPI", None),
     pass("tir.MakeUnpackedAPI", Some(super::make_unpacked_api::pass)),
     pass("tir.FP8StorageLegalize", Some(super::fp8_legalize::storage_pass)),
-    pass("tir.BF16StorageLegalize", None),
+    pass("tir.BF16StorageLegalize", Some(super::bf16_legalize::storage_pass)),
     pass("tir.LowerDeviceKernelLaunch", None),
     // finalize_host_passes
     pass("tir.LowerTVMBuiltin", None),
