@@ -4,13 +4,17 @@
 //!
 //! Needs Debian's `libopenblas-dev` (scripts/setup.sh installs it). Run:
 //! `cargo bench --bench matmul_vs_openblas`. The line printed first names the kernel OpenBLAS
-//! picked: Debian's OpenBLAS 0.3.21 does not recognise some recent CPUs and falls back to an
-//! SSE3 kernel ("Prescott"); `OPENBLAS_CORETYPE=SkylakeX` (or `Haswell`) forces a fair one.
+//! picked. Debian's OpenBLAS 0.3.21 does not recognise some recent CPUs and falls back to an SSE3
+//! kernel ("Prescott"), so when `OPENBLAS_CORETYPE` is unset the bench re-executes itself with
+//! the fastest kernel the CPU supports (`SkylakeX` with AVX-512, `Haswell` with AVX2): OpenBLAS
+//! reads the variable once, when the library is loaded, so setting it in-process is too late.
+//! `TIRSCRIPT_MATMUL_FILE=path.tir` measures another schedule of the same function instead of
+//! the example (to compare schedules in one environment).
 
 use std::path::Path;
 use std::time::Instant;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use tirscript::codegen::CodegenOptions;
 use tirscript::interp::{ArgValue, NDArray};
 use tirscript::ir::DataType;
@@ -65,22 +69,75 @@ fn sgemm(a: &[f32], b: &[f32], c: &mut [f32]) {
     }
 }
 
-fn median_seconds(runs: usize, mut f: impl FnMut()) -> f64 {
-    f();
-    let mut times: Vec<f64> = (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed().as_secs_f64()
-        })
-        .collect();
-    times.sort_by(f64::total_cmp);
-    times[runs / 2]
+/// Times `ours` and `theirs` alternately, `runs` times each after one warm-up call of each, so
+/// that a change in the machine's load during the measurement affects both alike. Returns the
+/// median seconds of each.
+fn interleaved_medians(
+    runs: usize,
+    mut ours: impl FnMut(),
+    mut theirs: impl FnMut(),
+) -> (f64, f64) {
+    let time = |f: &mut dyn FnMut()| {
+        let start = Instant::now();
+        f();
+        start.elapsed().as_secs_f64()
+    };
+    ours();
+    theirs();
+    let (mut t_ours, mut t_theirs) = (Vec::with_capacity(runs), Vec::with_capacity(runs));
+    for _ in 0..runs {
+        t_ours.push(time(&mut ours));
+        t_theirs.push(time(&mut theirs));
+    }
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    (median(t_ours), median(t_theirs))
+}
+
+/// The largest error of `ours` against `reference`, relative to `1 + |reference|` per element.
+fn max_relative_error(ours: &[f32], reference: &[f32]) -> f32 {
+    ours.iter().zip(reference).map(|(o, r)| (o - r).abs() / (1.0 + r.abs())).fold(0.0, f32::max)
+}
+
+/// The OpenBLAS kernel that is fair to compare against on this CPU, if the CPU has one.
+fn fair_openblas_core() -> Option<&'static str> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            return Some("SkylakeX");
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            return Some("Haswell");
+        }
+    }
+    None
+}
+
+/// Re-executes the bench with `OPENBLAS_CORETYPE` set when it is unset and the CPU has a fair
+/// kernel; returns (and the bench goes on with OpenBLAS's own choice) when the exec fails.
+fn ensure_fair_openblas_core() {
+    if std::env::var_os("OPENBLAS_CORETYPE").is_some() {
+        return;
+    }
+    let Some(core) = fair_openblas_core() else { return };
+    let Ok(exe) = std::env::current_exe() else { return };
+    use std::os::unix::process::CommandExt;
+    let error = std::process::Command::new(exe)
+        .args(std::env::args_os().skip(1))
+        .env("OPENBLAS_CORETYPE", core)
+        .exec();
+    eprintln!("cannot re-execute the bench with OPENBLAS_CORETYPE={core}: {error}");
 }
 
 fn matmul_vs_openblas(c: &mut Criterion) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/matmul_scheduled.tir");
-    let text = std::fs::read_to_string(&path).expect("examples/matmul_scheduled.tir is readable");
+    let path = std::env::var_os("TIRSCRIPT_MATMUL_FILE").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/matmul_scheduled.tir"),
+        std::path::PathBuf::from,
+    );
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{} is not readable: {e}", path.display()));
     let prepared = runtime::parse_and_lower("matmul_scheduled.tir", &text, &Target::llvm())
         .expect("the example lowers");
     let compiled = runtime::compile_prepared(&prepared, &CodegenOptions::default())
@@ -98,8 +155,11 @@ fn matmul_vs_openblas(c: &mut Criterion) {
     let mut c32 = vec![0f32; N * N];
 
     let flops = 2.0 * (N as f64).powi(3);
-    let ours = median_seconds(15, || call.run().expect("the kernel runs"));
-    let blas = median_seconds(15, || sgemm(&a32, &b32, &mut c32));
+    let (ours, blas) = interleaved_medians(
+        21,
+        || call.run().expect("the kernel runs"),
+        || sgemm(&a32, &b32, &mut c32),
+    );
     let (g_ours, g_blas) = (flops / ours / 1e9, flops / blas / 1e9);
     // SAFETY: OpenBLAS returns a static NUL-terminated string.
     let core = unsafe { std::ffi::CStr::from_ptr(openblas_get_corename()) }.to_string_lossy();
@@ -117,7 +177,17 @@ fn matmul_vs_openblas(c: &mut Criterion) {
     });
     group.bench_function("openblas_sgemm", |bench| bench.iter(|| sgemm(&a32, &b32, &mut c32)));
     group.finish();
+
+    drop(call);
+    let ArgValue::Array(out) = &args[2] else { unreachable!("argument 2 is the output array") };
+    let error = max_relative_error(out.as_slice::<f32>().expect("f32"), &c32);
+    assert!(error < 1e-3, "tirscript's C differs from OpenBLAS's: relative error {error}");
 }
 
 criterion_group!(benches, matmul_vs_openblas);
-criterion_main!(benches);
+
+fn main() {
+    ensure_fair_openblas_core();
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
