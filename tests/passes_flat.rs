@@ -82,6 +82,10 @@ fn narrow_data_type(m: &IRModule) -> Result<IRModule, IrError> {
     per_function(m, |f| t::narrow_datatype::narrow_datatype(f, 32))
 }
 
+fn renormalize_split_pattern(m: &IRModule) -> Result<IRModule, IrError> {
+    per_function(m, t::renormalize_split_pattern::renormalize_split_pattern)
+}
+
 fn make_unpacked_api(m: &IRModule) -> Result<IRModule, IrError> {
     t::make_unpacked_api::make_unpacked_api(m)
 }
@@ -97,6 +101,7 @@ const PASSES: &[(&str, ModuleFn)] = &[
     ("make_unpacked_api", make_unpacked_api),
     ("rewrite_unsafe_select", rewrite_unsafe_select),
     ("annotate_entry_func", t::annotate_entry_func::annotate_entry_func),
+    ("renormalize_split_pattern", renormalize_split_pattern),
     ("common_subexpr_elim", common_subexpr_elim),
     ("narrow_data_type", narrow_data_type),
 ];

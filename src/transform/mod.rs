@@ -32,6 +32,7 @@ pub mod pass;
 pub mod pipeline;
 pub mod plan_and_update_buffer_allocation_location;
 pub mod remove_no_op;
+pub mod renormalize_split_pattern;
 pub mod rewrite_unsafe_select;
 pub mod simplify;
 pub mod storage_rewrite;

@@ -114,7 +114,7 @@ pub const DEFAULT_PIPELINE: &[Stage] = &[
     gated("tir.LowerAsyncDMA", None, "tir.use_async_copy", true),
     pass("tir.HoistIfThenElse", None),
     pass("tir.UnrollLoop", Some(super::unroll_loop::pass)),
-    pass("tir.RenormalizeSplitPattern", None),
+    pass("tir.RenormalizeSplitPattern", Some(super::renormalize_split_pattern::pass)),
     pass("tir.Simplify", Some(super::simplify::pass)),
     pass("tir.RemoveNoOp", Some(super::remove_no_op::pass)),
     pass("tir.RewriteUnsafeSelect", Some(super::rewrite_unsafe_select::pass)),
