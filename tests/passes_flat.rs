@@ -86,6 +86,12 @@ fn renormalize_split_pattern(m: &IRModule) -> Result<IRModule, IrError> {
     per_function(m, t::renormalize_split_pattern::renormalize_split_pattern)
 }
 
+/// TVM's default config: `if` statements, not across thread vars.
+fn hoist_if_then_else(m: &IRModule) -> Result<IRModule, IrError> {
+    use t::hoist_if_then_else::{HoistConfig, hoist_if_then_else};
+    per_function(m, |f| hoist_if_then_else(f, HoistConfig::DEFAULT))
+}
+
 fn make_unpacked_api(m: &IRModule) -> Result<IRModule, IrError> {
     t::make_unpacked_api::make_unpacked_api(m)
 }
@@ -102,6 +108,7 @@ const PASSES: &[(&str, ModuleFn)] = &[
     ("rewrite_unsafe_select", rewrite_unsafe_select),
     ("annotate_entry_func", t::annotate_entry_func::annotate_entry_func),
     ("renormalize_split_pattern", renormalize_split_pattern),
+    ("hoist_if_then_else", hoist_if_then_else),
     ("common_subexpr_elim", common_subexpr_elim),
     ("narrow_data_type", narrow_data_type),
 ];

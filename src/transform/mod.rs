@@ -16,6 +16,7 @@ pub mod context;
 pub mod convert_blocks_to_opaque;
 pub mod convert_ssa;
 pub mod flatten_buffer;
+pub mod hoist_if_then_else;
 pub mod fp8_legalize;
 pub mod fp8_legalize_compute;
 pub mod fp8_legalize_format;

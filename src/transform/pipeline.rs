@@ -112,7 +112,7 @@ pub const DEFAULT_PIPELINE: &[Stage] = &[
         false,
     ),
     gated("tir.LowerAsyncDMA", None, "tir.use_async_copy", true),
-    pass("tir.HoistIfThenElse", None),
+    pass("tir.HoistIfThenElse", Some(super::hoist_if_then_else::pass)),
     pass("tir.UnrollLoop", Some(super::unroll_loop::pass)),
     pass("tir.RenormalizeSplitPattern", Some(super::renormalize_split_pattern::pass)),
     pass("tir.Simplify", Some(super::simplify::pass)),
