@@ -44,3 +44,18 @@ fn targets_without_scalable_vectors_are_named_in_the_error() {
     let neon = lowered_ir("llvm -mtriple=aarch64-linux-gnu -mattr=+neon").expect_err("NEON only");
     assert!(neon.contains("aarch64-linux-gnu"), "{neon}");
 }
+
+#[test]
+fn sve_assembly_uses_scalable_loads_and_stores() {
+    use tirscript::codegen::{EmitKind, emit_file};
+    let target = Target::parse("llvm -mtriple=aarch64-linux-gnu -mattr=+sve").expect("target");
+    let prepared = runtime::parse_and_lower("add_sve.tir", ADD_SVE, &target).expect("lowers");
+    let options = CodegenOptions::for_target(&target).expect("options");
+    let path = std::env::temp_dir().join(format!("tirscript_sve_{}.s", std::process::id()));
+    emit_file(&prepared.lowered, Some(&prepared.source), &options, EmitKind::Asm, &path)
+        .expect("assembles");
+    let asm = std::fs::read_to_string(&path).expect("assembly");
+    let _ = std::fs::remove_file(&path);
+    assert!(asm.contains("ld1w") && asm.contains("st1w"), "{asm}");
+    assert!(asm.contains("z0.s") || asm.contains("z1.s"), "{asm}");
+}
