@@ -305,3 +305,60 @@ impl FieldMutator for Replacer<'_> {
         map_stmt_fields(s, self)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::IRModule;
+    use crate::print::{PrintOptions, print_script};
+    use crate::transform::{ConfigValue, PassContext};
+
+    fn parse(body: &str) -> IRModule {
+        let source = format!(
+            "# from tvm.script import tir as T\n\n@T.prim_func\n\
+             def main(A: T.Buffer((8,), \"int32\"), x: T.int32, y: T.int32):\n{body}"
+        );
+        let parsed = crate::eval::parse_script("test.tir", &source);
+        parsed.module.expect("the test program parses")
+    }
+
+    fn printed(module: &IRModule) -> String {
+        print_script(module, true, &PrintOptions::default())
+    }
+
+    fn run(module: &IRModule, ctx: &PassContext) -> IRModule {
+        pass().run(module.clone(), ctx).expect("the pass runs")
+    }
+
+    #[test]
+    fn equivalent_terms_are_merged_only_when_enabled() {
+        let module = parse("    A[0] = x * 2 - y\n    A[1] = (x + x) * y\n");
+        // Syntactically `x * 2` and `x + x` differ: nothing is repeated.
+        let plain = printed(&run(&module, &PassContext::new()));
+        assert!(!plain.contains("cse_v"), "{plain}");
+        // Both simplify to `x * 2`; the first one seen represents them.
+        let mut ctx = PassContext::new();
+        ctx.set_config("tir.enable_equiv_terms_in_cse_tir", ConfigValue::Bool(true)).unwrap();
+        let merged = printed(&run(&module, &ctx));
+        assert!(merged.contains("cse_v1: T.int32 = x * 2"), "{merged}");
+        assert!(merged.contains("A[0] = cse_v1 - y") && merged.contains("A[1] = cse_v1 * y"));
+    }
+
+    #[test]
+    fn the_pass_is_off_when_disabled_by_config() {
+        let module = parse("    A[0] = x * y + 1\n    A[1] = x * y + 1\n");
+        assert!(
+            printed(&run(&module, &PassContext::new())).contains("cse_v1: T.int32 = x * y + 1")
+        );
+        let mut ctx = PassContext::new();
+        ctx.set_config("tir.disable_cse_tir", ConfigValue::Bool(true)).unwrap();
+        assert_eq!(printed(&run(&module, &ctx)), printed(&module));
+    }
+
+    #[test]
+    fn names_used_by_the_function_are_skipped() {
+        let module = parse("    cse_v1: T.int32 = x\n    A[cse_v1] = x - y\n    A[1] = x - y\n");
+        let out = printed(&run(&module, &PassContext::new()));
+        assert!(out.contains("cse_v2: T.int32 = x - y"), "{out}");
+    }
+}

@@ -301,3 +301,79 @@ impl ComputationTable {
         self.entries
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::arith::ops;
+    use crate::ir::{DataType, Var};
+
+    fn var(name: &str) -> PrimExpr {
+        PrimExpr::var(&Var::new(name, DataType::int32()))
+    }
+
+    #[test]
+    fn equal_terms_built_apart_are_equal_and_hash_alike() {
+        let (x, y) = (var("x"), var("y"));
+        let a = ops::add(ops::mul(x.clone(), PrimExpr::i32(4)).unwrap(), y.clone()).unwrap();
+        let b = ops::add(ops::mul(x.clone(), PrimExpr::i32(4)).unwrap(), y.clone()).unwrap();
+        assert!(!a.ptr_eq(&b));
+        assert!(deep_equal(&a, &b));
+        assert_eq!(deep_hash(&a), deep_hash(&b));
+        // A different var with the same name is a different term.
+        let other_x = ops::add(ops::mul(var("x"), PrimExpr::i32(4)).unwrap(), y).unwrap();
+        assert!(!deep_equal(&a, &other_x));
+    }
+
+    #[test]
+    fn sizes_count_the_nodes_tvm_visits() {
+        let x = var("x");
+        let sum = ops::add(x.clone(), PrimExpr::i32(1)).unwrap();
+        assert_eq!(complexity(&sum), 3);
+        // A ramp's lanes are not visited: base, stride and the ramp itself.
+        let ramp = PrimExpr::new(
+            DataType::int32().with_lanes(4),
+            Expr::Ramp { base: x, stride: PrimExpr::i32(1), lanes: PrimExpr::i32(4) },
+        )
+        .unwrap();
+        assert_eq!(complexity(&ramp), 3);
+    }
+
+    #[test]
+    fn atoms_ramps_and_terms_with_loads_are_not_eligible() {
+        let x = var("x");
+        let sum = ops::add(x.clone(), var("y")).unwrap();
+        assert!(is_eligible(&sum));
+        assert!(!is_eligible(&x) && !is_eligible(&PrimExpr::i32(3)));
+        let ramp = PrimExpr::new(
+            DataType::int32().with_lanes(4),
+            Expr::Ramp { base: sum.clone(), stride: PrimExpr::i32(1), lanes: PrimExpr::i32(4) },
+        )
+        .unwrap();
+        assert!(!is_eligible(&ramp));
+        // Its base is a direct eligible subterm.
+        assert_eq!(direct_subexprs(&ramp).len(), 1);
+        let exp = crate::ir::Op::get("exp").unwrap();
+        let call = PrimExpr::call_op(DataType::int32(), exp, vec![sum.clone()]).unwrap();
+        let with_call = ops::add(call, x).unwrap();
+        assert!(!is_eligible(&with_call));
+        assert!(deep_equal(&direct_subexprs(&with_call)[0], &sum));
+    }
+
+    #[test]
+    fn tables_keep_first_appearance_order() {
+        let (x, y) = (var("x"), var("y"));
+        let a = ops::add(x.clone(), y.clone()).unwrap();
+        let b = ops::mul(x, y).unwrap();
+        let mut first = ComputationTable::default();
+        first.add(&b, 1);
+        first.add(&a, 1);
+        let mut second = ComputationTable::default();
+        second.add(&a, 2);
+        let both = first.intersect(&second);
+        assert_eq!(both.get(&a), Some(3));
+        first.union_with(&second);
+        let entries = first.into_entries();
+        assert!(deep_equal(&entries[0].0, &b) && entries[1].1 == 3);
+    }
+}
