@@ -24,12 +24,12 @@
 //!   LLVM intrinsics are named by a string immediate, as the parser stores them.
 //!
 //! - `tanh exp10 tan cosh sinh asinh acosh atanh asin acos atan erf` and integer `clz` are
-//!   rewritten by TVM's `llvm.FLegalize` rules (`lower_intrin_legalize`), then lowered further.
+//!   rewritten by TVM's `llvm.FLegalize` rules, and `rsqrt sigmoid isinf isfinite` by its
+//!   `default.FLegalize` rules (`lower_intrin_legalize`), then lowered further.
 //!
 //! Not applied (left as calls for the code generator): the `default.FLowerIntrinsic` extern
 //! fallbacks of the ops without an LLVM rule (`log1p atan2 hypot nextafter copysign ldexp` as
-//! `call_pure_extern("log1pf", ...)`) and the `default.FLegalize` rules (`rsqrt sigmoid isinf
-//! isfinite q_multiply_shift`).
+//! `call_pure_extern("log1pf", ...)`) and the `default.FLegalize` rule of `q_multiply_shift`.
 //!
 //! The analyzer knows loop ranges, `let` values, `if`/`assert` conditions and `select` /
 //! `if_then_else` branch conditions, as TVM's `IRMutatorWithAnalyzer`.

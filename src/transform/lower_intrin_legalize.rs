@@ -1,5 +1,6 @@
-//! The `llvm.FLegalize` rules of TVM v0.23 (`src/target/llvm/intrin_rule_llvm.cc`) and its
-//! numerically stable `tanh` (`src/target/intrin_rule.cc`): a math op rewritten in terms of ops
+//! The `llvm.FLegalize` rules of TVM v0.23 (`src/target/llvm/intrin_rule_llvm.cc`), its
+//! numerically stable `tanh` and the `default.FLegalize` rules of `rsqrt`, `sigmoid`, `isinf` and
+//! `isfinite` (`src/target/intrin_rule.cc`): a math op rewritten in terms of ops
 //! the LLVM backend has. `LowerIntrin` lowers the result again, so `exp`, `sqrt`, `fabs`, ... in a
 //! rewrite become LLVM intrinsics and a nested `asin` is legalized in turn.
 //!
@@ -58,6 +59,9 @@ pub fn legalize(op: &str, x: &PrimExpr, dtype: DataType) -> Result<Option<PrimEx
     let c = |v: f64| make_const(xt, v);
     let f = |name: &str, arg: PrimExpr| call(xt, name, vec![arg]);
     let div = |a: PrimExpr, b: PrimExpr| ops::binary(BinaryOp::Div, a, b);
+    if let Some(r) = default_legalize(op, x)? {
+        return Ok(Some(r));
+    }
     if !xt.is_floating() {
         if op == "clz" && xt.is_integer() {
             // TVM passes `is_zero_undef` as an `int1` immediate; LLVM sees the same `i1` for the
@@ -173,4 +177,100 @@ fn erf(x: &PrimExpr) -> Result<PrimExpr, IrError> {
     let approx = ops::sub(c(1.0)?, ops::mul(poly, gaussian)?)?;
     let negative = ops::compare(CmpOp::Lt, x.clone(), c(0.0)?)?;
     PrimExpr::select(negative, ops::neg(approx.clone())?, approx)
+}
+
+/// TVM's `default.FLegalize` rules (`src/target/intrin_rule.cc`), which apply to ops without an
+/// LLVM rule: `rsqrt` is `1 / sqrt(x)`, `sigmoid` is `1 / (1 + exp(-x))`, and `isinf` / `isfinite`
+/// are TVM's `isinf` / `isfinite` expressions (`|x| == inf && !isnan(x)`).
+fn default_legalize(op: &str, x: &PrimExpr) -> Result<Option<PrimExpr>, IrError> {
+    let xt = x.dtype();
+    let r = match op {
+        "rsqrt" if xt.is_floating() => {
+            let root = call(xt, "sqrt", vec![x.clone()])?;
+            ops::binary(BinaryOp::Div, make_const(xt, 1.0)?, root)?
+        }
+        "sigmoid" if xt.is_floating() => {
+            let one = make_const(xt, 1.0)?;
+            let exp = call(xt, "exp", vec![ops::neg(x.clone())?])?;
+            ops::binary(BinaryOp::Div, one.clone(), ops::add(one, exp)?)?
+        }
+        "isinf" => is_inf(x)?,
+        "isfinite" => {
+            let not_inf = logical_not(is_inf(x)?)?;
+            ops::logical_and(not_inf, logical_not(is_nan(x)?)?)?
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some(r))
+}
+
+/// A bool constant with `like`'s lanes.
+fn bool_const(value: bool, like: DataType) -> Result<PrimExpr, IrError> {
+    let scalar = PrimExpr::bool(value);
+    if like.is_scalar() { Ok(scalar) } else { ops::broadcast(scalar, like.lanes) }
+}
+
+/// TVM's `!a`: a folded bool immediate, otherwise a `Not` node.
+fn logical_not(a: PrimExpr) -> Result<PrimExpr, IrError> {
+    match (a.expr(), a.as_int()) {
+        (Expr::IntImm(_), Some(v)) => Ok(PrimExpr::bool(v == 0)),
+        _ => PrimExpr::not(a),
+    }
+}
+
+/// TVM's `isnan(x)`: false for integers, folded for an immediate, a call (on a float32 cast for
+/// 16-bit floats) otherwise.
+fn is_nan(x: &PrimExpr) -> Result<PrimExpr, IrError> {
+    let xt = x.dtype();
+    if !xt.is_floating() {
+        return bool_const(false, xt);
+    }
+    if let Expr::FloatImm(v) = x.expr() {
+        return Ok(PrimExpr::bool(v.is_nan()));
+    }
+    let result = DataType::bool().with_lanes(xt.fixed_lanes().unwrap_or(1));
+    let arg = if xt.bits == 16 {
+        ops::cast(DataType::float32().with_lanes(xt.fixed_lanes().unwrap_or(1)), x.clone())?
+    } else {
+        x.clone()
+    };
+    call(result, "isnan", vec![arg])
+}
+
+/// TVM's `isinf(x)`: false for integers, `|x| == inf && !isnan(x)` for floats.
+fn is_inf(x: &PrimExpr) -> Result<PrimExpr, IrError> {
+    let xt = x.dtype();
+    if !xt.is_floating() {
+        return bool_const(false, xt);
+    }
+    let equal = ops::compare(CmpOp::Eq, fabs(x)?, make_const(xt, f64::INFINITY)?)?;
+    ops::logical_and(equal, logical_not(is_nan(x)?)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::Var;
+    use crate::print::{PrintOptions, print_expr};
+
+    fn printed(e: &PrimExpr) -> String {
+        print_expr(e, &PrintOptions::default())
+    }
+
+    /// `isinf` and `isfinite` calls (the parser evaluates `T.isinf` to this form already, so only
+    /// IR built as a call reaches the pass) become TVM's expressions; integers are never infinite.
+    #[test]
+    fn isinf_and_isfinite_become_comparisons() {
+        let x = PrimExpr::var(&Var::new("x", DataType::float32()));
+        let isinf = legalize("isinf", &x, DataType::bool()).unwrap().expect("a rule");
+        assert_eq!(printed(&isinf), "T.fabs(x) == T.float32(\"inf\") and not T.isnan(x)");
+        let isfinite = legalize("isfinite", &x, DataType::bool()).unwrap().expect("a rule");
+        assert_eq!(
+            printed(&isfinite),
+            "not (T.fabs(x) == T.float32(\"inf\") and not T.isnan(x)) and not T.isnan(x)"
+        );
+        let n = PrimExpr::var(&Var::new("n", DataType::int32()));
+        let int_inf = legalize("isinf", &n, DataType::bool()).unwrap().expect("a rule");
+        assert_eq!(int_inf.as_int(), Some(0));
+    }
 }
