@@ -201,3 +201,49 @@ impl Decider {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::IRModule;
+    use crate::print::{PrintOptions, print_script};
+
+    fn narrowed(source: &str, bits: u16) -> Result<String, IrError> {
+        let parsed = crate::eval::parse_script("test.tir", source);
+        let module: IRModule = parsed.module.expect("the test program parses");
+        let mut out = module.clone();
+        for (gv, func) in module.functions() {
+            out.update(gv, narrow_datatype((**func).clone(), bits)?)?;
+        }
+        Ok(print_script(&out, true, &PrintOptions::default()))
+    }
+
+    const SMALL_LOOP: &str = "# from tvm.script import tir as T\n\n@T.prim_func\n\
+        def main(A: T.Buffer((64,), \"float32\")):\n\
+        \x20   for i in range(32):\n\
+        \x20       A[i * 2] = T.float32(1.0)\n";
+
+    #[test]
+    fn other_widths_narrow_the_same_way() {
+        // int32 indices whose values fit in 16 bits become int16 with a 16-bit target.
+        let out = narrowed(SMALL_LOOP, 16).unwrap();
+        assert!(out.contains("for i in range(T.int16(32)):"), "{out}");
+        assert!(out.contains("A[i * T.int16(2)]"), "{out}");
+        // With the default 32-bit target an int32 program is unchanged.
+        assert!(narrowed(SMALL_LOOP, 32).unwrap().contains("for i in range(32):"));
+    }
+
+    #[test]
+    fn a_value_too_wide_for_the_target_keeps_the_loop_width() {
+        // 32 * 2048 does not fit in 16 bits, so `i` stays int32 under a 16-bit target.
+        let wide = SMALL_LOOP.replace("(64,)", "(65536,)").replace("i * 2", "i * 2048");
+        let out = narrowed(&wide, 16).unwrap();
+        assert!(out.contains("for i in range(32):"), "{out}");
+    }
+
+    #[test]
+    fn bad_target_widths_are_errors() {
+        assert!(narrowed(SMALL_LOOP, 0).is_err());
+        assert!(narrowed(SMALL_LOOP, 65).is_err());
+    }
+}
