@@ -17,11 +17,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use tirscript::interp::cost::loop_iterations;
 use tirscript::interp::{
     Addressing, ArgValue, InterpOptions, adapt_args, random_args_with_extent, run_func_with,
 };
 use tirscript::ir::visit::walk_stmt;
-use tirscript::ir::{IRModule, PrimFunc, Stmt, StmtNode};
+use tirscript::ir::{IRModule, PrimFunc, StmtNode};
 
 mod pass_infra_lists;
 use pass_infra_lists::{Lists, TOO_LARGE};
@@ -98,22 +99,6 @@ fn has_buffers(func: &PrimFunc) -> bool {
     found
 }
 
-/// How many loop iterations `s` runs, counting a symbolic extent as `SYMBOLIC_EXTENT`.
-fn loop_iterations(s: &Stmt) -> u64 {
-    let mut stmts = Vec::new();
-    let mut exprs = Vec::new();
-    tirscript::ir::visit::stmt_parts(s, &mut stmts, &mut exprs);
-    let inner = stmts.iter().fold(0u64, |acc, c| acc.saturating_add(loop_iterations(c)));
-    match s.node() {
-        StmtNode::For(f) => {
-            let extent = f.extent.as_int().unwrap_or(SYMBOLIC_EXTENT).max(0) as u64;
-            extent.saturating_mul(inner.saturating_add(1))
-        }
-        StmtNode::While { .. } => (SYMBOLIC_EXTENT as u64).saturating_mul(inner.saturating_add(1)),
-        _ => inner,
-    }
-}
-
 /// What the whole run found.
 #[derive(Default)]
 struct Findings {
@@ -163,7 +148,7 @@ fn compare_function(
     lists: &mut Lists,
     found: &mut Findings,
 ) {
-    let iterations = loop_iterations(&func.body);
+    let iterations = loop_iterations(&func.body, SYMBOLIC_EXTENT as u64);
     let listed_large = lists.too_large(file, name);
     if iterations > MAX_LOOP_ITERATIONS {
         if listed_large {
@@ -360,7 +345,7 @@ fn lowering_preserves_what_the_large_programs_compute() {
         assert!(!parsed.has_errors(), "{file} does not parse");
         let module = parsed.module.expect("a module");
         let (_, func) = module.lookup(name).expect("a listed function");
-        let iterations = loop_iterations(&func.body);
+        let iterations = loop_iterations(&func.body, SYMBOLIC_EXTENT as u64);
         if iterations > MAX_LARGE_ITERATIONS {
             println!("  not run: {file} `{name}`: {iterations} loop iterations");
             continue;

@@ -21,6 +21,7 @@
 mod access;
 mod bind;
 mod call;
+pub mod cost;
 pub mod element;
 pub mod error;
 mod eval;
