@@ -1,7 +1,8 @@
 //! LowerIntrin (TVM v0.23 `tir.LowerIntrin`) for the `llvm` target: legalizes integer floor
 //! division and lowers intrinsics to what the LLVM code generator emits.
 //!
-//! Rules (TVM's `IntrinInjecter` with the `llvm.FLowerIntrinsic` table; bitwise ops allowed):
+//! Rules (TVM's `IntrinInjecter` with the `llvm.FLowerIntrinsic` table; bitwise ops allowed; the
+//! floor division ones live in `lower_intrin_div`, the op rewrites in `lower_intrin_legalize`):
 //! - `floordiv(a, 2^k)` → `a >> k` and `floormod(a, 2^k)` → `a & (2^k - 1)`;
 //! - otherwise, when `b >= 0` is provable: with `a >= 0` (or the quotient `>= 0`) provable,
 //!   `floordiv` → `truncdiv(a, b)` and `floormod` → `truncmod(a, b)`; with a constant lower bound
@@ -35,12 +36,13 @@
 //! `if_then_else` branch conditions, as TVM's `IRMutatorWithAnalyzer`.
 
 use super::block_lowering_util::map_stmt_exprs;
+use super::lower_intrin_div::konst;
 use super::lower_intrin_legalize::legalize;
 use crate::arith::{Analyzer, ops};
 use crate::ir::mutate::{map_expr_children, map_stmt_children};
 use crate::ir::{
     AttrValue, BinaryOp, Callee, CmpOp, DataType, Expr, IrError, Op, PrimExpr, PrimFunc, Range,
-    Stmt, StmtNode, Var,
+    Stmt, StmtNode,
 };
 use crate::transform::pass::Pass;
 
@@ -80,7 +82,7 @@ fn llvm_pure_intrinsic(op: &str) -> Option<(&'static str, usize)> {
     })
 }
 
-fn call(dtype: DataType, op: &str, args: Vec<PrimExpr>) -> Result<PrimExpr, IrError> {
+pub(super) fn call(dtype: DataType, op: &str, args: Vec<PrimExpr>) -> Result<PrimExpr, IrError> {
     PrimExpr::call_op(
         dtype,
         Op::get(op).ok_or_else(|| IrError::invalid(format!("no op {op}")))?,
@@ -88,39 +90,9 @@ fn call(dtype: DataType, op: &str, args: Vec<PrimExpr>) -> Result<PrimExpr, IrEr
     )
 }
 
-/// `a >> b` as TVM's `right_shift`: constants fold and a zero shift is the operand.
-fn shift_right(a: PrimExpr, b: PrimExpr) -> Result<PrimExpr, IrError> {
-    match (a.as_int(), b.as_int()) {
-        (Some(x), Some(y)) => Ok(PrimExpr::int(x >> y, a.dtype())),
-        (_, Some(0)) => Ok(a),
-        _ => call(a.dtype(), "shift_right", vec![a, b]),
-    }
-}
-
-/// `a & b` as TVM's `bitwise_and`: constants fold.
-fn bitwise_and(a: PrimExpr, b: PrimExpr) -> Result<PrimExpr, IrError> {
-    match (a.as_int(), b.as_int()) {
-        (Some(x), Some(y)) => Ok(PrimExpr::int(x & y, a.dtype())),
-        _ => call(a.dtype(), "bitwise_and", vec![a, b]),
-    }
-}
-
-/// The exponent of a positive power-of-two integer constant (scalar or broadcast).
-fn power_of_two(e: &PrimExpr) -> Option<u32> {
-    let v = match e.expr() {
-        Expr::IntImm(v) => *v,
-        Expr::Broadcast { value, .. } => value.as_int()?,
-        _ => return None,
-    };
-    (v > 0 && (v & (v - 1)) == 0).then(|| v.trailing_zeros())
-}
-
-fn konst(v: i64, like: &PrimExpr) -> PrimExpr {
-    PrimExpr::int(v, like.dtype().element_of())
-}
-
-struct Lower {
-    analyzer: Analyzer,
+/// The rewriter: TVM's `IntrinInjecter` over an `IRMutatorWithAnalyzer`.
+pub(super) struct Lower {
+    pub(super) analyzer: Analyzer,
 }
 
 impl Lower {
@@ -194,7 +166,7 @@ impl Lower {
         }
     }
 
-    fn expr(&mut self, e: &PrimExpr) -> Result<PrimExpr, IrError> {
+    pub(super) fn expr(&mut self, e: &PrimExpr) -> Result<PrimExpr, IrError> {
         match e.expr() {
             Expr::Call { op: Callee::Op(op), args } => {
                 if let Some((name, arity)) = llvm_pure_intrinsic(op.name())
@@ -338,129 +310,6 @@ impl Lower {
         }
         self.children(e)
     }
-
-    fn floordiv(&mut self, e: &PrimExpr, a: &PrimExpr, b: &PrimExpr) -> Result<PrimExpr, IrError> {
-        let dtype = e.dtype();
-        if dtype.is_floating() {
-            return self.float_floor_quotient(a, b);
-        }
-        if !dtype.is_integer() {
-            return Err(IrError::invalid(format!("floordiv of {dtype} cannot be lowered")));
-        }
-        if let Some(shift) = power_of_two(b) {
-            return shift_right(a.clone(), konst(i64::from(shift), a));
-        }
-        let div = |x: PrimExpr, y: PrimExpr| ops::binary(BinaryOp::Div, x, y);
-        if self.analyzer.can_prove_greater_equal(b, 0) {
-            if self.analyzer.can_prove_greater_equal(a, 0)
-                || self.analyzer.can_prove_greater_equal(e, 0)
-            {
-                return div(a.clone(), b.clone());
-            }
-            if let Some(min) = self.negative_min(a) {
-                let one = konst(1, b);
-                let numerator = ops::sub(ops::sub(b.clone(), one)?, konst(min, a))?;
-                let ceildiv = div(numerator, b.clone())?;
-                let shifted = ops::add(a.clone(), ops::mul(b.clone(), ceildiv.clone())?)?;
-                let shifted = self.analyzer.simplify(&shifted);
-                return ops::sub(div(shifted, b.clone())?, ceildiv);
-            }
-            let rdiv = div(a.clone(), b.clone())?;
-            let rmod = ops::binary(BinaryOp::Mod, a.clone(), b.clone())?;
-            if is_int32_or_64(dtype) {
-                let sign = shift_right(rmod, konst(i64::from(dtype.bits) - 1, a))?;
-                return ops::add(rdiv, sign);
-            }
-            let ge = ops::compare(CmpOp::Ge, rmod, konst(0, a))?;
-            return PrimExpr::select(ge, rdiv.clone(), ops::sub(rdiv, konst(1, a))?);
-        }
-        let rmod = Var::new("rmod", dtype);
-        let rdiv = Var::new("rdiv", dtype);
-        let cond = sign_condition(b, &rmod)?;
-        let pick = PrimExpr::select(
-            cond,
-            PrimExpr::var(&rdiv),
-            ops::sub(PrimExpr::var(&rdiv), konst(1, a))?,
-        )?;
-        let let_rdiv = PrimExpr::let_(&rdiv, div(a.clone(), b.clone())?, pick)?;
-        PrimExpr::let_(&rmod, ops::binary(BinaryOp::Mod, a.clone(), b.clone())?, let_rdiv)
-    }
-
-    fn floormod(&mut self, a: &PrimExpr, b: &PrimExpr) -> Result<PrimExpr, IrError> {
-        let dtype = a.dtype();
-        if dtype.is_floating() {
-            let quotient = self.float_floor_quotient(a, b)?;
-            return ops::sub(a.clone(), ops::mul(quotient, b.clone())?);
-        }
-        if !dtype.is_integer() {
-            return Err(IrError::invalid(format!("floormod of {dtype} cannot be lowered")));
-        }
-        if let Some(shift) = power_of_two(b) {
-            return bitwise_and(a.clone(), konst((1i64 << shift) - 1, a));
-        }
-        let rem = |x: PrimExpr, y: PrimExpr| ops::binary(BinaryOp::Mod, x, y);
-        if self.analyzer.can_prove_greater_equal(b, 0) {
-            if self.analyzer.can_prove_greater_equal(a, 0) {
-                return rem(a.clone(), b.clone());
-            }
-            if let Some(min) = self.negative_min(a) {
-                let numerator =
-                    ops::add(ops::neg(konst(min, a))?, ops::sub(b.clone(), konst(1, b))?)?;
-                let ceildiv = ops::binary(BinaryOp::Div, numerator, b.clone())?;
-                let shifted = ops::add(a.clone(), ops::mul(b.clone(), ceildiv)?)?;
-                let shifted = self.analyzer.simplify(&shifted);
-                return rem(shifted, b.clone());
-            }
-            let rmod = rem(a.clone(), b.clone())?;
-            if is_int32_or_64(dtype) {
-                let sign = shift_right(rmod.clone(), konst(i64::from(dtype.bits) - 1, a))?;
-                return ops::add(rmod, bitwise_and(b.clone(), sign)?);
-            }
-            let ge = ops::compare(CmpOp::Ge, rmod.clone(), konst(0, a))?;
-            return PrimExpr::select(ge, rmod.clone(), ops::add(rmod, b.clone())?);
-        }
-        let rmod = Var::new("rmod", dtype);
-        let cond = sign_condition(b, &rmod)?;
-        let pick = PrimExpr::select(
-            cond,
-            PrimExpr::var(&rmod),
-            ops::add(PrimExpr::var(&rmod), b.clone())?,
-        )?;
-        PrimExpr::let_(&rmod, rem(a.clone(), b.clone())?, pick)
-    }
-
-    /// `floor(a / b)` for floats, lowered as the `floor` call it is (`llvm.floor`).
-    fn float_floor_quotient(&mut self, a: &PrimExpr, b: &PrimExpr) -> Result<PrimExpr, IrError> {
-        let quotient = ops::binary(BinaryOp::Div, a.clone(), b.clone())?;
-        let floor = call(a.dtype(), "floor", vec![quotient])?;
-        self.expr(&floor)
-    }
-
-    /// The constant lower bound of `a` when it is negative but finite (TVM's shifted-dividend case).
-    fn negative_min(&mut self, a: &PrimExpr) -> Option<i64> {
-        let bound = self.analyzer.const_int_bound(a);
-        let max_value = crate::arith::ConstIntBound::everything(a.dtype().element_of()).max;
-        (bound.min < 0 && bound.min > -max_value).then_some(bound.min)
-    }
-}
-
-fn is_int32_or_64(dtype: DataType) -> bool {
-    dtype.is_int() && dtype.is_scalar() && (dtype.bits == 32 || dtype.bits == 64)
-}
-
-/// `(b >= 0 && rmod >= 0) || (b < 0 && rmod <= 0)`.
-fn sign_condition(b: &PrimExpr, rmod: &Var) -> Result<PrimExpr, IrError> {
-    let zero = konst(0, b);
-    let r = PrimExpr::var(rmod);
-    let pos = ops::logical_and(
-        ops::compare(CmpOp::Ge, b.clone(), zero.clone())?,
-        ops::compare(CmpOp::Ge, r.clone(), zero.clone())?,
-    )?;
-    let neg = ops::logical_and(
-        ops::compare(CmpOp::Lt, b.clone(), zero.clone())?,
-        ops::compare(CmpOp::Le, r, zero)?,
-    )?;
-    ops::logical_or(pos, neg)
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ pub mod fp8_legalize_storage;
 pub mod instrument;
 pub mod lower_init_block;
 pub mod lower_intrin;
+pub mod lower_intrin_div;
 pub mod lower_intrin_legalize;
 pub mod lower_match_buffer;
 pub mod lower_opaque_block;
