@@ -13,9 +13,10 @@
 //! their storage stays one byte per element, which codegen handles as it is.
 
 use crate::ir::{DataType, IrError, PrimExpr, PrimFunc};
-use crate::transform::fp8_legalize_compute::{ComputeRules, legalize_compute, tvm_cast};
+use crate::transform::fp8_legalize_compute::{ComputeRules, legalize_compute};
 use crate::transform::fp8_legalize_format::SmallFloat;
 use crate::transform::fp8_legalize_storage::legalize_storage;
+use crate::transform::fp8_legalize_util::tvm_cast;
 use crate::transform::pass::Pass;
 use crate::transform::pipeline::func_pass;
 

@@ -25,7 +25,7 @@ use crate::ir::{
 };
 
 use super::block_lowering_util::map_stmt_exprs;
-use super::fp8_legalize_compute::{rebuffer, repoint};
+use super::fp8_legalize_util::{rebuffer, repoint};
 
 /// The unsigned integer dtype that stores `dtype` (same bits and lanes).
 pub fn storage_uint(dtype: DataType) -> DataType {

@@ -21,6 +21,7 @@ pub mod fp8_legalize;
 pub mod fp8_legalize_compute;
 pub mod fp8_legalize_format;
 pub mod fp8_legalize_storage;
+pub mod fp8_legalize_util;
 pub mod instrument;
 pub mod lower_init_block;
 pub mod lower_intrin;
