@@ -6,10 +6,15 @@ use tirscript::runtime;
 use tirscript::transform::Target;
 
 const ADD_SVE: &str = include_str!("codegen_module/add_sve.tir");
+const TAIL_SVE: &str = include_str!("codegen_module/tail_sve.tir");
 
 fn lowered_ir(target: &str) -> Result<String, String> {
+    ir_of(ADD_SVE, target)
+}
+
+fn ir_of(text: &str, target: &str) -> Result<String, String> {
     let target = Target::parse(target).map_err(|e| e.to_string())?;
-    let prepared = runtime::parse_and_lower("add_sve.tir", ADD_SVE, &target)?;
+    let prepared = runtime::parse_and_lower("sve.tir", text, &target)?;
     let options = CodegenOptions::for_target(&target).map_err(|e| e.to_string())?;
     llvm_ir_text(&prepared.lowered, Some(&prepared.source), &options).map_err(|e| e.to_string())
 }
@@ -58,4 +63,12 @@ fn sve_assembly_uses_scalable_loads_and_stores() {
     let _ = std::fs::remove_file(&path);
     assert!(asm.contains("ld1w") && asm.contains("st1w"), "{asm}");
     assert!(asm.contains("z0.s") || asm.contains("z1.s"), "{asm}");
+}
+
+#[test]
+fn loop_tails_use_active_lane_masks() {
+    let ir = ir_of(TAIL_SVE, "llvm -mtriple=aarch64-linux-gnu -mattr=+sve").expect("compiles");
+    assert!(ir.contains("@llvm.get.active.lane.mask.nxv4i1.i32("), "{ir}");
+    assert!(ir.contains("@llvm.masked.load.nxv4f32.p0("), "{ir}");
+    assert!(ir.contains("@llvm.masked.store.nxv4f32.p0("), "{ir}");
 }

@@ -90,6 +90,7 @@ impl FuncEmitter<'_> {
             }
             "if_then_else" => self.if_then_else(args, dtype),
             "vscale" => self.vscale(dtype),
+            "get_active_lane_mask" => self.active_lane_mask(args, dtype),
             "address_of" => match args.first().map(PrimExpr::expr) {
                 Some(Expr::BufferLoad { buffer, indices, .. }) => {
                     self.element_address(buffer, indices)

@@ -77,6 +77,38 @@ impl FuncEmitter<'_> {
         Ok(self.assign(ty, &format!("call {ty} @{name}()")))
     }
 
+    /// `T.get_active_lane_mask(dtype, base, limit)`: lane `k` is `base + k < limit` (unsigned),
+    /// LLVM's `llvm.get.active.lane.mask`, the predicate of a loop's tail.
+    pub fn active_lane_mask(
+        &mut self,
+        args: &[PrimExpr],
+        dtype: DataType,
+    ) -> Result<Val, CodegenError> {
+        let [base, limit] = args else {
+            return Err(CodegenError::invalid("get_active_lane_mask takes a base and a limit"));
+        };
+        if !dtype.is_bool() || dtype.is_scalar() {
+            return Err(CodegenError::invalid(format!(
+                "get_active_lane_mask must produce a bool vector, not {dtype}"
+            )));
+        }
+        let b = self.expr(base)?;
+        let l = self.expr(limit)?;
+        let l = if limit.dtype() == base.dtype() {
+            l
+        } else {
+            self.cast(&l, limit.dtype(), base.dtype())?
+        };
+        let ret = super::types::llvm_type(dtype)?;
+        let name = format!(
+            "llvm.get.active.lane.mask.{}.{}",
+            super::types::intrinsic_suffix(dtype)?,
+            super::types::intrinsic_suffix(base.dtype())?
+        );
+        self.module.declare(&name, format!("declare {ret} @{name}({}, {})", b.ty, b.ty));
+        Ok(self.assign(&ret, &format!("call {ret} @{name}({}, {})", b.typed(), l.typed())))
+    }
+
     /// The scalar `v` splatted to `lanes` (fixed or scalable).
     pub fn broadcast_to(&mut self, v: &Val, lanes: Lanes) -> Result<Val, CodegenError> {
         let (count, scalable) = match lanes {

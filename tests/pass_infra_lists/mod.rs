@@ -75,6 +75,11 @@ pub const NOT_RUNNABLE: &[(&str, &str, &str)] = &[
         "a scalable vector: its length is the target hardware's vscale, which a run must not pick",
     ),
     (
+        "tests/codegen_module/tail_sve.tir",
+        "tail_sve",
+        "a scalable vector: its length is the target hardware's vscale, which a run must not pick",
+    ),
+    (
         "tests/parse/ok/blocks/axis_scan.tir",
         "axis_scan",
         "reads B[vi - 1] at vi = 0: the program loads out of bounds",
