@@ -14,7 +14,7 @@
 
 use std::collections::HashMap;
 
-use crate::arith::{DomainMap, IntSet, eval_set, ops};
+use crate::arith::{DomainMap, IntSet, eval_set, ops, vector_set};
 use crate::ir::{
     Block, Buffer, BufferRegion, Callee, CmpOp, Expr, MatchBufferRegion, PrimExpr, Range, Stmt,
     StmtNode, Var,
@@ -220,17 +220,25 @@ impl Detector {
                     }
                     current = next;
                 }
-                eval_set(&current, &self.dom)
+                if current.dtype().is_vector() {
+                    // As TVM: the lanes' interval first, then each bound relaxed over the loops.
+                    self.relax_bounds(&vector_set(&current))
+                } else {
+                    eval_set(&current, &self.dom)
+                }
             })
             .collect()
     }
 
-    fn eval_range(&self, r: &Range) -> IntSet {
-        let set = IntSet::from_range(r);
+    fn relax_bounds(&self, set: &IntSet) -> IntSet {
         IntSet {
-            min: set.min.and_then(|m| eval_set(&m, &self.dom).min),
-            max: set.max.and_then(|m| eval_set(&m, &self.dom).max),
+            min: set.min.as_ref().and_then(|m| eval_set(m, &self.dom).min),
+            max: set.max.as_ref().and_then(|m| eval_set(m, &self.dom).max),
         }
+    }
+
+    fn eval_range(&self, r: &Range) -> IntSet {
+        self.relax_bounds(&IntSet::from_range(r))
     }
 
     fn full_region_sets(&self, buffer: &Buffer) -> Vec<IntSet> {

@@ -92,18 +92,47 @@ impl IntSet {
 
 /// Evaluates the set of values `e` takes when the vars of `dom` range over their sets.
 pub fn eval_set(e: &PrimExpr, dom: &DomainMap) -> IntSet {
+    eval(e, dom, false)
+}
+
+/// The set of lanes of a vector index, as TVM's `IntSet::Vector`: a scalar is its own single
+/// point; a `Ramp` with a constant stride and lane count covers `[base, base + stride*(lanes-1)]`
+/// (bounds swapped for a negative stride); a `Broadcast` is the set of its value. Variables stay
+/// unrelaxed (the domain is empty), so callers relax each bound afterwards with `eval_set`.
+pub fn vector_set(e: &PrimExpr) -> IntSet {
+    if e.dtype().is_vector() { eval(e, &DomainMap::new(), true) } else { IntSet::point(e.clone()) }
+}
+
+/// The lane offsets `[0, stride*(lanes-1)]` of a ramp, or `None` when either is not constant.
+fn ramp_offsets(base: &PrimExpr, stride: &PrimExpr, lanes: &PrimExpr) -> Option<IntSet> {
+    let span = stride.as_int()?.checked_mul(lanes.as_int()?.checked_sub(1)?)?;
+    let (zero, last) = (PrimExpr::int(0, base.dtype()), PrimExpr::int(span, base.dtype()));
+    Some(if span >= 0 {
+        IntSet { min: Some(zero), max: Some(last) }
+    } else {
+        IntSet { min: Some(last), max: Some(zero) }
+    })
+}
+
+/// `eval_set`, with `Ramp` and `Broadcast` understood when `vectors` is set (TVM's `eval_vec`).
+fn eval(e: &PrimExpr, dom: &DomainMap, vectors: bool) -> IntSet {
     match e.expr() {
         Expr::IntImm(_) => IntSet::point(e.clone()),
         Expr::Var(v) => dom.get(v).cloned().unwrap_or_else(|| IntSet::point(e.clone())),
+        Expr::Ramp { base, stride, lanes } if vectors => match ramp_offsets(base, stride, lanes) {
+            Some(offsets) => combine(BinaryOp::Add, &eval(base, dom, vectors), &offsets),
+            None => IntSet::everything(),
+        },
+        Expr::Broadcast { value, .. } if vectors => eval(value, dom, vectors),
         Expr::Binary { op, a, b } => {
-            let (sa, sb) = (eval_set(a, dom), eval_set(b, dom));
+            let (sa, sb) = (eval(a, dom, vectors), eval(b, dom, vectors));
             if is_point_of(&sa, a) && is_point_of(&sb, b) {
                 return IntSet::point(e.clone());
             }
             combine(*op, &sa, &sb)
         }
         _ => {
-            if mentions_any(e, dom) {
+            if mentions_any(e, dom) || (vectors && e.dtype().is_vector()) {
                 IntSet::everything()
             } else {
                 IntSet::point(e.clone())
@@ -217,6 +246,21 @@ mod tests {
         let range = set.cover_range(&Range::from_extent(PrimExpr::i32(256)));
         assert_eq!(range.extent.as_int(), Some(16));
         assert!(!set.can_prove_single_point());
+    }
+
+    #[test]
+    fn vector_lanes_cover_their_ramp() {
+        let vi = Var::new("vi", DataType::int32());
+        let base = ops::mul(PrimExpr::var(&vi), PrimExpr::i32(4)).unwrap();
+        let ramp = crate::arith::rewrite_vector::ramp(base.clone(), PrimExpr::i32(-2), 4).unwrap();
+        let set = vector_set(&ramp);
+        // Lanes base, base-2, base-4, base-6: the minimum is folded as TVM's `operator+` does.
+        let expected_min = ops::add(base.clone(), PrimExpr::i32(-6)).unwrap();
+        assert!(set.min.as_ref().is_some_and(|m| can_prove_equal(m, &expected_min)));
+        assert!(set.max.as_ref().is_some_and(|m| m.ptr_eq(&base)));
+        let splat = ops::broadcast(base.clone(), crate::ir::Lanes::Fixed(4)).unwrap();
+        assert!(vector_set(&splat).min.as_ref().is_some_and(|m| m.ptr_eq(&base)));
+        assert!(vector_set(&base).can_prove_single_point());
     }
 
     #[test]

@@ -21,6 +21,6 @@ pub mod simplify;
 
 pub use analyzer::Analyzer;
 pub use const_int_bound::ConstIntBound;
-pub use int_set::{DomainMap, IntSet, eval_set};
+pub use int_set::{DomainMap, IntSet, eval_set, vector_set};
 pub use modular_set::ModularSet;
 pub use simplify::{can_prove_equal, same_expr, simplify};
