@@ -146,3 +146,25 @@ fn float8_arithmetic_without_legalisation_is_a_clear_error() {
         .expect_err("float8 multiplication");
     assert!(err.to_string().contains("FP8ComputeLegalize"), "{err}");
 }
+
+#[test]
+fn float8_parameters_are_bytes_in_the_c_header() {
+    let text = include_str!("codegen_module/fp8_kernel.tir");
+    let prepared =
+        runtime::parse_and_lower("fp8_kernel.tir", text, &Target::llvm()).expect("lowers");
+    let (_, abis) = tirscript::codegen::emit_module(
+        &prepared.lowered,
+        Some(&prepared.source),
+        &CodegenOptions::default(),
+    )
+    .expect("emits");
+    let header = tirscript::codegen::header::c_header("fp8", &abis).expect("header");
+    assert!(
+        header.contains(
+            "int32_t fp8_kernel(uint8_t *restrict A, float *restrict B, uint8_t *restrict C, \
+             uint8_t *restrict D);"
+        ),
+        "{header}"
+    );
+    assert!(header.contains("A: float8_e4m3fn, shape (64)"), "{header}");
+}

@@ -31,6 +31,8 @@ fn c_type(dtype: DataType) -> Result<&'static str, CodegenError> {
         (_, _, true, 16) => "uint16_t",
         (_, _, true, 32) => "float",
         (_, _, true, 64) => "double",
+        // float8, float6 and float4 travel as their bits, one byte per element.
+        _ if super::small_float::is_small_float(dtype) => "uint8_t",
         _ => return Err(CodegenError::unsupported(format!("dtype {dtype} in a C header"))),
     })
 }
