@@ -277,6 +277,14 @@ pub fn logical_and(a: PrimExpr, b: PrimExpr) -> Result<PrimExpr, IrError> {
     }
 }
 
+/// `not a` with TVM's folding of a boolean immediate.
+pub fn logical_not(a: PrimExpr) -> Result<PrimExpr, IrError> {
+    match a.as_int() {
+        Some(v) => PrimExpr::new(a.dtype(), Expr::IntImm(i64::from(v == 0))),
+        None => PrimExpr::not(a),
+    }
+}
+
 /// `a or b` with TVM's folding of boolean immediates.
 pub fn logical_or(a: PrimExpr, b: PrimExpr) -> Result<PrimExpr, IrError> {
     match (a.as_int(), b.as_int()) {

@@ -9,7 +9,7 @@ use super::builtins_expr::rest_exprs;
 use super::error::{AtSpan, EvalResult, error, error_label};
 use super::value::Value;
 use crate::arith::ops;
-use crate::ir::{CmpOp, DataType, Op, PrimExpr};
+use crate::ir::{CmpOp, DataType, Expr, Op, PrimExpr};
 
 fn limit(args: CallArgs, which: &str) -> EvalResult<Value> {
     let b = args.bind(&[("dtype", Required)])?;
@@ -66,30 +66,48 @@ pub fn infinity(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<V
     limit(args, "inf")
 }
 
-/// `T.isnan/isinf/isfinite(x)`: false/true for non-floats, otherwise a bool call.
+/// `T.isnan/isinf/isfinite(x)`: constants for non-floats, otherwise TVM's expansions from
+/// `tir/op/op.cc`: `isnan` is a call (on a float32 cast of a 16-bit float, folded for an
+/// immediate), `isinf(x)` is `fabs(x) == inf and not isnan(x)`, and `isfinite(x)` is
+/// `not isinf(x) and not isnan(x)`, each built with the folding operators.
 fn float_predicate(args: CallArgs, name: &str) -> EvalResult<Value> {
     let b = args.bind(&[("x", Required), ("dtype", KeywordOnly)])?;
     let x = b.req("x")?.expr()?;
-    let dtype = DataType { lanes: x.dtype().lanes, ..DataType::bool() };
     if !x.dtype().is_floating() {
+        let dtype = DataType { lanes: x.dtype().lanes, ..DataType::bool() };
         return Ok(Value::Expr(PrimExpr::int(i64::from(name == "isfinite"), dtype)));
     }
-    match Op::get(name) {
-        Some(op) => PrimExpr::call_op(dtype, op, vec![x]).at(&b.span).map(Value::Expr),
-        None => {
-            // TVM expands isinf/isfinite into comparisons; `isinf(x)` is `abs(x) == inf`.
-            let inf = PrimExpr::float(f64::INFINITY, x.dtype().element_of());
-            let fabs =
-                PrimExpr::call_op(x.dtype(), Op::builtin("fabs"), vec![x.clone()]).at(&b.span)?;
-            let is_inf = PrimExpr::cmp(CmpOp::Eq, fabs, inf).at(&b.span)?;
-            if name == "isinf" {
-                return Ok(Value::Expr(is_inf));
-            }
-            let is_nan = PrimExpr::call_op(dtype, Op::builtin("isnan"), vec![x]).at(&b.span)?;
-            let bad = PrimExpr::or(is_inf, is_nan).at(&b.span)?;
-            PrimExpr::not(bad).at(&b.span).map(Value::Expr)
-        }
+    let built = match name {
+        "isnan" => isnan_of(x),
+        "isinf" => isinf_of(x),
+        _ => isinf_of(x.clone()).and_then(|inf| {
+            ops::logical_and(ops::logical_not(inf)?, ops::logical_not(isnan_of(x)?)?)
+        }),
+    };
+    built.at(&b.span).map(Value::Expr)
+}
+
+fn isnan_of(x: PrimExpr) -> Result<PrimExpr, crate::ir::IrError> {
+    let dtype = DataType { lanes: x.dtype().lanes, ..DataType::bool() };
+    if let Expr::FloatImm(v) = x.expr() {
+        return Ok(PrimExpr::int(i64::from(v.is_nan()), dtype));
     }
+    let op = Op::builtin("isnan");
+    if x.dtype().bits == 16 {
+        let wide = ops::cast(DataType { bits: 32, ..x.dtype() }, x)?;
+        return PrimExpr::call_op(dtype, op, vec![wide]);
+    }
+    PrimExpr::call_op(dtype, op, vec![x])
+}
+
+fn isinf_of(x: PrimExpr) -> Result<PrimExpr, crate::ir::IrError> {
+    let inf = PrimExpr::float(f64::INFINITY, x.dtype().element_of());
+    let fabs = match x.expr() {
+        Expr::FloatImm(v) => PrimExpr::float(v.abs(), x.dtype()),
+        _ => PrimExpr::call_op(x.dtype(), Op::builtin("fabs"), vec![x.clone()])?,
+    };
+    let is_inf = ops::compare(CmpOp::Eq, fabs, inf)?;
+    ops::logical_and(is_inf, ops::logical_not(isnan_of(x)?)?)
 }
 
 pub fn isnan(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
