@@ -2,9 +2,10 @@
 //! scalar parameters.
 //!
 //! Invariants: the same function and seed give the same arguments; every array has the layout its
-//! buffer declares (constant strides and `elem_offset` kept, symbolic ones made compact and 0), so
-//! binding it succeeds. With an extent, every free var of a shape and every integer scalar
-//! parameter takes that one value, so a shape `(n,)` and a parameter `n` agree. A pointer parameter
+//! buffer declares (constant strides and `elem_offset` kept, plain var ones made row-major and 0
+//! for the binder to bind), so binding it succeeds. With an extent, every free var of a shape,
+//! stride or offset expression and every integer scalar parameter takes that one value, so a
+//! shape `(n,)`, a stride `n * 2` and a parameter `n` agree. A pointer parameter
 //! without a buffer in `buffer_map` (`T.handle("float32")` used through `T.decl_buffer(...,
 //! data=p)` or `T.Buffer(..., data=p)` in the body) gets a flat array of its element dtype large
 //! enough for every buffer the body puts on it.
@@ -41,6 +42,7 @@ fn random_args(
 ) -> Result<Vec<ArgValue>, InterpError> {
     let mut seeds = SplitMix64(seed);
     let mut out = Vec::with_capacity(func.params.len());
+    let fixed = fixed_vars(func);
     for param in &func.params {
         let arg_seed = seeds.next_u64();
         match func.buffer_of(param) {
@@ -49,7 +51,7 @@ fn random_args(
                 for e in buffer.shape() {
                     shape.push(eval_with_default(e, extent, buffer.name())?);
                 }
-                let array = random_array_for(buffer, &shape, arg_seed)?;
+                let array = random_array_for(buffer, &shape, extent, &fixed, arg_seed)?;
                 out.push(ArgValue::Array(array));
             }
             None if param.dtype().is_handle() => {
@@ -72,6 +74,26 @@ fn random_args(
         }
     }
     Ok(out)
+}
+
+/// The vars that take the extent: integer scalar parameters and the vars of buffer shapes.
+fn fixed_vars(func: &PrimFunc) -> Vec<Var> {
+    let mut fixed: Vec<Var> = func
+        .params
+        .iter()
+        .filter(|p| func.buffer_of(p).is_none() && !p.dtype().is_handle())
+        .cloned()
+        .collect();
+    for (_, buffer) in &func.buffer_map {
+        for e in buffer.shape() {
+            walk_expr(e, &mut |x| {
+                if let Some(v) = x.as_var().filter(|v| !fixed.contains(v)) {
+                    fixed.push(v.clone());
+                }
+            });
+        }
+    }
+    fixed
 }
 
 /// The buffers of `func`'s body whose data pointer is `pointer`: declared, stored to or loaded.
@@ -128,7 +150,7 @@ fn pointer_array(
         for e in buffer.shape() {
             shape.push(eval_with_default(e, extent, buffer.name())?);
         }
-        let (strides, offset) = constant_layout(buffer, &shape);
+        let (strides, offset) = array_layout(buffer, &shape, extent, &[])?;
         let reach = reach(&shape, &strides, offset);
         bytes = bytes.max(reach.saturating_mul(element_bytes(buffer.dtype()) as i64));
     }
@@ -137,15 +159,36 @@ fn pointer_array(
     NDArray::random(dtype, &[count], seed).map_err(|e| InterpError::new(InterpErrorKind::Array(e)))
 }
 
-/// The strides and offset an array for `buffer` gets: its constant strides (row-major when it has
-/// none or they are symbolic) and its constant `elem_offset` (0 when symbolic).
-fn constant_layout(buffer: &Buffer, shape: &[i64]) -> (Vec<i64>, i64) {
-    let declared: Option<Vec<i64>> = buffer.strides().iter().map(PrimExpr::as_int).collect();
-    let strides = match declared {
-        Some(s) if !s.is_empty() => s,
-        _ => compact_strides(shape),
+/// The strides and offset an array for `buffer` gets: a constant stride or offset as declared; one
+/// that is an expression, or a var in `fixed` (the integer parameters and shape vars, which take
+/// `extent`), evaluated with every var bound to `extent`; any other plain var stride (or no
+/// strides at all) row-major, and any other plain var offset 0, for the binder to bind.
+fn array_layout(
+    buffer: &Buffer,
+    shape: &[i64],
+    extent: Option<i64>,
+    fixed: &[Var],
+) -> Result<(Vec<i64>, i64), InterpError> {
+    let compact = compact_strides(shape);
+    // A plain var the binder binds from the array, rather than one fixed at `extent`.
+    let free = |e: &PrimExpr| e.as_var().filter(|v| !fixed.contains(v)).is_some();
+    let mut strides = Vec::with_capacity(shape.len());
+    for (k, e) in buffer.strides().iter().enumerate() {
+        strides.push(if free(e) {
+            compact[k]
+        } else {
+            eval_with_default(e, extent, buffer.name())?
+        });
+    }
+    if buffer.strides().is_empty() {
+        strides = compact;
+    }
+    let offset = if free(buffer.elem_offset()) {
+        0
+    } else {
+        eval_with_default(buffer.elem_offset(), extent, buffer.name())?.max(0)
     };
-    (strides, buffer.elem_offset().as_int().unwrap_or(0).max(0))
+    Ok((strides, offset))
 }
 
 /// How many elements a layout reaches from its data pointer, offset included.
@@ -160,10 +203,16 @@ fn reach(shape: &[i64], strides: &[i64], offset: i64) -> i64 {
     high.saturating_add(1)
 }
 
-/// A random array with the layout `constant_layout` gives `buffer`.
-fn random_array_for(buffer: &Buffer, shape: &[i64], seed: u64) -> Result<NDArray, InterpError> {
+/// A random array with the layout `array_layout` gives `buffer`.
+fn random_array_for(
+    buffer: &Buffer,
+    shape: &[i64],
+    extent: Option<i64>,
+    fixed: &[Var],
+    seed: u64,
+) -> Result<NDArray, InterpError> {
     let array_err = |e| InterpError::new(InterpErrorKind::Array(e));
-    let (strides, offset) = constant_layout(buffer, shape);
+    let (strides, offset) = array_layout(buffer, shape, extent, fixed)?;
     let flat = NDArray::random(buffer.dtype(), &[reach(shape, &strides, offset)], seed)
         .map_err(array_err)?;
     NDArray::with_layout(buffer.dtype(), shape, &strides, offset, flat.storage().clone())
