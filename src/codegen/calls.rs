@@ -88,6 +88,7 @@ impl FuncEmitter<'_> {
                 }
                 self.named_intrinsic(&name, dtype, &vals)
             }
+            "call_pure_extern" | "call_extern" => self.extern_call(op, args, dtype),
             "if_then_else" => self.if_then_else(args, dtype),
             "vscale" => self.vscale(dtype),
             "get_active_lane_mask" => self.active_lane_mask(args, dtype),
@@ -186,6 +187,40 @@ impl FuncEmitter<'_> {
                 Err(CodegenError::unsupported(format!("the builtin `T.{op}` in code generation")))
             }
         }
+    }
+
+    /// `T.call_extern(dtype, "name", args...)`: a call of the C function `name` with scalar
+    /// arguments (as LowerIntrin's libm fallbacks, e.g. `asinf`); the declaration follows the
+    /// argument and result types, so the C function must have that signature.
+    fn extern_call(
+        &mut self,
+        op: &str,
+        args: &[PrimExpr],
+        dtype: DataType,
+    ) -> Result<Val, CodegenError> {
+        let Some((Expr::StringImm(name), rest)) = args.split_first().map(|(f, r)| (f.expr(), r))
+        else {
+            return Err(CodegenError::invalid(format!("{op} without a function name")));
+        };
+        if dtype.is_vector() || rest.iter().any(|a| a.dtype().is_vector()) {
+            return Err(CodegenError::unsupported(format!(
+                "{op} of `{name}` on vectors (extern calls take scalars)"
+            )));
+        }
+        let mut vals = Vec::new();
+        for a in rest {
+            vals.push(self.expr(a)?);
+        }
+        let ret = if dtype.is_void() { "void".to_string() } else { llvm_type(dtype)? };
+        let params: Vec<&str> = vals.iter().map(|v| v.ty.as_str()).collect();
+        let attrs = if op == "call_pure_extern" { " nounwind readnone" } else { "" };
+        self.module.declare(name, format!("declare {ret} @{name}({}){attrs}", params.join(", ")));
+        let list: Vec<String> = vals.iter().map(Val::typed).collect();
+        if ret == "void" {
+            self.line(&format!("call void @{name}({})", list.join(", ")));
+            return Ok(Val::new("i32", "0"));
+        }
+        Ok(self.assign(&ret, &format!("call {ret} @{name}({})", list.join(", "))))
     }
 
     /// Calls the LLVM intrinsic `name` (already mangled or not) returning `dtype`.

@@ -224,6 +224,7 @@ pub fn compile_module(
                 engine.add_global_mapping(&f, *address);
             }
         }
+        check_external_symbols(&llvm, runtime)?;
         let mut functions = HashMap::new();
         for abi in abis {
             let symbol = format!("{}_packed", abi.symbol);
@@ -249,6 +250,33 @@ pub fn compile_module(
             Err(e)
         }
     }
+}
+
+/// Every function the module declares but does not define (a `T.call_extern` target, a libm
+/// function) must resolve in this process, or MCJIT would jump to address 0 when it is called.
+/// LLVM intrinsics and the runtime's mapped entry points are resolved by LLVM and by the mapping.
+fn check_external_symbols(
+    llvm: &inkwell::module::Module<'_>,
+    runtime: &RuntimeSymbols,
+) -> Result<(), CodegenError> {
+    inkwell::support::load_visible_symbols();
+    for f in llvm.get_functions() {
+        if f.count_basic_blocks() > 0 {
+            continue;
+        }
+        let name = f.get_name().to_string_lossy();
+        if name.starts_with("llvm.") || runtime.iter().any(|(r, _)| *r == name) {
+            continue;
+        }
+        if inkwell::support::search_for_address_of_symbol(&name).is_none() {
+            return Err(CodegenError::unsupported(format!(
+                "running a kernel that calls the external function `{name}`, which is not \
+                 defined in this process (build a library with `tirscript build --emit shared` \
+                 and link `{name}` into the program that loads it)"
+            )));
+        }
+    }
+    Ok(())
 }
 
 impl CompiledModule {
