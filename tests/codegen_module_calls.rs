@@ -112,3 +112,24 @@ fn a_callee_fault_stops_the_caller() {
     let mut args = arrays(0);
     runtime::call(&compiled, "main", &mut args).expect("in bounds");
 }
+
+#[test]
+fn a_callee_declared_to_return_int32_gives_its_call_that_dtype() {
+    // As TVM's `call_tir`, the call takes the dtype of the callee's `-> T.int32` annotation, so
+    // `A[Module.twice(j)]` is an int32 index that lowers, compiles and runs.
+    let prepared = prepare(include_str!("codegen_module/returning_callee.tir"));
+    let compiled =
+        runtime::compile_prepared(&prepared, &CodegenOptions::default()).expect("compiles");
+    let (_, main) = prepared.source.lookup("main").expect("main");
+    let inputs = random_args_for(main, 5).expect("arguments");
+    let mut got = inputs.clone();
+    runtime::call(&compiled, "main", &mut got).expect("runs");
+    let a = inputs[0].as_array().map(NDArray::to_f64_vec).expect("array");
+    let b = got[1].as_array().map(NDArray::to_f64_vec).expect("array");
+    for j in 0..8 {
+        assert_eq!(b[j], a[2 * j], "B[{j}] = A[twice({j})]");
+    }
+    let mut want = inputs.clone();
+    run_func(&prepared.source, "main", &mut want).expect("interprets");
+    assert_eq!(want[1].as_array().map(NDArray::to_f64_vec), Some(b));
+}

@@ -187,8 +187,8 @@ impl Evaluator {
             Value::Namespace(dispatch::MODULE_NAMESPACE) => self
                 .globals
                 .iter()
-                .find(|(n, _)| n == attr)
-                .map(|(_, gv)| Value::Global(gv.clone()))
+                .find(|(n, _, _)| n == attr)
+                .map(|(_, gv, returns)| Value::Global(gv.clone(), *returns))
                 .ok_or_else(|| {
                     error_label(
                         span,
@@ -299,11 +299,11 @@ impl Evaluator {
             Value::BufferMethod(buffer, method) => {
                 super::builtins_buffer::call_method(self, &buffer, method, args)
             }
-            Value::Global(gv) => {
+            Value::Global(gv, returns) => {
                 args.no_keywords()?;
                 let exprs =
                     args.positional.iter().map(Arg::expr).collect::<EvalResult<Vec<_>>>()?;
-                PrimExpr::call_global(crate::ir::DataType::void(), &gv, exprs)
+                PrimExpr::call_global(returns, &gv, exprs)
                     .map(Value::Expr)
                     .map_err(|e| super::error::ir_error(&args.span, e))
             }

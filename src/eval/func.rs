@@ -7,7 +7,7 @@ use super::error::{AtSpan, EvalResult, error, error_label};
 use super::value::Value;
 use crate::builder::BuildResult;
 use crate::diagnostic::Diagnostic;
-use crate::ir::{IRModule, PrimFunc, Type};
+use crate::ir::{DataType, IRModule, PrimFunc, Type};
 use crate::syntax::ast::{ClassDef, Expr, ExprKind, FunctionDef, Module, Span, StmtKind};
 
 /// What a decorator asks for.
@@ -160,7 +160,8 @@ impl Evaluator {
         for stmt in &class.body {
             if let StmtKind::FunctionDef(def) = &stmt.kind {
                 let gv = self.builder.decl_function(&def.name.name).at(&def.name.span)?;
-                self.globals.push((def.name.name.clone(), gv));
+                let returns = self.declared_return(def);
+                self.globals.push((def.name.name.clone(), gv, returns));
             }
         }
         // Warnings (such as an ignored parameter default) must not drop the module: count errors only.
@@ -230,6 +231,17 @@ impl Evaluator {
             self.implicit.clear();
         }
         result
+    }
+
+    /// The dtype a call of `def` has, from its `-> T.dtype` annotation, as TVM's `call_tir` takes
+    /// it from the declared signature: `void` without one. An annotation that does not evaluate
+    /// is reported when the function itself is evaluated, so here it only means `void`.
+    fn declared_return(&mut self, def: &FunctionDef) -> DataType {
+        let Some(returns) = &def.returns else { return DataType::void() };
+        match self.annotation(returns, &[]).ok().as_ref().and_then(super::builtins_expr::as_type) {
+            Some(Type::Prim(d)) => d,
+            _ => DataType::void(),
+        }
     }
 
     fn prim_func_inner(&mut self, def: &FunctionDef, private: bool, span: &Span) -> EvalResult<()> {

@@ -97,7 +97,8 @@ pub struct Evaluator {
     /// For each open body, how many implicit frames it entered.
     implicit: Vec<usize>,
     /// Functions of the module being built, declared before any body is evaluated.
-    globals: Vec<(String, GlobalVar)>,
+    /// The module's functions by name, with the dtype a call of each has.
+    globals: Vec<(String, GlobalVar, crate::ir::DataType)>,
     /// The name of the `@I.ir_module` class being evaluated.
     class_name: Option<String>,
     diagnostics: Vec<Diagnostic>,

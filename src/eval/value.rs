@@ -54,7 +54,8 @@ pub enum Value {
     /// An iteration variable (`T.iter_var(...)`).
     IterVar(IterVar),
     /// A function of the module being built (`cls.f`, `Module.f`).
-    Global(GlobalVar),
+    /// A module function and the dtype a call of it has (its declared return type, or void).
+    Global(GlobalVar, DataType),
     /// A lambda, kept as syntax until a builtin such as `T.comm_reducer` applies it.
     Lambda(Arc<ast::Lambda>),
     /// A commutative reducer.
@@ -110,7 +111,7 @@ impl Value {
             Value::Builtin(_) | Value::BufferMethod(..) | Value::Lambda(_) => "function",
             Value::Frame(_) => "frame",
             Value::IterVar(_) => "IterVar",
-            Value::Global(_) => "GlobalVar",
+            Value::Global(..) => "GlobalVar",
             Value::CommReducer(_) => "CommReducer",
             Value::Type(_) => "Type",
             Value::DType(_) => "dtype",
