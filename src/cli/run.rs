@@ -1,7 +1,9 @@
 //! `tirscript run FILE`: lower, compile with LLVM and run a kernel; check it against the
 //! interpreter on the same inputs; time it.
 //!
-//! Inputs not given with `--arg` are seeded random arrays (`--seed`). Progress for the slow phases
+//! Inputs not given with `--arg` are seeded random arrays (`--seed`); every symbolic dimension and
+//! integer scalar parameter not given takes `--extent` (a scalar given with `--arg` that is also a
+//! dimension needs a matching `--extent` or arrays of that size). Progress for the slow phases
 //! goes to stderr; the report goes to stdout (one JSON object with `--json`). The exit status is 1
 //! on any error, including a compiled result that differs from the interpreter's beyond
 //! `--tolerance` (relative to max(|expected|, 1)).
@@ -12,7 +14,9 @@ use std::time::Instant;
 use clap::Args;
 
 use crate::codegen::CodegenOptions;
-use crate::interp::{ArgValue, NDArray, Scalar, random_args_for, read_npy_as, run_func, write_npy};
+use crate::interp::{
+    ArgValue, NDArray, Scalar, random_args_with_extent, read_npy_as, run_func, write_npy,
+};
 use crate::runtime::{self, PreparedCall, count_flops, parse_and_lower};
 use crate::transform::Target;
 
@@ -48,6 +52,9 @@ pub struct RunArgs {
     /// The seed of the random inputs.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// The value of every symbolic dimension and integer scalar parameter not given with --arg.
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pub extent: i64,
     /// The largest accepted relative error against the interpreter.
     #[arg(long, default_value_t = 1e-3)]
     pub tolerance: f64,
@@ -117,7 +124,11 @@ fn run_kernel(args: &RunArgs) -> Result<bool, String> {
     };
     let (_, func) =
         prepared.source.lookup(&entry).ok_or_else(|| format!("no function `{entry}`"))?;
-    let mut inputs = random_args_for(func, args.seed).map_err(|e| e.to_string())?;
+    if args.extent < 0 {
+        return Err(format!("--extent {} is negative", args.extent));
+    }
+    let mut inputs =
+        random_args_with_extent(func, args.seed, args.extent).map_err(|e| e.to_string())?;
     for setting in &args.args {
         let (pname, value) = split(setting, "--arg")?;
         let k = func
