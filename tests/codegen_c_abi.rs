@@ -1,6 +1,7 @@
 //! The shared-library path: `tirscript build --emit shared` on two examples, then a C program
 //! (tests/c_abi/main.c) compiled with `cc` against the generated headers, linked with the libraries
-//! and run; it checks the kernels' results itself.
+//! and run; it checks the kernels' results itself. A Python program (tests/c_abi/ctypes_add.py)
+//! calls the same kind of library through ctypes.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -48,5 +49,24 @@ fn c_program_calls_the_shared_libraries() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "C checks failed:\n{stdout}{stderr}");
     assert!(stdout.contains("all checks passed"), "unexpected output: {stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn python_calls_the_shared_library_through_ctypes() {
+    let dir = std::env::temp_dir().join(format!("tirscript_ctypes_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let lib = dir.join("libadd.so");
+    build_shared("add.tir", &lib);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = Command::new("python3")
+        .arg(root.join("tests/c_abi/ctypes_add.py"))
+        .arg(&lib)
+        .output()
+        .expect("python3 runs (the machine set-up provides it)");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "ctypes checks failed:\n{stdout}{stderr}");
+    assert!(stdout.contains("ctypes checks passed"), "unexpected output: {stdout}");
     let _ = std::fs::remove_dir_all(&dir);
 }
