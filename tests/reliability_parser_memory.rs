@@ -50,7 +50,8 @@ def main(A: T.Buffer((16, 16), "float32"), B: T.Buffer((16,), "float32")):
 "#;
 
 /// Invalid input takes the slow path (rich errors and statement-level recovery).
-const INVALID: &str = "@T.prim_func\ndef main(:\n    x = = 1\n    for in T.grid(4):\n        pass\n";
+const INVALID: &str =
+    "@T.prim_func\ndef main(:\n    x = = 1\n    for in T.grid(4):\n        pass\n";
 
 /// Live bytes after `rounds` calls of `parse`, minus live bytes after a warm-up of the same calls
 /// (the warm-up fills lazily initialised state such as thread-locals and the test harness's buffers).
