@@ -3,6 +3,7 @@
 //! An `IRModule` is an ordered map from `GlobalVar` to function; names are unique within a module, and
 //! calls between functions name the callee's `GlobalVar`. Functions are shared behind `Arc`.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::attrs::Annotations;
@@ -39,7 +40,11 @@ impl PrimFunc {
 /// A module of named functions with module-level attributes.
 #[derive(Clone, Debug, Default)]
 pub struct IRModule {
+    /// The functions in the order they were added (the order they print in).
     functions: Vec<(GlobalVar, Arc<PrimFunc>)>,
+    /// Position in `functions` by name: lookups and the duplicate check stay O(1), so building a
+    /// module of n functions is linear (a scan made 20,000 functions quadratic).
+    by_name: HashMap<String, usize>,
     pub attrs: Annotations,
 }
 
@@ -55,15 +60,17 @@ impl IRModule {
     }
     /// Adds a function under an existing global var (one that calls may already name).
     pub fn add_with_global(&mut self, gv: GlobalVar, func: PrimFunc) -> Result<(), IrError> {
-        if self.lookup(gv.name()).is_some() {
+        if self.by_name.contains_key(gv.name()) {
             return Err(IrError::builder(format!("function `{}` is defined twice", gv.name())));
         }
+        self.by_name.insert(gv.name().to_string(), self.functions.len());
         self.functions.push((gv, Arc::new(func)));
         Ok(())
     }
     /// Replaces the body of an existing function, keeping its global var and position.
     pub fn update(&mut self, gv: &GlobalVar, func: PrimFunc) -> Result<(), IrError> {
-        match self.functions.iter_mut().find(|(g, _)| g == gv) {
+        let position = self.by_name.get(gv.name()).copied();
+        match position.and_then(|k| self.functions.get_mut(k)).filter(|(g, _)| g == gv) {
             Some(entry) => {
                 entry.1 = Arc::new(func);
                 Ok(())
@@ -72,7 +79,8 @@ impl IRModule {
         }
     }
     pub fn lookup(&self, name: &str) -> Option<(&GlobalVar, &Arc<PrimFunc>)> {
-        self.functions.iter().find(|(g, _)| g.name() == name).map(|(g, f)| (g, f))
+        let (g, f) = self.functions.get(*self.by_name.get(name)?)?;
+        Some((g, f))
     }
     pub fn global_var(&self, name: &str) -> Option<&GlobalVar> {
         self.lookup(name).map(|(g, _)| g)
