@@ -79,9 +79,10 @@ fn floormod_of_a_scalar_minus_a_constant() {
 
 /// Codegen finding 2 (fuzz/README.md): in a vectorized loop `floormod(p + p, 8)` lowers to
 /// `T.bitwise_and(T.Ramp(0, 1, 7), 3)`, a vector and a scalar, which LLVM rejects
-/// (`and <7 x i32> %v, 3`). Owned by src/transform (LowerIntrin); un-ignore when fixed.
+/// (`and <7 x i32> %v, 3`): `konst` in src/transform/lower_intrin_div.rs makes scalar constants
+/// for vector operands. Owned by src/transform (LowerIntrin); un-ignore when fixed.
 #[test]
-#[ignore = "codegen finding 2: vector floormod by a power of two gets a scalar mask (src/transform)"]
+#[ignore = "codegen finding 2: vector floormod by a power of two gets a scalar mask (lower_intrin_div.rs)"]
 fn vector_floormod_by_a_power_of_two() {
     let text = "# from tvm.script import tir as T\n\n@T.prim_func\n\
                 def main(A: T.Buffer((8,), \"int32\"), B: T.Buffer((7,), \"int16\")):\n\
