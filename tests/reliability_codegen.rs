@@ -68,9 +68,8 @@ fn check(text: &str) -> Result<(), String> {
 
 /// Codegen finding 1 (fuzz/README.md): LowerIntrin rewrites `floormod(n - 1, 5)` as
 /// `truncmod(n - 2147483641, 5)` (an offset that overflows int32), so the store lands at flat
-/// index -3 for n = 3. Owned by src/transform/lower_intrin.rs; un-ignore when fixed.
+/// index -3 for n = 3. Fixed: the shift is taken only when it cannot leave the dtype.
 #[test]
-#[ignore = "codegen finding 1: LowerIntrin floormod offset overflows (src/transform/lower_intrin.rs)"]
 fn floormod_of_a_scalar_minus_a_constant() {
     let text = "# from tvm.script import tir as T\n\n@T.prim_func\n\
                 def main(B: T.Buffer((5,), \"int32\"), n: T.int32):\n    B[T.floormod(n - 1, 5)] = 1\n";
@@ -80,9 +79,8 @@ fn floormod_of_a_scalar_minus_a_constant() {
 /// Codegen finding 2 (fuzz/README.md): in a vectorized loop `floormod(p + p, 8)` lowers to
 /// `T.bitwise_and(T.Ramp(0, 1, 7), 3)`, a vector and a scalar, which LLVM rejects
 /// (`and <7 x i32> %v, 3`): `konst` in src/transform/lower_intrin_div.rs makes scalar constants
-/// for vector operands. Owned by src/transform (LowerIntrin); un-ignore when fixed.
+/// for vector operands. Fixed: `konst` broadcasts to the operand's lanes.
 #[test]
-#[ignore = "codegen finding 2: vector floormod by a power of two gets a scalar mask (lower_intrin_div.rs)"]
 fn vector_floormod_by_a_power_of_two() {
     let text = "# from tvm.script import tir as T\n\n@T.prim_func\n\
                 def main(A: T.Buffer((8,), \"int32\"), B: T.Buffer((7,), \"int16\")):\n\

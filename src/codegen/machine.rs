@@ -83,10 +83,7 @@ fn build_llvm_module<'c>(
     options: &CodegenOptions,
     machine: &TargetMachine,
 ) -> Result<Module<'c>, CodegenError> {
-    let buffer = MemoryBuffer::create_from_memory_range_copy(text.as_bytes(), "tirscript");
-    let module = context
-        .create_module_from_ir(buffer)
-        .map_err(|e| CodegenError::llvm("rejected the generated IR", e))?;
+    let module = parse_ir(context, text)?;
     module.set_triple(&machine.get_triple());
     module.set_data_layout(&machine.get_target_data().get_data_layout());
     module.verify().map_err(|e| CodegenError::llvm("verifier", e))?;
@@ -250,6 +247,38 @@ pub fn compile_module(
             Err(e)
         }
     }
+}
+
+/// Parses LLVM IR text into a module of `context`. inkwell 0.11's `create_module_from_ir` calls
+/// `LLVMParseIRInContext2`, which (unlike the older entry point) leaves the buffer to its caller,
+/// and then forgets the buffer: one IR-sized leak per compile. Here the buffer is dropped (and so
+/// disposed) after parsing.
+fn parse_ir<'c>(context: &'c Context, text: &str) -> Result<Module<'c>, CodegenError> {
+    use inkwell::llvm_sys::core::LLVMDisposeMessage;
+    use inkwell::llvm_sys::ir_reader::LLVMParseIRInContext2;
+    let buffer = MemoryBuffer::create_from_memory_range_copy(text.as_bytes(), "tirscript");
+    let mut module = std::ptr::null_mut();
+    let mut message = std::ptr::null_mut();
+    // SAFETY: the context and the buffer are alive for the call; LLVMParseIRInContext2 does not
+    // take ownership of the buffer (it is disposed when `buffer` drops below), and on success it
+    // hands over a module owned by `context`.
+    let status = unsafe {
+        LLVMParseIRInContext2(context.raw(), buffer.as_mut_ptr(), &mut module, &mut message)
+    };
+    drop(buffer);
+    if status != 0 || module.is_null() {
+        let reason = if message.is_null() {
+            "no message".to_string()
+        } else {
+            // SAFETY: LLVM returned a NUL-terminated message that the caller must dispose.
+            let text = unsafe { std::ffi::CStr::from_ptr(message) }.to_string_lossy().into_owned();
+            unsafe { LLVMDisposeMessage(message) };
+            text
+        };
+        return Err(CodegenError::llvm("rejected the generated IR", reason));
+    }
+    // SAFETY: `module` is a valid module just created in `context`, owned by nobody else.
+    Ok(unsafe { Module::new(module) })
 }
 
 /// Every function the module declares but does not define (a `T.call_extern` target, a libm

@@ -37,7 +37,15 @@ fn power_of_two(e: &PrimExpr) -> Option<u32> {
 }
 
 pub(super) fn konst(v: i64, like: &PrimExpr) -> PrimExpr {
-    PrimExpr::int(v, like.dtype().element_of())
+    let scalar = PrimExpr::int(v, like.dtype().element_of());
+    // As TVM's `make_const`: a constant for a vector operand is broadcast to its lanes (a
+    // `bitwise_and` of a vector with a scalar mask is not valid IR).
+    match like.dtype().lanes {
+        crate::ir::Lanes::Fixed(n) if n > 1 => {
+            ops::broadcast(scalar.clone(), crate::ir::Lanes::Fixed(n)).unwrap_or(scalar)
+        }
+        _ => scalar,
+    }
 }
 
 impl Lower {
@@ -64,7 +72,7 @@ impl Lower {
             {
                 return div(a.clone(), b.clone());
             }
-            if let Some(min) = self.negative_min(a) {
+            if let Some(min) = self.negative_min(a, b) {
                 let one = konst(1, b);
                 let numerator = ops::sub(ops::sub(b.clone(), one)?, konst(min, a))?;
                 let ceildiv = div(numerator, b.clone())?;
@@ -110,7 +118,7 @@ impl Lower {
             if self.analyzer.can_prove_greater_equal(a, 0) {
                 return rem(a.clone(), b.clone());
             }
-            if let Some(min) = self.negative_min(a) {
+            if let Some(min) = self.negative_min(a, b) {
                 let numerator =
                     ops::add(ops::neg(konst(min, a))?, ops::sub(b.clone(), konst(1, b))?)?;
                 let ceildiv = ops::binary(BinaryOp::Div, numerator, b.clone())?;
@@ -143,11 +151,21 @@ impl Lower {
         self.expr(&floor)
     }
 
-    /// The constant lower bound of `a` when it is negative but finite (TVM's shifted-dividend case).
-    fn negative_min(&mut self, a: &PrimExpr) -> Option<i64> {
+    /// The constant lower bound of `a` when it is negative but finite (TVM's shifted-dividend
+    /// case, `a + b * ceildiv(-min, b)`), and only when neither the shift `-min + b - 1` nor the
+    /// shifted dividend can leave `a`'s dtype: TVM's own condition admits `floormod(n + 4, 5)`
+    /// for an unbounded int32 `n`, whose shift of 2^31 wraps and moves the result.
+    fn negative_min(&mut self, a: &PrimExpr, b: &PrimExpr) -> Option<i64> {
         let bound = self.analyzer.const_int_bound(a);
+        let divisor = self.analyzer.const_int_bound(b);
         let max_value = crate::arith::ConstIntBound::everything(a.dtype().element_of()).max;
-        (bound.min < 0 && bound.min > -max_value).then_some(bound.min)
+        if !(bound.min < 0 && bound.min > -max_value) {
+            return None;
+        }
+        let shift = (-i128::from(bound.min)) + i128::from(divisor.max) - 1;
+        let fits = shift <= i128::from(max_value)
+            && i128::from(bound.max) + shift <= i128::from(max_value);
+        fits.then_some(bound.min)
     }
 }
 
