@@ -21,12 +21,14 @@ use std::collections::{HashMap, HashSet};
 use crate::ir::mutate::{map_expr_children, map_stmt_children};
 use crate::ir::visit::walk_stmt_exprs;
 use crate::ir::{
-    AttrValue, BinaryOp, Buffer, Callee, DataType, Expr, IrError, PrimExpr, PrimFunc, Stmt,
-    StmtNode, Type, Var,
+    BinaryOp, Buffer, Callee, DataType, Expr, IrError, PrimExpr, PrimFunc, Stmt, StmtNode, Type,
+    Var,
 };
 
 use super::block_lowering_util::map_stmt_exprs;
-use super::fp8_legalize_util::{constant_size, rebuffer, repoint, retype, tvm_cast};
+use super::fp8_legalize_util::{
+    constant_size, rebuffer, remap_attr_node, repoint, retype, tvm_cast,
+};
 
 /// What one legaliser (BF16 or FP8) decides.
 pub struct ComputeRules {
@@ -326,29 +328,9 @@ impl ComputeLegalizer<'_> {
                     predicate: None,
                 }))
             }
-            StmtNode::AttrStmt { node, attr_key, .. } => {
+            StmtNode::AttrStmt { node, .. } => {
                 let rebuilt = self.default_stmt(s)?;
-                let remapped = match node {
-                    AttrValue::Buffer(b) => {
-                        self.buffer_remap.get(&b.id()).cloned().map(AttrValue::Buffer)
-                    }
-                    AttrValue::Expr(e) => e
-                        .as_var()
-                        .and_then(|v| self.var_remap.get(v))
-                        .map(|v| AttrValue::Expr(PrimExpr::var(v))),
-                    _ => None,
-                };
-                match (remapped, rebuilt.node()) {
-                    (Some(node), StmtNode::AttrStmt { value, body, .. }) => {
-                        Ok(Stmt::new(StmtNode::AttrStmt {
-                            node,
-                            attr_key: attr_key.clone(),
-                            value: value.clone(),
-                            body: body.clone(),
-                        }))
-                    }
-                    _ => Ok(rebuilt),
-                }
+                remap_attr_node(rebuilt, node, &self.buffer_remap, &self.var_remap)
             }
             StmtNode::DeclBuffer { buffer, .. } => {
                 let rebuilt = self.default_stmt(s)?;

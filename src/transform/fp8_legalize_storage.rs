@@ -20,12 +20,11 @@ use std::collections::HashMap;
 
 use crate::ir::mutate::{map_expr_children, map_stmt_children};
 use crate::ir::{
-    AttrValue, Buffer, Callee, DataType, Expr, IrError, Op, PrimExpr, PrimFunc, Stmt, StmtNode,
-    Type, Var,
+    Buffer, Callee, DataType, Expr, IrError, Op, PrimExpr, PrimFunc, Stmt, StmtNode, Type, Var,
 };
 
 use super::block_lowering_util::map_stmt_exprs;
-use super::fp8_legalize_util::{rebuffer, repoint};
+use super::fp8_legalize_util::{rebuffer, remap_attr_node, repoint};
 
 /// The unsigned integer dtype that stores `dtype` (same bits and lanes).
 pub fn storage_uint(dtype: DataType) -> DataType {
@@ -243,29 +242,9 @@ impl StorageLegalizer {
                     predicate: None,
                 }))
             }
-            StmtNode::AttrStmt { node, attr_key, .. } => {
+            StmtNode::AttrStmt { node, .. } => {
                 let rebuilt = self.default_stmt(s)?;
-                let remapped = match node {
-                    AttrValue::Buffer(b) => {
-                        self.buffer_remap.get(&b.id()).cloned().map(AttrValue::Buffer)
-                    }
-                    AttrValue::Expr(e) => e
-                        .as_var()
-                        .and_then(|v| self.var_remap.get(v))
-                        .map(|v| AttrValue::Expr(PrimExpr::var(v))),
-                    _ => None,
-                };
-                match (remapped, rebuilt.node()) {
-                    (Some(node), StmtNode::AttrStmt { value, body, .. }) => {
-                        Ok(Stmt::new(StmtNode::AttrStmt {
-                            node,
-                            attr_key: attr_key.clone(),
-                            value: value.clone(),
-                            body: body.clone(),
-                        }))
-                    }
-                    _ => Ok(rebuilt),
-                }
+                remap_attr_node(rebuilt, node, &self.buffer_remap, &self.var_remap)
             }
             StmtNode::BufferRealize { .. } => {
                 Err(IrError::invalid("BufferRealize in storage legalisation (lower it first)"))

@@ -1,8 +1,12 @@
 //! Small IR helpers shared by the dtype legalisers (`fp8_legalize_compute`,
 //! `fp8_legalize_storage`, `bf16_legalize`): re-typed copies of buffers and variables, and TVM's
-//! `cast` with its constant folding.
+//! `cast` with its constant folding, and the re-pointing of attributes at re-typed nodes.
 
-use crate::ir::{Buffer, BufferNode, DataType, Expr, IrError, PrimExpr, Type, Var};
+use std::collections::HashMap;
+
+use crate::ir::{
+    AttrValue, Buffer, BufferNode, DataType, Expr, IrError, PrimExpr, Stmt, StmtNode, Type, Var,
+};
 
 /// The product of constant extents, or `None` when one is not constant.
 pub fn constant_size(extents: &[PrimExpr]) -> Option<i64> {
@@ -57,4 +61,32 @@ pub fn tvm_cast(dtype: DataType, value: PrimExpr) -> Result<PrimExpr, IrError> {
         }
     }
     PrimExpr::cast(dtype, value)
+}
+
+/// An `AttrStmt` (already rebuilt below) whose node is a re-typed buffer or var gets the new one,
+/// so attributes keep naming what the legalised code uses.
+pub fn remap_attr_node(
+    rebuilt: Stmt,
+    node: &AttrValue,
+    buffer_remap: &HashMap<u64, Buffer>,
+    var_remap: &HashMap<Var, Var>,
+) -> Result<Stmt, IrError> {
+    let remapped = match node {
+        AttrValue::Buffer(b) => buffer_remap.get(&b.id()).cloned().map(AttrValue::Buffer),
+        AttrValue::Expr(e) => {
+            e.as_var().and_then(|v| var_remap.get(v)).map(|v| AttrValue::Expr(PrimExpr::var(v)))
+        }
+        _ => None,
+    };
+    match (remapped, rebuilt.node()) {
+        (Some(node), StmtNode::AttrStmt { attr_key, value, body, .. }) => {
+            Ok(Stmt::new(StmtNode::AttrStmt {
+                node,
+                attr_key: attr_key.clone(),
+                value: value.clone(),
+                body: body.clone(),
+            }))
+        }
+        _ => Ok(rebuilt),
+    }
 }
