@@ -17,6 +17,7 @@ use super::Choices;
 use super::kernel_expr::{
     IntVar, KERNEL_DTYPES, KernelBuffer, KernelExprs, KernelScope, int_arith, is_float,
 };
+use super::source::SourceText;
 
 /// Size bounds of one generated kernel.
 #[derive(Clone, Copy, Debug)]
@@ -53,24 +54,11 @@ pub const SCALAR_VALUE: i64 = 3;
 struct KernelGen<'a> {
     choices: &'a mut dyn Choices,
     limits: KernelLimits,
-    out: String,
-    fresh: usize,
+    /// The text written so far and the counter of unique names.
+    text: SourceText,
 }
 
 impl KernelGen<'_> {
-    fn fresh(&mut self, prefix: &str) -> String {
-        self.fresh += 1;
-        format!("{prefix}{}", self.fresh)
-    }
-
-    fn line(&mut self, indent: usize, text: &str) {
-        for _ in 0..indent {
-            self.out.push_str("    ");
-        }
-        self.out.push_str(text);
-        self.out.push('\n');
-    }
-
     fn exprs<'s>(&'s mut self, scope: &'s KernelScope) -> KernelExprs<'s> {
         KernelExprs { choices: &mut *self.choices, scope }
     }
@@ -114,17 +102,17 @@ impl KernelGen<'_> {
             2 if scope.row.is_none() => self.independent_loop(scope, indent, depth),
             3 => {
                 let cond = self.exprs(scope).condition(2);
-                self.line(indent, &format!("if {cond}:"));
+                self.text.line(indent, &format!("if {cond}:"));
                 self.stmts(scope, indent + 1, depth - 1);
                 if self.choices.one_in(2) {
-                    self.line(indent, "else:");
+                    self.text.line(indent, "else:");
                     self.stmts(scope, indent + 1, depth - 1);
                 }
             }
             4 => {
-                let var = self.fresh("x");
+                let var = self.text.fresh("x");
                 let value = self.exprs(scope).index(64);
-                self.line(indent, &format!("{var}: T.int32 = {value}"));
+                self.text.line(indent, &format!("{var}: T.int32 = {value}"));
                 scope.vars.push(IntVar { name: var, bound: Some(64) });
             }
             5 if scope.row.is_none() => self.reduction(scope, indent),
@@ -137,25 +125,25 @@ impl KernelGen<'_> {
     fn store(&mut self, scope: &KernelScope, indent: usize, expr_depth: usize) {
         let writable = Self::writable(scope);
         if writable.is_empty() {
-            self.line(indent, "T.evaluate(0)");
+            self.text.line(indent, "T.evaluate(0)");
             return;
         }
         let buffer = writable[self.choices.choose(writable.len())].clone();
         let mut exprs = self.exprs(scope);
         let indices = exprs.row_indices(&buffer);
         let value = exprs.value(buffer.dtype, expr_depth);
-        self.line(indent, &format!("{}[{}] = {value}", buffer.name, indices.join(", ")));
+        self.text.line(indent, &format!("{}[{}] = {value}", buffer.name, indices.join(", ")));
     }
 
     fn serial_loop(&mut self, scope: &KernelScope, indent: usize, depth: usize) {
-        let var = self.fresh("i");
+        let var = self.text.fresh("i");
         let extent = self.extent();
         let head = match self.choices.choose(3) {
             0 => format!("range({extent})"),
             1 => format!("T.serial({extent})"),
             _ => format!("T.unroll({extent})"),
         };
-        self.line(indent, &format!("for {var} in {head}:"));
+        self.text.line(indent, &format!("for {var} in {head}:"));
         let mut inner = scope.clone();
         inner.vars.push(IntVar { name: var, bound: Some(extent) });
         self.stmts(&inner, indent + 1, depth - 1);
@@ -169,9 +157,9 @@ impl KernelGen<'_> {
             return self.serial_loop(scope, indent, depth);
         }
         let extent = writable[self.choices.choose(writable.len())].shape[0];
-        let var = self.fresh("p");
+        let var = self.text.fresh("p");
         let kind = ["T.parallel", "T.vectorized"][self.choices.choose(2)];
-        self.line(indent, &format!("for {var} in {kind}({extent}):"));
+        self.text.line(indent, &format!("for {var} in {kind}({extent}):"));
         let mut inner = scope.clone();
         inner.vars.push(IntVar { name: var.clone(), bound: Some(extent) });
         inner.row = Some((var, extent));
@@ -190,21 +178,21 @@ impl KernelGen<'_> {
         let mut loops = Vec::new();
         let mut extents = Vec::new();
         for &dim in &out.shape {
-            loops.push(self.fresh("s"));
+            loops.push(self.text.fresh("s"));
             extents.push(dim);
         }
-        loops.push(self.fresh("r"));
+        loops.push(self.text.fresh("r"));
         extents.push(reduce_extent);
         let extents_text: Vec<String> = extents.iter().map(u32::to_string).collect();
-        self.line(
+        self.text.line(
             indent,
             &format!("for {} in T.grid({}):", loops.join(", "), extents_text.join(", ")),
         );
-        let block = self.fresh("b");
-        self.line(indent + 1, &format!("with T.block(\"{block}\"):"));
-        let iters: Vec<String> = loops.iter().map(|_| self.fresh("v")).collect();
+        let block = self.text.fresh("b");
+        self.text.line(indent + 1, &format!("with T.block(\"{block}\"):"));
+        let iters: Vec<String> = loops.iter().map(|_| self.text.fresh("v")).collect();
         let kinds = format!("{}R", "S".repeat(out.shape.len()));
-        self.line(
+        self.text.line(
             indent + 2,
             &format!("{} = T.axis.remap(\"{kinds}\", [{}])", iters.join(", "), loops.join(", ")),
         );
@@ -216,8 +204,8 @@ impl KernelGen<'_> {
         }
         let target = format!("{}[{}]", out.name, iters[..out.shape.len()].join(", "));
         let init = self.exprs(&inner).constant(out.dtype);
-        self.line(indent + 2, "with T.init():");
-        self.line(indent + 3, &format!("{target} = {init}"));
+        self.text.line(indent + 2, "with T.init():");
+        self.text.line(indent + 3, &format!("{target} = {init}"));
         let value = self.exprs(&inner).value(out.dtype, 1);
         let update = match self.choices.choose(3) {
             0 => format!("T.max({target}, {value})"),
@@ -225,12 +213,12 @@ impl KernelGen<'_> {
             _ if is_float(out.dtype) => format!("{target} + {value}"),
             _ => int_arith("+", out.dtype, &target, &value),
         };
-        self.line(indent + 2, &format!("{target} = {update}"));
+        self.text.line(indent + 2, &format!("{target} = {update}"));
     }
 
     /// A local buffer, filled completely by a loop before the statements after it use it.
     fn local_buffer(&mut self, scope: &mut KernelScope, indent: usize) {
-        let name = self.fresh("L");
+        let name = self.text.fresh("L");
         let dtype = KERNEL_DTYPES[self.choices.choose(KERNEL_DTYPES.len())];
         let extent = self.extent();
         let shape = vec![extent];
@@ -239,13 +227,13 @@ impl KernelGen<'_> {
             1 => format!("T.alloc_buffer(({extent},), \"{dtype}\", scope=\"local\")"),
             _ => format!("T.decl_buffer(({extent},), \"{dtype}\")"),
         };
-        self.line(indent, &format!("{name} = {alloc}"));
-        let var = self.fresh("i");
-        self.line(indent, &format!("for {var} in range({extent}):"));
+        self.text.line(indent, &format!("{name} = {alloc}"));
+        let var = self.text.fresh("i");
+        self.text.line(indent, &format!("for {var} in range({extent}):"));
         let mut fill = scope.clone();
         fill.vars.push(IntVar { name: var.clone(), bound: Some(extent) });
         let value = self.exprs(&fill).value(dtype, 1);
-        self.line(indent + 1, &format!("{name}[{var}] = {value}"));
+        self.text.line(indent + 1, &format!("{name}[{var}] = {value}"));
         scope.buffers.push(KernelBuffer { name, dtype, shape, input: false });
     }
 }
@@ -253,14 +241,14 @@ impl KernelGen<'_> {
 /// Writes the TVMScript text of one kernel, function `main`. Its scalar parameter `n`, if any,
 /// is meant to be [`SCALAR_VALUE`] (the value `interp::random_args_with_extent` gives it).
 pub fn kernel_source(choices: &mut dyn Choices, limits: &KernelLimits) -> String {
-    let mut generator = KernelGen { choices, limits: *limits, out: String::new(), fresh: 0 };
+    let mut generator = KernelGen { choices, limits: *limits, text: SourceText::default() };
     let mut scope = KernelScope::default();
     let mut params = Vec::new();
     let inputs = 1 + generator.choices.choose(2);
     let outputs = 1 + generator.choices.choose(2);
     for k in 0..inputs + outputs {
         let input = k < inputs;
-        let name = generator.fresh(if input { "A" } else { "B" });
+        let name = generator.text.fresh(if input { "A" } else { "B" });
         let dtype = KERNEL_DTYPES[generator.choices.choose(KERNEL_DTYPES.len())];
         let shape = generator.shape();
         params.push(format!("{name}: T.Buffer({}, \"{dtype}\")", KernelGen::shape_text(&shape)));
@@ -270,14 +258,14 @@ pub fn kernel_source(choices: &mut dyn Choices, limits: &KernelLimits) -> String
         params.push("n: T.int32".to_string());
         scope.vars.push(IntVar { name: "n".to_string(), bound: None });
     }
-    generator.line(0, "# from tvm.script import tir as T");
-    generator.line(0, "");
-    generator.line(0, "@T.prim_func");
-    generator.line(0, &format!("def main({}):", params.join(", ")));
-    generator.line(1, "T.func_attr({\"tir.noalias\": True})");
+    generator.text.line(0, "# from tvm.script import tir as T");
+    generator.text.line(0, "");
+    generator.text.line(0, "@T.prim_func");
+    generator.text.line(0, &format!("def main({}):", params.join(", ")));
+    generator.text.line(1, "T.func_attr({\"tir.noalias\": True})");
     let depth = limits.max_depth;
     generator.stmts(&scope, 1, depth);
-    generator.out
+    generator.text.into_string()
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ pub mod differential;
 mod expr;
 pub mod kernel;
 pub mod kernel_expr;
+mod source;
 mod stmt;
 
 pub use choices::{Choices, SplitMix};

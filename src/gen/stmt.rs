@@ -8,30 +8,17 @@
 //! outer `let`s), as TVM's block scoping requires.
 
 use super::expr::{BufferInScope, DTYPES, ExprGen, Scope};
+use super::source::SourceText;
 use super::{Choices, GenLimits};
 
 struct StmtGen<'a> {
     choices: &'a mut dyn Choices,
     limits: GenLimits,
-    out: String,
-    /// A counter that makes every generated name unique in its function.
-    fresh: usize,
+    /// The text written so far and the counter of unique names.
+    text: SourceText,
 }
 
 impl StmtGen<'_> {
-    fn fresh(&mut self, prefix: &str) -> String {
-        self.fresh += 1;
-        format!("{prefix}{}", self.fresh)
-    }
-
-    fn line(&mut self, indent: usize, text: &str) {
-        for _ in 0..indent {
-            self.out.push_str("    ");
-        }
-        self.out.push_str(text);
-        self.out.push('\n');
-    }
-
     fn exprs<'s>(&'s mut self, scope: &'s Scope) -> ExprGen<'s> {
         ExprGen { choices: &mut *self.choices, scope }
     }
@@ -52,7 +39,7 @@ impl StmtGen<'_> {
         let e = self.limits.max_expr_depth;
         match kind {
             1 => {
-                let var = self.fresh("i");
+                let var = self.text.fresh("i");
                 let extent = 1 + self.choices.choose(16);
                 let head = match self.choices.choose(5) {
                     0 => format!("range({extent})"),
@@ -61,7 +48,7 @@ impl StmtGen<'_> {
                     3 => format!("T.parallel({extent})"),
                     _ => format!("T.vectorized({extent})"),
                 };
-                self.line(indent, &format!("for {var} in {head}:"));
+                self.text.line(indent, &format!("for {var} in {head}:"));
                 let mut inner = scope.clone();
                 inner.int_vars.push(var.clone());
                 let mut loops = block_scope.clone();
@@ -70,30 +57,31 @@ impl StmtGen<'_> {
             }
             2 => {
                 let cond = self.exprs(scope).condition(e);
-                self.line(indent, &format!("if {cond}:"));
+                self.text.line(indent, &format!("if {cond}:"));
                 self.stmts(scope, indent + 1, depth - 1, block_scope);
                 if self.choices.one_in(2) {
-                    self.line(indent, "else:");
+                    self.text.line(indent, "else:");
                     self.stmts(scope, indent + 1, depth - 1, block_scope);
                 }
             }
             3 => {
-                let var = self.fresh("x");
+                let var = self.text.fresh("x");
                 let value = self.exprs(scope).index(e);
-                self.line(indent, &format!("{var}: T.int32 = {value}"));
+                self.text.line(indent, &format!("{var}: T.int32 = {value}"));
                 scope.int_vars.push(var);
             }
             4 | 5 => self.block(scope, indent, depth, block_scope),
             7 => self.allocation(scope, indent),
             8 => self.vector_store(scope, indent),
             9 => self.comm_reducer_attr(indent),
-            _ if writable.is_empty() => self.line(indent, "T.evaluate(0)"),
+            _ if writable.is_empty() => self.text.line(indent, "T.evaluate(0)"),
             _ => {
                 let buffer = writable[self.choices.choose(writable.len())].clone();
                 let mut exprs = self.exprs(scope);
                 let indices: Vec<String> = buffer.shape.iter().map(|_| exprs.index(1)).collect();
                 let value = exprs.value(buffer.dtype, e);
-                self.line(indent, &format!("{}[{}] = {value}", buffer.name, indices.join(", ")));
+                self.text
+                    .line(indent, &format!("{}[{}] = {value}", buffer.name, indices.join(", ")));
             }
         }
     }
@@ -101,8 +89,8 @@ impl StmtGen<'_> {
     /// A block whose iteration variables are bound to the loop variables `block_scope` records
     /// as `name:extent` (or to constants), with optional allocations and a nested body.
     fn block(&mut self, scope: &Scope, indent: usize, depth: usize, block_scope: &Scope) {
-        let name = self.fresh("b");
-        self.line(indent, &format!("with T.block(\"{name}\"):"));
+        let name = self.text.fresh("b");
+        self.text.line(indent, &format!("with T.block(\"{name}\"):"));
         let mut inner = Scope { int_vars: Vec::new(), buffers: scope.buffers.clone() };
         // Only function scalars (named `n…`) stay visible. A `let` variable must not: TVM's region
         // detection (and ours, block_access.rs) substitutes block bindings but not `let`s into a
@@ -118,35 +106,36 @@ impl StmtGen<'_> {
             if self.choices.one_in(3) {
                 continue;
             }
-            let iter = self.fresh("v");
+            let iter = self.text.fresh("v");
             let kind = ["spatial", "reduce"][self.choices.choose(2)];
-            self.line(indent + 1, &format!("{iter} = T.axis.{kind}({extent}, {loop_var})"));
+            self.text.line(indent + 1, &format!("{iter} = T.axis.{kind}({extent}, {loop_var})"));
             inner.int_vars.push(iter);
         }
         // Declared (empty) regions: inferred regions that join several accesses print as
         // `min:min + extent` slices whose reparsed extent is simplified differently (a round-trip
         // finding recorded in tests/reliability_properties.rs), so the generator does not rely on
         // inference.
-        self.line(indent + 1, "T.reads()");
-        self.line(indent + 1, "T.writes()");
+        self.text.line(indent + 1, "T.reads()");
+        self.text.line(indent + 1, "T.writes()");
         if !inner.buffers.is_empty() && self.choices.one_in(3) {
             // `T.init()` comes first in a block's body; it may use the block's own variables.
-            self.line(indent + 1, "with T.init():");
+            self.text.line(indent + 1, "with T.init():");
             let buffer = inner.buffers[self.choices.choose(inner.buffers.len())].clone();
             let mut exprs = self.exprs(&inner);
             let indices: Vec<String> = buffer.shape.iter().map(|_| exprs.index(1)).collect();
             let value = exprs.value(buffer.dtype, 1);
-            self.line(indent + 2, &format!("{}[{}] = {value}", buffer.name, indices.join(", ")));
+            self.text
+                .line(indent + 2, &format!("{}[{}] = {value}", buffer.name, indices.join(", ")));
         }
         if self.choices.one_in(3) {
-            let buffer = self.fresh("C");
+            let buffer = self.text.fresh("C");
             let dtype = DTYPES[self.choices.choose(DTYPES.len())];
             let shape: Vec<u32> = (0..1 + self.choices.choose(2))
                 .map(|_| 1 + self.choices.choose(8) as u32)
                 .collect();
             let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
             let scope_kw = ["", ", scope=\"local\"", ", scope=\"shared\""][self.choices.choose(3)];
-            self.line(
+            self.text.line(
                 indent + 1,
                 &format!(
                     "{buffer} = T.alloc_buffer(({},), \"{dtype}\"{scope_kw})",
@@ -162,19 +151,19 @@ impl StmtGen<'_> {
     /// A local allocation whose buffer the statements after it may use: `T.decl_buffer`, or
     /// `T.allocate` with a `T.Buffer` over its data pointer.
     fn allocation(&mut self, scope: &mut Scope, indent: usize) {
-        let name = self.fresh("D");
+        let name = self.text.fresh("D");
         let dtype = DTYPES[self.choices.choose(DTYPES.len())];
         let extent = 1 + self.choices.choose(8) as u32;
         if self.choices.one_in(2) {
-            self.line(indent, &format!("{name} = T.decl_buffer(({extent},), \"{dtype}\")"));
+            self.text.line(indent, &format!("{name} = T.decl_buffer(({extent},), \"{dtype}\")"));
         } else {
-            let data = self.fresh("ptr");
+            let data = self.text.fresh("ptr");
             let scope_name = ["global", "local", "shared"][self.choices.choose(3)];
-            self.line(
+            self.text.line(
                 indent,
                 &format!("{data} = T.allocate([{extent}], \"{dtype}\", \"{scope_name}\")"),
             );
-            self.line(
+            self.text.line(
                 indent,
                 &format!("{name} = T.Buffer(({extent},), \"{dtype}\", data={data}, scope=\"{scope_name}\")"),
             );
@@ -187,7 +176,7 @@ impl StmtGen<'_> {
         let flat: Vec<BufferInScope> =
             scope.buffers.iter().filter(|b| b.shape.len() == 1).cloned().collect();
         if flat.is_empty() {
-            return self.line(indent, "T.evaluate(0)");
+            return self.text.line(indent, "T.evaluate(0)");
         }
         let buffer = flat[self.choices.choose(flat.len())].clone();
         let lanes = [2, 4, 8][self.choices.choose(3)];
@@ -201,7 +190,7 @@ impl StmtGen<'_> {
             1 => format!("{}[{ramp}] + T.Broadcast({scalar}, {lanes})", buffer.name),
             _ => format!("{}[{ramp}]", buffer.name),
         };
-        self.line(indent, &format!("{}[{ramp}] = {value}", buffer.name));
+        self.text.line(indent, &format!("{}[{ramp}] = {value}", buffer.name));
     }
 
     /// A `T.comm_reducer` as the node of an attribute statement (how TVMScript spells one).
@@ -217,13 +206,13 @@ impl StmtGen<'_> {
         } else {
             format!("T.{dtype}({identity}.0)")
         };
-        self.line(
+        self.text.line(
             indent,
             &format!(
                 "T.attr(T.comm_reducer(lambda x, y: {combiner}, [{identity}]), \"reduce_scope\", T.reinterpret(\"handle\", T.uint64(0)))"
             ),
         );
-        self.line(indent, "T.evaluate(0)");
+        self.text.line(indent, "T.evaluate(0)");
     }
 
     fn func(&mut self, name: &str) {
@@ -231,7 +220,7 @@ impl StmtGen<'_> {
         let mut scope = Scope::default();
         let mut matched = Vec::new();
         for _ in 0..1 + self.choices.choose(3) {
-            let buffer = self.fresh("A");
+            let buffer = self.text.fresh("A");
             let dtype = DTYPES[self.choices.choose(DTYPES.len())];
             let shape: Vec<u32> = (0..1 + self.choices.choose(3))
                 .map(|_| 1 + self.choices.choose(16) as u32)
@@ -239,7 +228,7 @@ impl StmtGen<'_> {
             let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
             if self.choices.one_in(3) {
                 // A strided buffer with an element offset, through `T.match_buffer`.
-                let handle = self.fresh("h");
+                let handle = self.text.fresh("h");
                 params.push(format!("{handle}: T.handle"));
                 let mut stride = 1u32;
                 let mut strides = Vec::new();
@@ -260,18 +249,18 @@ impl StmtGen<'_> {
             scope.buffers.push(BufferInScope { name: buffer, dtype, shape });
         }
         if self.choices.one_in(2) {
-            let scalar = self.fresh("n");
+            let scalar = self.text.fresh("n");
             params.push(format!("{scalar}: T.int32"));
             scope.int_vars.push(scalar);
         }
-        self.line(0, "@T.prim_func");
-        self.line(0, &format!("def {name}({}):", params.join(", ")));
+        self.text.line(0, "@T.prim_func");
+        self.text.line(0, &format!("def {name}({}):", params.join(", ")));
         for line in matched {
-            self.line(1, &line);
+            self.text.line(1, &line);
         }
         // A body that is one block without iteration variables prints as TVM's implicit root
         // block, which drops its name (as TVM does); a leading statement keeps the body a sequence.
-        self.line(1, "T.evaluate(0)");
+        self.text.line(1, "T.evaluate(0)");
         let depth = self.limits.max_depth;
         self.stmts(&scope, 1, depth, &Scope::default());
     }
@@ -279,14 +268,14 @@ impl StmtGen<'_> {
 
 /// Writes the TVMScript text of one module of generated functions.
 pub fn module_source(choices: &mut dyn Choices, limits: &GenLimits) -> String {
-    let mut generator = StmtGen { choices, limits: *limits, out: String::new(), fresh: 0 };
-    generator.line(0, "# from tvm.script import tir as T");
+    let mut generator = StmtGen { choices, limits: *limits, text: SourceText::default() };
+    generator.text.line(0, "# from tvm.script import tir as T");
     let funcs = 1 + generator.choices.choose(limits.max_funcs.max(1));
     for index in 0..funcs {
-        generator.line(0, "");
+        generator.text.line(0, "");
         generator.func(&format!("f{index}"));
     }
-    generator.out
+    generator.text.into_string()
 }
 
 #[cfg(test)]
