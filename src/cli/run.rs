@@ -15,7 +15,8 @@ use clap::Args;
 
 use crate::codegen::CodegenOptions;
 use crate::interp::{
-    ArgValue, NDArray, Scalar, random_args_with_extent, read_npy_as, run_func, write_npy,
+    ArgValue, NDArray, Scalar, adapt_args, random_args_with_extent, read_npy_as, run_func,
+    write_npy,
 };
 use crate::runtime::{self, PreparedCall, count_flops, parse_and_lower};
 use crate::transform::Target;
@@ -100,6 +101,47 @@ fn errors(got: &[ArgValue], want: &[ArgValue]) -> (f64, f64) {
     (abs, rel)
 }
 
+/// The arguments of the compiled entry point for the source-level `inputs`. Usually the same
+/// list (symbolic dimensions of `T.Buffer` parameters are read from the arrays); when the lowered
+/// ABI also takes the shape vars of `T.match_buffer`s on handles as scalars, they are appended from
+/// the arrays' shapes, so the first `inputs.len()` entries stay the source parameters in order.
+fn compiled_arguments(
+    compiled: &crate::codegen::CompiledModule,
+    prepared: &runtime::Prepared,
+    entry: &str,
+    inputs: &[ArgValue],
+) -> Result<Vec<ArgValue>, String> {
+    let declared = compiled
+        .function(entry)
+        .map(|(_, abi)| {
+            abi.args.iter().filter(|a| !matches!(a.kind, crate::codegen::ArgKind::ShapeVar { .. }))
+        })
+        .ok_or_else(|| format!("no compiled function `{entry}`"))?
+        .count();
+    if declared == inputs.len() {
+        return Ok(inputs.to_vec());
+    }
+    let (Some((_, source)), Some((_, lowered))) =
+        (prepared.source.lookup(entry), prepared.lowered.lookup(entry))
+    else {
+        return Err(format!("no function `{entry}` to map arguments for"));
+    };
+    let adapted = adapt_args(source, lowered, inputs).map_err(|e| e.to_string())?;
+    // The source parameters must keep their places for the outputs to be read back.
+    let aligned = adapted.len() == declared
+        && source.params.iter().zip(&lowered.params).all(|(s, l)| {
+            s.name() == l.name() || source.buffer_of(s).is_some_and(|b| b.data() == l)
+        });
+    if !aligned {
+        return Err(format!(
+            "`{entry}` takes {declared} arguments after lowering, and they cannot be made from \
+             its {} source parameters",
+            inputs.len()
+        ));
+    }
+    Ok(adapted)
+}
+
 fn run_kernel(args: &RunArgs) -> Result<bool, String> {
     let target = Target::parse(&args.target).map_err(|e| e.to_string())?;
     let text = super::read_input(&args.file)?;
@@ -149,7 +191,7 @@ fn run_kernel(args: &RunArgs) -> Result<bool, String> {
         };
     }
 
-    let mut compiled_args = inputs.clone();
+    let mut compiled_args = compiled_arguments(&compiled, &prepared, &entry, &inputs)?;
     progress(args, &format!("running `{entry}`"));
     runtime::call(&compiled, &entry, &mut compiled_args).map_err(|e| e.to_string())?;
 
@@ -167,7 +209,7 @@ fn run_kernel(args: &RunArgs) -> Result<bool, String> {
     let mut median = None;
     if args.bench > 0 {
         progress(args, &format!("timing {} runs", args.bench));
-        let mut bench_args = inputs.clone();
+        let mut bench_args = compiled_arguments(&compiled, &prepared, &entry, &inputs)?;
         let call =
             PreparedCall::new(&compiled, &entry, &mut bench_args).map_err(|e| e.to_string())?;
         let mut times = Vec::with_capacity(args.bench);
