@@ -14,17 +14,14 @@
 //! Error cases: `tests/passes/<pass>/err/<case>.tir` must make the pass fail with an error whose
 //! text contains the line in `<case>.expected` beside it.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 mod pass_golden;
 
-use pass_golden::{check_results, files_with_suffix, parse, unified_diff};
+use pass_golden::{check_golden, check_results, files_with_suffix, parse};
 
 use libtest_mimic::{Arguments, Failed, Trial};
-use tirscript::analysis::structural_eq::{EqualOptions, compare_structural};
 use tirscript::ir::{IRModule, IrError, PrimFunc};
-use tirscript::print::PrintOptions;
-use tirscript::print::{is_lone_function_source, print_script};
 use tirscript::transform as t;
 
 type ModuleFn = fn(&IRModule) -> Result<IRModule, IrError>;
@@ -130,28 +127,9 @@ fn check_case(pass: ModuleFn, dir: &str, before_path: &Path) -> Result<(), Faile
         let list: Vec<String> = problems.iter().map(|p| format!("{p:?}")).collect();
         return Err(format!("the verifier rejects the pass output:\n{}", list.join("\n")).into());
     }
-    let mut printed =
-        print_script(&after, is_lone_function_source(&source), &PrintOptions::default());
-    printed.push('\n');
-    let stem = name.strip_suffix(".before.tir").unwrap_or(&name);
-    let golden_path = PathBuf::from(format!("{stem}.after.tir"));
-    if std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v == "1") {
-        std::fs::write(&golden_path, &printed)
-            .map_err(|e| format!("{}: {e}", golden_path.display()))?;
-    }
-    let golden = std::fs::read_to_string(&golden_path)
-        .map_err(|e| format!("{}: {e} (UPDATE_GOLDEN=1 creates it)", golden_path.display()))?;
-    if golden != printed {
-        return Err(
-            unified_diff(&golden, &printed, &format!("{} differs", golden_path.display())).into()
-        );
-    }
+    check_golden(&name, &source, &after)?;
     let case =
         format!("{dir}/{}", before_path.file_name().and_then(|n| n.to_str()).unwrap_or_default());
-    let reparsed = parse(&golden_path.display().to_string(), &golden)?;
-    compare_structural(&after, &reparsed, EqualOptions { map_free_vars: true }).map_err(|m| {
-        format!("the golden parses to a different module than the pass output: {m}")
-    })?;
     if !NOT_RUNNABLE.iter().any(|(c, _)| *c == case) {
         check_results(&before, &after, 5)?;
     }

@@ -8,15 +8,13 @@
 //! interpreter gives bit-identical arrays before and after the pass. Every case is checked and
 //! all failures are reported together.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 mod pass_golden;
 
-use pass_golden::{check_results, files_with_suffix, parse, unified_diff};
+use pass_golden::{check_golden, check_results, files_with_suffix, parse};
 
-use tirscript::analysis::structural_eq::{EqualOptions, compare_structural};
 use tirscript::ir::{IRModule, IrError, PrimFunc};
-use tirscript::print::{PrintOptions, is_lone_function_source, print_script};
 use tirscript::transform::bf16_legalize::{bf16_compute_legalize, bf16_storage_legalize};
 use tirscript::transform::fp8_legalize::{fp8_compute_legalize, fp8_storage_legalize};
 
@@ -58,23 +56,7 @@ fn check_case(
     if !problems.is_empty() {
         return Err(format!("the verifier rejects the pass output: {problems:?}"));
     }
-    let mut printed =
-        print_script(&after, is_lone_function_source(&source), &PrintOptions::default());
-    printed.push('\n');
-    let stem = name.strip_suffix(".before.tir").unwrap_or(&name);
-    let golden_path = PathBuf::from(format!("{stem}.after.tir"));
-    if std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v == "1") {
-        std::fs::write(&golden_path, &printed).map_err(|e| e.to_string())?;
-    }
-    let golden = std::fs::read_to_string(&golden_path)
-        .map_err(|e| format!("{}: {e} (UPDATE_GOLDEN=1 creates it)", golden_path.display()))?;
-    if golden != printed {
-        return Err(unified_diff(&golden, &printed, &format!("{} differs", golden_path.display())));
-    }
-    let reparsed =
-        parse(&golden_path.display().to_string(), &golden).map_err(|e| format!("{e:?}"))?;
-    compare_structural(&after, &reparsed, EqualOptions { map_free_vars: true })
-        .map_err(|m| format!("the golden parses to a different module: {m}"))?;
+    check_golden(&name, &source, &after).map_err(|e| format!("{e:?}"))?;
     let file = before_path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     let case = format!("{dir}/{file}");
     if !NOT_RUNNABLE.iter().any(|(c, _)| *c == case) {

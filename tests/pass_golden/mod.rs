@@ -1,13 +1,16 @@
-//! Helpers shared by the pass golden harnesses (`passes_block_lowering`, `passes_flat`): parsing a
-//! golden, a unified diff on mismatch, the golden files of a directory, and the interpreter check
-//! that a pass leaves every function's results bit-identical.
+//! Helpers shared by the pass golden harnesses (`passes_block_lowering`, `passes_flat`,
+//! `passes_fp8_legalize`): parsing a golden, checking a pass output against its golden (a unified
+//! diff on mismatch; `UPDATE_GOLDEN=1` writes it), the golden files of a directory, and the
+//! interpreter check that a pass leaves every function's results bit-identical.
 
 use std::path::{Path, PathBuf};
 
 use libtest_mimic::Failed;
+use tirscript::analysis::structural_eq::{EqualOptions, compare_structural};
 use tirscript::diagnostic::SourceFile;
 use tirscript::interp::{ArgValue, random_args_for, random_args_with_extent, run_func};
 use tirscript::ir::IRModule;
+use tirscript::print::{PrintOptions, is_lone_function_source, print_script};
 
 pub fn parse(name: &str, source: &str) -> Result<IRModule, Failed> {
     let parsed = tirscript::eval::parse_script(name, source);
@@ -30,6 +33,34 @@ pub fn unified_diff(expected: &str, actual: &str, what: &str) -> String {
         .header("golden", "pass output")
         .to_string();
     format!("{what}:\n{diff}")
+}
+
+/// Checks the pass output `after` of `NAME.before.tir` (text `source`) against `NAME.after.tir`:
+/// the golden must be exactly what the printer gives for `after` (in the form of the input: a
+/// lone function or a module), and must parse back to a module structurally equal to `after`.
+/// With `UPDATE_GOLDEN=1` the golden is first rewritten from the output (read it before committing).
+pub fn check_golden(before_name: &str, source: &str, after: &IRModule) -> Result<(), Failed> {
+    let mut printed =
+        print_script(after, is_lone_function_source(source), &PrintOptions::default());
+    printed.push('\n');
+    let stem = before_name.strip_suffix(".before.tir").unwrap_or(before_name);
+    let golden_path = PathBuf::from(format!("{stem}.after.tir"));
+    if std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v == "1") {
+        std::fs::write(&golden_path, &printed)
+            .map_err(|e| format!("{}: {e}", golden_path.display()))?;
+    }
+    let golden = std::fs::read_to_string(&golden_path)
+        .map_err(|e| format!("{}: {e} (UPDATE_GOLDEN=1 creates it)", golden_path.display()))?;
+    if golden != printed {
+        return Err(
+            unified_diff(&golden, &printed, &format!("{} differs", golden_path.display())).into()
+        );
+    }
+    let reparsed = parse(&golden_path.display().to_string(), &golden)?;
+    compare_structural(after, &reparsed, EqualOptions { map_free_vars: true }).map_err(|m| {
+        format!("the golden parses to a different module than the pass output: {m}")
+    })?;
+    Ok(())
 }
 
 /// Runs every function of both modules on the same seeded inputs and compares all arrays.
