@@ -104,3 +104,42 @@ fn parallel_loops_and_half_precision_casts_match_the_interpreter() {
     }
     assert!(runtime::num_threads() >= 1);
 }
+
+const NARROW_WRAP: &str = r#"# from tvm.script import tir as T
+
+@T.prim_func
+def narrow_wrap(A: T.Buffer((64,), "int8"), B: T.Buffer((64,), "int8"), C: T.Buffer((64,), "int32")):
+    for i in range(64):
+        B[i] = A[i] * T.int8(100) + T.int8(120)
+        C[i] = T.Cast("int32", A[i]) * 3 - 7
+"#;
+
+#[test]
+fn narrow_signed_arithmetic_wraps_and_only_wide_arithmetic_is_nsw() {
+    let prepared = runtime::parse_and_lower("t.tir", NARROW_WRAP, &Target::llvm()).expect("lowers");
+    // As TVM's CodeGenLLVM: `nsw` from 32 bits up only, so int8 overflow wraps instead of being
+    // poison.
+    let (text, _) = tirscript::codegen::emit_module(
+        &prepared.lowered,
+        Some(&prepared.source),
+        &CodegenOptions::default(),
+    )
+    .expect("emits");
+    assert!(!text.lines().any(|l| l.contains(" nsw i8 ")), "{text}");
+    assert!(text.lines().any(|l| l.contains(" nsw i32 ")), "{text}");
+    let compiled =
+        runtime::compile_prepared(&prepared, &CodegenOptions::default()).expect("compiles");
+    let (_, func) = prepared.source.lookup("narrow_wrap").expect("the function");
+    let inputs = random_args_for(func, 9).expect("arguments");
+    let mut got = inputs.clone();
+    runtime::call(&compiled, "narrow_wrap", &mut got).expect("runs");
+    let mut want = inputs;
+    run_func(&prepared.source, "narrow_wrap", &mut want).expect("interprets");
+    for k in 1..3 {
+        assert_eq!(
+            got[k].as_array().map(NDArray::to_f64_vec),
+            want[k].as_array().map(NDArray::to_f64_vec),
+            "output {k}"
+        );
+    }
+}

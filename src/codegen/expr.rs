@@ -155,6 +155,9 @@ impl FuncEmitter<'_> {
         reject_small_float_arithmetic(dtype)?;
         let float = dtype.is_floating();
         let signed = is_signed(dtype);
+        // As TVM's CodeGenLLVM: only signed arithmetic of 32 bits or more may assume no overflow
+        // (`nsw`); int8/int16 arithmetic wraps as the interpreter's does.
+        let no_signed_wrap = signed && dtype.bits >= 32;
         let simple = |name: &str| format!("{name} {}, {}", a.typed(), b.repr);
         let text = match op {
             BinaryOp::Add if float => simple("fadd"),
@@ -162,9 +165,9 @@ impl FuncEmitter<'_> {
             BinaryOp::Mul if float => simple("fmul"),
             BinaryOp::Div if float => simple("fdiv"),
             BinaryOp::Mod if float => simple("frem"),
-            BinaryOp::Add => simple(if signed { "add nsw" } else { "add" }),
-            BinaryOp::Sub => simple(if signed { "sub nsw" } else { "sub" }),
-            BinaryOp::Mul => simple(if signed { "mul nsw" } else { "mul" }),
+            BinaryOp::Add => simple(if no_signed_wrap { "add nsw" } else { "add" }),
+            BinaryOp::Sub => simple(if no_signed_wrap { "sub nsw" } else { "sub" }),
+            BinaryOp::Mul => simple(if no_signed_wrap { "mul nsw" } else { "mul" }),
             BinaryOp::Div => simple(if signed { "sdiv" } else { "udiv" }),
             BinaryOp::Mod => simple(if signed { "srem" } else { "urem" }),
             BinaryOp::FloorDiv | BinaryOp::FloorMod => return self.floor_div_mod(op, dtype, a, b),
