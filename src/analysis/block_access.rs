@@ -358,10 +358,10 @@ fn narrowings(condition: &PrimExpr, negate: bool, dom: &DomainMap) -> Vec<(Var, 
         Expr::Cmp { op, a, b } => {
             let (var, c, op) = match (a.as_var(), b.as_int(), b.as_var(), a.as_int()) {
                 (Some(v), Some(c), _, _) => (v, c, *op),
-                (_, _, Some(v), Some(c)) => (v, c, flip(*op)),
+                (_, _, Some(v), Some(c)) => (v, c, op.swapped()),
                 _ => return out,
             };
-            let op = if negate { negation(op) } else { op };
+            let op = if negate { op.negated() } else { op };
             let Some(set) = dom.get(var) else { return out };
             let (Some(lo), Some(hi)) = (
                 set.min.as_ref().and_then(PrimExpr::as_int),
@@ -391,25 +391,4 @@ fn narrowings(condition: &PrimExpr, negate: bool, dom: &DomainMap) -> Vec<(Var, 
         _ => {}
     }
     out
-}
-
-fn flip(op: CmpOp) -> CmpOp {
-    match op {
-        CmpOp::Lt => CmpOp::Gt,
-        CmpOp::Le => CmpOp::Ge,
-        CmpOp::Gt => CmpOp::Lt,
-        CmpOp::Ge => CmpOp::Le,
-        other => other,
-    }
-}
-
-fn negation(op: CmpOp) -> CmpOp {
-    match op {
-        CmpOp::Lt => CmpOp::Ge,
-        CmpOp::Le => CmpOp::Gt,
-        CmpOp::Gt => CmpOp::Le,
-        CmpOp::Ge => CmpOp::Lt,
-        CmpOp::Eq => CmpOp::Ne,
-        CmpOp::Ne => CmpOp::Eq,
-    }
 }

@@ -38,6 +38,31 @@ pub enum CmpOp {
     Ge,
 }
 
+impl CmpOp {
+    /// The operator that holds with the operands swapped: `a < b` is `b > a`.
+    pub fn swapped(self) -> CmpOp {
+        match self {
+            CmpOp::Lt => CmpOp::Gt,
+            CmpOp::Le => CmpOp::Ge,
+            CmpOp::Gt => CmpOp::Lt,
+            CmpOp::Ge => CmpOp::Le,
+            CmpOp::Eq | CmpOp::Ne => self,
+        }
+    }
+
+    /// The operator of the negated comparison: `not (a < b)` is `a >= b`.
+    pub fn negated(self) -> CmpOp {
+        match self {
+            CmpOp::Lt => CmpOp::Ge,
+            CmpOp::Le => CmpOp::Gt,
+            CmpOp::Gt => CmpOp::Le,
+            CmpOp::Ge => CmpOp::Lt,
+            CmpOp::Eq => CmpOp::Ne,
+            CmpOp::Ne => CmpOp::Eq,
+        }
+    }
+}
+
 /// What a `Call` calls: a registered operator or another function of the module.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Callee {

@@ -68,10 +68,10 @@ pub(super) fn narrowings(condition: &PrimExpr, negate: bool) -> Vec<(Var, CmpOp,
         Expr::Cmp { op, a, b } => {
             let (var, c, op) = match (a.as_var(), b.as_int(), b.as_var(), a.as_int()) {
                 (Some(v), Some(c), _, _) => (v.clone(), c, *op),
-                (_, _, Some(v), Some(c)) => (v.clone(), c, flip(*op)),
+                (_, _, Some(v), Some(c)) => (v.clone(), c, op.swapped()),
                 _ => return Vec::new(),
             };
-            vec![(var, if negate { negation(op) } else { op }, c)]
+            vec![(var, if negate { op.negated() } else { op }, c)]
         }
         _ => Vec::new(),
     }
@@ -94,30 +94,11 @@ fn comparisons(condition: &PrimExpr, negate: bool) -> Vec<(PrimExpr, CmpOp, i64)
         Expr::Cmp { op, a, b } if a.dtype().is_integer() => {
             let (lhs, c, op) = match (b.as_int(), a.as_int()) {
                 (Some(c), None) => (a.clone(), c, *op),
-                (None, Some(c)) => (b.clone(), c, flip(*op)),
+                (None, Some(c)) => (b.clone(), c, op.swapped()),
                 _ => return Vec::new(),
             };
-            vec![(lhs, if negate { negation(op) } else { op }, c)]
+            vec![(lhs, if negate { op.negated() } else { op }, c)]
         }
         _ => Vec::new(),
-    }
-}
-fn flip(op: CmpOp) -> CmpOp {
-    match op {
-        CmpOp::Lt => CmpOp::Gt,
-        CmpOp::Le => CmpOp::Ge,
-        CmpOp::Gt => CmpOp::Lt,
-        CmpOp::Ge => CmpOp::Le,
-        other => other,
-    }
-}
-fn negation(op: CmpOp) -> CmpOp {
-    match op {
-        CmpOp::Lt => CmpOp::Ge,
-        CmpOp::Le => CmpOp::Gt,
-        CmpOp::Gt => CmpOp::Le,
-        CmpOp::Ge => CmpOp::Lt,
-        CmpOp::Eq => CmpOp::Ne,
-        CmpOp::Ne => CmpOp::Eq,
     }
 }
