@@ -15,20 +15,6 @@ use tirscript::runtime;
 use tirscript::transform::Target;
 use tirscript::transform::fp8_legalize_format::SmallFloat;
 
-const FORMATS: &[&str] = &[
-    "float8_e3m4",
-    "float8_e4m3",
-    "float8_e4m3fn",
-    "float8_e4m3fnuz",
-    "float8_e4m3b11fnuz",
-    "float8_e5m2",
-    "float8_e5m2fnuz",
-    "float8_e8m0fnu",
-    "float6_e2m3fn",
-    "float6_e3m2fn",
-    "float4_e2m1fn",
-];
-
 /// Inputs that probe every rounding decision of `format`, as float32 values.
 fn probes(format: SmallFloat) -> Vec<f64> {
     let mut values = vec![0.0, -0.0, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, 1e30, -1e30];
@@ -64,8 +50,8 @@ fn same(x: f64, y: f64) -> bool {
 #[test]
 fn conversions_round_to_nearest_even_in_every_format() {
     let mut failures = Vec::new();
-    for &name in FORMATS {
-        let dtype = DataType::parse(name).expect("dtype");
+    for dtype in DataType::small_floats() {
+        let name = &dtype.to_string();
         let format = SmallFloat::of(dtype).expect("small float");
         let inputs = probes(format);
         let n = inputs.len();

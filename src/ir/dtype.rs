@@ -102,6 +102,10 @@ impl DataType {
     pub const fn void() -> DataType {
         DataType::new(TypeCode::Handle, 0, 1)
     }
+    /// Every scalar float8/float6/float4 type this module knows, in a fixed order.
+    pub fn small_floats() -> impl Iterator<Item = DataType> {
+        SMALL_FLOATS.iter().map(|&(code, _, bits)| DataType::new(code, bits, 1))
+    }
 
     /// The same element type with `lanes` fixed lanes.
     pub fn with_lanes(self, lanes: u16) -> DataType {

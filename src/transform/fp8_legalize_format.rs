@@ -303,20 +303,8 @@ mod tests {
 
     #[test]
     fn every_pattern_round_trips() {
-        for name in [
-            "float8_e3m4",
-            "float8_e4m3",
-            "float8_e4m3fn",
-            "float8_e4m3fnuz",
-            "float8_e4m3b11fnuz",
-            "float8_e5m2",
-            "float8_e5m2fnuz",
-            "float8_e8m0fnu",
-            "float6_e2m3fn",
-            "float6_e3m2fn",
-            "float4_e2m1fn",
-        ] {
-            let f = format(name);
+        for dtype in DataType::small_floats() {
+            let (name, f) = (dtype.to_string(), SmallFloat::of(dtype).unwrap());
             for bits in 0..(1u32 << f.bits()) {
                 let v = f.decode(bits);
                 if v.is_nan() {
