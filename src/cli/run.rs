@@ -191,7 +191,9 @@ fn run_kernel(args: &RunArgs) -> Result<bool, String> {
         };
     }
 
-    let mut compiled_args = compiled_arguments(&compiled, &prepared, &entry, &inputs)?;
+    // The compiled call's arguments, made once: the checked run and the timed runs each get a copy.
+    let call_args = compiled_arguments(&compiled, &prepared, &entry, &inputs)?;
+    let mut compiled_args = call_args.clone();
     progress(args, &format!("running `{entry}`"));
     runtime::call(&compiled, &entry, &mut compiled_args).map_err(|e| e.to_string())?;
 
@@ -209,7 +211,7 @@ fn run_kernel(args: &RunArgs) -> Result<bool, String> {
     let mut median = None;
     if args.bench > 0 {
         progress(args, &format!("timing {} runs", args.bench));
-        let mut bench_args = compiled_arguments(&compiled, &prepared, &entry, &inputs)?;
+        let mut bench_args = call_args;
         let call =
             PreparedCall::new(&compiled, &entry, &mut bench_args).map_err(|e| e.to_string())?;
         let mut times = Vec::with_capacity(args.bench);
