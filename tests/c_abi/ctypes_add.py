@@ -8,14 +8,28 @@ import ctypes
 import sys
 
 N = 1024
+ALIGN = 64
+KEEP = []  # The backing arrays of the aligned views, kept alive until the process ends.
+
+
+def aligned_floats(values=None):
+    """A float[N] view whose address is a multiple of 64 bytes, as the library's contract requires
+    (ctypes arrays themselves are only 16-byte aligned, and the kernels may use aligned vector loads)."""
+    backing = (ctypes.c_char * (N * 4 + ALIGN))()
+    KEEP.append(backing)
+    start = ctypes.addressof(backing)
+    view = (ctypes.c_float * N).from_address(start + (-start) % ALIGN)
+    if values is not None:
+        for i, v in enumerate(values):
+            view[i] = v
+    return view
 
 
 def main(path):
     lib = ctypes.CDLL(path)
-    floats = ctypes.c_float * N
-    a = floats(*[i * 0.5 for i in range(N)])
-    b = floats(*[1.0 - i * 0.25 for i in range(N)])
-    c = floats()
+    a = aligned_floats([i * 0.5 for i in range(N)])
+    b = aligned_floats([1.0 - i * 0.25 for i in range(N)])
+    c = aligned_floats()
 
     lib.add.restype = ctypes.c_int32
     lib.add.argtypes = [ctypes.POINTER(ctypes.c_float)] * 3
@@ -29,7 +43,7 @@ def main(path):
             return 1
 
     # The packed entry: each argument in an 8-byte slot (pointers as addresses).
-    d = floats()
+    d = aligned_floats()
     slots = (ctypes.c_uint64 * 3)(
         ctypes.addressof(b), ctypes.addressof(a), ctypes.addressof(d)
     )
