@@ -11,7 +11,7 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 
 echo "== cargo test (workspace)"
-cargo test --workspace --quiet
+cargo test --workspace --quiet --no-fail-fast
 
 echo "== tirscript check on every .tir program (error cases under err/ excepted)"
 tirscript=(cargo run --quiet --bin tirscript --)
