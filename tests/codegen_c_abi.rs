@@ -66,11 +66,7 @@ fn python_calls_the_shared_library_through_ctypes() {
         .expect("python3 runs (the machine set-up provides it)");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "ctypes checks failed ({}):\n{stdout}{stderr}",
-        output.status
-    );
+    assert!(output.status.success(), "ctypes checks failed ({}):\n{stdout}{stderr}", output.status);
     assert!(stdout.contains("ctypes checks passed"), "unexpected output: {stdout}");
     let _ = std::fs::remove_dir_all(&dir);
 }
