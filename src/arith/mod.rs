@@ -5,6 +5,7 @@
 pub mod analyzer;
 mod canonical_cast;
 mod canonical_form;
+pub mod iter_map;
 pub mod canonical_simplify;
 pub mod const_int_bound;
 pub mod int_set;
