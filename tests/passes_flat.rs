@@ -89,6 +89,29 @@ fn hoist_if_then_else(m: &IRModule) -> Result<IRModule, IrError> {
     per_function(m, |f| hoist_if_then_else(f, HoistConfig::DEFAULT))
 }
 
+/// LowerOpaqueBlock first, as TVM's own LoopPartition tests do: it turns a loop's
+/// `pragma_loop_partition_hint` annotation into the attribute LoopPartition reads (an attribute on
+/// a loop var cannot be written in TVMScript before the loop defines the var).
+fn loop_partition_with(
+    m: &IRModule,
+    cfg: t::loop_partition::LoopPartitionConfig,
+) -> Result<IRModule, IrError> {
+    per_function(m, |f| {
+        t::loop_partition::loop_partition(t::lower_opaque_block::lower_opaque_block(f)?, cfg)
+    })
+}
+
+fn loop_partition(m: &IRModule) -> Result<IRModule, IrError> {
+    loop_partition_with(m, t::loop_partition::LoopPartitionConfig::default())
+}
+
+/// TVM's `{"tir.LoopPartition": {"partition_const_loop": True}}`.
+fn loop_partition_const(m: &IRModule) -> Result<IRModule, IrError> {
+    let cfg =
+        t::loop_partition::LoopPartitionConfig { partition_const_loop: true, ..Default::default() };
+    loop_partition_with(m, cfg)
+}
+
 fn make_unpacked_api(m: &IRModule) -> Result<IRModule, IrError> {
     t::make_unpacked_api::make_unpacked_api(m)
 }
@@ -108,6 +131,8 @@ const PASSES: &[(&str, ModuleFn)] = &[
     ("hoist_if_then_else", hoist_if_then_else),
     ("common_subexpr_elim", common_subexpr_elim),
     ("narrow_data_type", narrow_data_type),
+    ("loop_partition", loop_partition),
+    ("loop_partition_const", loop_partition_const),
 ];
 
 /// Cases the interpreter cannot run, with the reason (the golden checks still apply).

@@ -1,0 +1,167 @@
+//! The loops LoopPartition tries to partition, as TVM's `CandidateSelector`.
+//!
+//! A loop (or a `blockIdx` `thread_extent` scope) is a candidate when its var carries a
+//! `pragma_loop_partition_hint` attribute with a provably true value, or when its bounds are not
+//! both constant (always, with `partition_const_loop`) and its var appears inside a `T.likely`
+//! condition of its body, unless the body calls `tvm_thread_allreduce` (the "no split" flag: it
+//! is set by such a call and propagates outward; each member of a sequence starts from the flag of
+//! the sequence and the sequence ends with the OR of its members). Candidates are kept by node
+//! identity: the set holds the statements themselves, so their addresses stay unique.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::arith::Analyzer;
+use crate::ir::visit::{expr_children, stmt_parts};
+use crate::ir::{AttrValue, Callee, Expr, IrError, PrimExpr, Stmt, StmtNode, Var};
+
+/// The rank of a thread tag as TVM's `ThreadScope`: 0 for `blockIdx`, 1 for `threadIdx` and
+/// virtual threads.
+pub fn thread_rank(tag: &str) -> Result<u8, IrError> {
+    if tag.starts_with("blockIdx") {
+        Ok(0)
+    } else if tag.starts_with("threadIdx") || tag.starts_with("vthread") || tag == "cthread" {
+        Ok(1)
+    } else {
+        Err(IrError::invalid(format!("loop partition: unknown thread scope `{tag}`")))
+    }
+}
+
+/// The candidate statements and hinted variables found so far (both grow over a pass run).
+#[derive(Default)]
+pub struct CandidateSelector {
+    partition_const_loop: bool,
+    candidates: HashMap<usize, Stmt>,
+    pub hint_vars: HashSet<Var>,
+    in_likely: bool,
+    no_split: bool,
+    /// Vars of the loops being visited, and whether a `T.likely` condition used them.
+    record: HashMap<Var, bool>,
+    analyzer: Analyzer,
+}
+
+fn address(s: &Stmt) -> usize {
+    s.node() as *const StmtNode as usize
+}
+
+impl CandidateSelector {
+    pub fn new(partition_const_loop: bool) -> CandidateSelector {
+        CandidateSelector { partition_const_loop, ..CandidateSelector::default() }
+    }
+
+    pub fn is_candidate(&self, s: &Stmt) -> bool {
+        self.candidates.contains_key(&address(s))
+    }
+
+    fn add(&mut self, s: &Stmt) {
+        self.candidates.insert(address(s), s.clone());
+    }
+
+    /// Visits `s`, adding its candidates and hinted vars.
+    pub fn visit(&mut self, s: &Stmt) -> Result<(), IrError> {
+        match s.node() {
+            StmtNode::For(l) => {
+                if self.hint_vars.contains(&l.loop_var) {
+                    self.add(s);
+                    return self.visit_parts(s);
+                }
+                let constant = l.min.as_int().is_some() && l.extent.as_int().is_some();
+                if !constant || self.partition_const_loop {
+                    self.visit_recorded(s, &l.loop_var)
+                } else {
+                    self.visit_parts(s)
+                }
+            }
+            StmtNode::AttrStmt { node, attr_key, value, .. } if attr_key == "thread_extent" => {
+                let AttrValue::IterVar(iv) = node else {
+                    return Err(IrError::invalid("a `thread_extent` attribute needs an IterVar"));
+                };
+                if self.hint_vars.contains(&iv.var) {
+                    self.add(s);
+                    return self.visit_parts(s);
+                }
+                let constant = value.as_int().is_some();
+                if thread_rank(&iv.thread_tag)? == 0 && (!constant || self.partition_const_loop) {
+                    self.visit_recorded(s, &iv.var)
+                } else {
+                    self.visit_parts(s)
+                }
+            }
+            StmtNode::AttrStmt { node, attr_key, value, .. }
+                if attr_key == "pragma_loop_partition_hint" =>
+            {
+                if self.analyzer.can_prove(value) {
+                    let var = match node {
+                        AttrValue::Expr(e) => e.as_var().cloned(),
+                        AttrValue::IterVar(iv) => Some(iv.var.clone()),
+                        _ => None,
+                    };
+                    let var = var.ok_or_else(|| {
+                        IrError::invalid("`pragma_loop_partition_hint` must be attached to a var")
+                    })?;
+                    self.hint_vars.insert(var);
+                }
+                self.visit_parts(s)
+            }
+            StmtNode::SeqStmt(seq) => {
+                let initial = self.no_split;
+                for child in seq {
+                    let before = std::mem::replace(&mut self.no_split, initial);
+                    self.visit(child)?;
+                    self.no_split |= before;
+                }
+                Ok(())
+            }
+            _ => self.visit_parts(s),
+        }
+    }
+
+    /// Visits `s` while recording uses of `var` in likely conditions; a use makes `s` a candidate.
+    fn visit_recorded(&mut self, s: &Stmt, var: &Var) -> Result<(), IrError> {
+        self.record.insert(var.clone(), false);
+        self.visit_parts(s)?;
+        if self.record.get(var).copied().unwrap_or(false) && !self.no_split {
+            self.add(s);
+        }
+        self.record.remove(var);
+        Ok(())
+    }
+
+    fn visit_parts(&mut self, s: &Stmt) -> Result<(), IrError> {
+        let (mut stmts, mut exprs) = (Vec::new(), Vec::new());
+        stmt_parts(s, &mut stmts, &mut exprs);
+        for e in exprs {
+            self.visit_expr(e);
+        }
+        for child in stmts {
+            self.visit(child)?;
+        }
+        Ok(())
+    }
+
+    fn visit_expr(&mut self, e: &PrimExpr) {
+        match e.expr() {
+            Expr::Call { op: Callee::Op(op), args } if op.name() == "likely" => {
+                self.in_likely = true;
+                args.iter().for_each(|a| self.visit_expr(a));
+                self.in_likely = false;
+            }
+            Expr::Call { op: Callee::Op(op), .. } if op.name() == "tvm_thread_allreduce" => {
+                self.no_split = true;
+            }
+            Expr::Var(v) => {
+                if self.in_likely
+                    && let Some(used) = self.record.get_mut(v)
+                {
+                    *used = true;
+                }
+            }
+            _ => {
+                let mut children = Vec::new();
+                expr_children(e, &mut children);
+                for child in children {
+                    self.visit_expr(child);
+                }
+            }
+        }
+    }
+}
