@@ -69,6 +69,9 @@ pub const DEFAULT_CONFIG_KEYS: &[(&str, ConfigType)] = &[
     ("tir.disable_assert", ConfigType::Bool),
     ("tir.vtcm_capacity", ConfigType::Int),
     ("tir.merge_static_smem", ConfigType::Bool),
+    ("tir.LoopPartition.partition_const_loop", ConfigType::Bool),
+    ("tir.LoopPartition.no_unroll_loop_with_extent_one", ConfigType::Bool),
+    ("tir.LoopPartition.unroll_loop_with_partition_hint_no_interval", ConfigType::Bool),
 ];
 
 /// The settings and instruments of a pipeline run.

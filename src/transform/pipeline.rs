@@ -101,7 +101,7 @@ pub const DEFAULT_PIPELINE: &[Stage] = &[
     Stage::Phase(Phase::AfterFlattening),
     pass("tir.BF16ComputeLegalize", Some(super::bf16_legalize::compute_pass)),
     pass("tir.NarrowDataType", Some(super::narrow_datatype::pass)),
-    pass("tir.LoopPartition", None),
+    pass("tir.LoopPartition", Some(super::loop_partition::pass)),
     pass("tir.VectorizeLoop", Some(super::vectorize_loop::pass)),
     pass("tir.InjectVirtualThread", None),
     pass("tir.InjectDoubleBuffer", None),
