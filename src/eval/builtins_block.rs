@@ -15,11 +15,13 @@ fn frame(f: PendingFrame) -> EvalResult<Value> {
     Ok(Value::Frame(Box::new(f)))
 }
 
-pub fn block(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
+pub fn block(ev: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
     let b = args.bind(&[("name", Optional), ("no_realize", Optional)])?;
     let name =
         b.get_some("name").map(|a| a.str().map(str::to_string)).transpose()?.unwrap_or_default();
     let no_realize = b.get_some("no_realize").map(Arg::bool).transpose()?.unwrap_or(false);
+    // Inside a macro's n-th expansion the name gains TVM's `_n` suffix.
+    let name = ev.macros.block_name(name);
     frame(PendingFrame::Block { name, no_realize })
 }
 

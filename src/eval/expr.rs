@@ -308,6 +308,7 @@ impl Evaluator {
                     .map_err(|e| super::error::ir_error(&args.span, e))
             }
             Value::Lambda(lambda) => self.apply_lambda(&lambda, args),
+            Value::Macro(m) => self.expand_macro(&m, args),
             other => Err(error_label(
                 &args.span,
                 format!("'{}' object is not callable", other.kind()),

@@ -4,6 +4,7 @@
 
 use super::Evaluator;
 use super::error::{AtSpan, EvalResult, error, error_label};
+use super::macros::macro_decorator;
 use super::value::Value;
 use crate::builder::BuildResult;
 use crate::diagnostic::Diagnostic;
@@ -64,8 +65,14 @@ impl Evaluator {
     pub(super) fn file(&mut self, tree: &Module) -> Option<IRModule> {
         let mut module: Option<IRModule> = None;
         let mut functions: Vec<(String, PrimFunc)> = Vec::new();
+        // The file's own scope holds its top-level macros and Python constants.
+        self.vars.push();
         for stmt in &tree.body {
             let result = match &stmt.kind {
+                StmtKind::FunctionDef(def) if let Some(hygienic) = macro_decorator(def) => {
+                    self.define_macro_reporting(def, hygienic)
+                }
+                StmtKind::Assign { targets, value } => self.top_level_constant(targets, value),
                 StmtKind::FunctionDef(def) => self.top_function(def, &stmt.span).map(|f| {
                     if let Some(f) = f {
                         functions.push((def.name.name.clone(), f));
@@ -81,7 +88,7 @@ impl Evaluator {
                 StmtKind::Expr(Expr { kind: ExprKind::Str(_), .. }) | StmtKind::Pass => Ok(()),
                 _ => Err(error_label(
                     &stmt.span,
-                    "only @T.prim_func functions and @I.ir_module classes may appear at the top level",
+                    "only @T.prim_func functions, @T.macro functions, @I.ir_module classes and constants may appear at the top level",
                     "unexpected statement",
                 )),
             };
@@ -158,7 +165,9 @@ impl Evaluator {
         self.class_name = Some(class.name.name.clone());
         self.globals.clear();
         for stmt in &class.body {
-            if let StmtKind::FunctionDef(def) = &stmt.kind {
+            if let StmtKind::FunctionDef(def) = &stmt.kind
+                && macro_decorator(def).is_none()
+            {
                 let gv = self.builder.decl_function(&def.name.name).at(&def.name.span)?;
                 let returns = self.declared_return(def);
                 self.globals.push((def.name.name.clone(), gv, returns));
@@ -168,6 +177,18 @@ impl Evaluator {
         let errors_before = self.diagnostics.iter().filter(|d| d.is_error()).count();
         for stmt in &class.body {
             let result = match &stmt.kind {
+                StmtKind::FunctionDef(def) if let Some(hygienic) = macro_decorator(def) => {
+                    let mut err = error_label(
+                        &def.name.span,
+                        "a @T.macro cannot be defined in an @I.ir_module class",
+                        "macro in a class",
+                    );
+                    err.hint =
+                        Some("define it at the top level of the file, before the class".into());
+                    // Defined all the same, so its uses draw no second error.
+                    self.diagnostics.push(*err);
+                    self.define_macro_reporting(def, hygienic)
+                }
                 StmtKind::FunctionDef(def) => match decorator(&def.decorators, &def.name.span) {
                     Ok(Decorator::PrimFunc { private }) => self.prim_func(def, private, &stmt.span),
                     Ok(Decorator::IrModule) => Err(error_label(
@@ -308,7 +329,7 @@ impl Evaluator {
             };
             self.define(name, bound, &param.name.span)?;
         }
-        self.with_body(span, |e| e.body(&def.body))?;
+        self.function_body(&def.body, span)?;
         // Closing the function completes it (root block, access regions); its errors point at the name.
         self.builder.exit().at(&def.name.span)
     }

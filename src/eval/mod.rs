@@ -32,6 +32,7 @@ mod builtins_stmt;
 mod check;
 mod expr;
 mod func;
+mod macros;
 mod ops;
 mod stmt;
 mod subscript;
@@ -101,6 +102,8 @@ pub struct Evaluator {
     globals: Vec<(String, GlobalVar, crate::ir::DataType)>,
     /// The name of the `@I.ir_module` class being evaluated.
     class_name: Option<String>,
+    /// `@T.macro` expansion state (counters, recursion check, block-name suffix).
+    macros: macros::MacroState,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -112,6 +115,7 @@ impl Evaluator {
             implicit: Vec::new(),
             globals: Vec::new(),
             class_name: None,
+            macros: macros::MacroState::default(),
             diagnostics: Vec::new(),
         }
     }

@@ -129,6 +129,17 @@ impl VarTable {
         self.known_vars.contains(&id)
     }
 
+    /// An empty table that remembers the same var identities, for evaluating a hygienic macro
+    /// body apart from the names visible at its call site.
+    pub fn isolated(&self) -> VarTable {
+        VarTable { known_vars: self.known_vars.clone(), ..VarTable::default() }
+    }
+
+    /// Remembers every var identity `other` bound (after a hygienic macro body ends).
+    pub fn absorb_identities(&mut self, other: VarTable) {
+        self.known_vars.extend(other.known_vars);
+    }
+
     /// Every name currently visible (for "did you mean" hints).
     pub fn visible_names(&self) -> impl Iterator<Item = &str> {
         self.values.iter().filter(|(_, s)| !s.is_empty()).map(|(n, _)| n.as_str())

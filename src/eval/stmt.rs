@@ -98,6 +98,11 @@ impl Evaluator {
             StmtKind::Continue => self.jump("continue_loop", span),
             StmtKind::Pass => Ok(()),
             StmtKind::Expr(e) => self.expr_stmt(e),
+            StmtKind::FunctionDef(def)
+                if let Some(hygienic) = super::macros::macro_decorator(def) =>
+            {
+                self.define_macro_reporting(def, hygienic)
+            }
             StmtKind::FunctionDef(def) => Err(error_label(
                 &def.name.span,
                 "nested function definitions are not supported in a T.prim_func",

@@ -56,6 +56,8 @@ pub enum Value {
     /// A function of the module being built (`cls.f`, `Module.f`).
     /// A module function and the dtype a call of it has (its declared return type, or void).
     Global(GlobalVar, DataType),
+    /// A `@T.macro` definition, expanded inline where it is called.
+    Macro(Arc<super::macros::Macro>),
     /// A lambda, kept as syntax until a builtin such as `T.comm_reducer` applies it.
     Lambda(Arc<ast::Lambda>),
     /// A commutative reducer.
@@ -108,7 +110,9 @@ impl Value {
             Value::Dict(_) => "dict",
             Value::Slice(_) => "slice",
             Value::Namespace(_) => "module",
-            Value::Builtin(_) | Value::BufferMethod(..) | Value::Lambda(_) => "function",
+            Value::Builtin(_) | Value::BufferMethod(..) | Value::Lambda(_) | Value::Macro(_) => {
+                "function"
+            }
             Value::Frame(_) => "frame",
             Value::IterVar(_) => "IterVar",
             Value::Global(..) => "GlobalVar",
