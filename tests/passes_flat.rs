@@ -112,6 +112,17 @@ fn loop_partition_const(m: &IRModule) -> Result<IRModule, IrError> {
     loop_partition_with(m, cfg)
 }
 
+/// The configuration TVM's own single-point partition tests use: constant loops too, and a hinted
+/// loop without an interval becomes a `T.unroll` loop.
+fn loop_partition_unroll_hint(m: &IRModule) -> Result<IRModule, IrError> {
+    let cfg = t::loop_partition::LoopPartitionConfig {
+        partition_const_loop: true,
+        unroll_loop_with_partition_hint_no_interval: true,
+        ..Default::default()
+    };
+    loop_partition_with(m, cfg)
+}
+
 fn make_unpacked_api(m: &IRModule) -> Result<IRModule, IrError> {
     t::make_unpacked_api::make_unpacked_api(m)
 }
@@ -133,6 +144,7 @@ const PASSES: &[(&str, ModuleFn)] = &[
     ("narrow_data_type", narrow_data_type),
     ("loop_partition", loop_partition),
     ("loop_partition_const", loop_partition_const),
+    ("loop_partition_unroll_hint", loop_partition_unroll_hint),
 ];
 
 /// Cases the interpreter cannot run, with the reason (the golden checks still apply).
