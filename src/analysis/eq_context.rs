@@ -332,6 +332,7 @@ impl EqContext {
                 }
             }
             (AttrValue::Map(x), AttrValue::Map(y)) => self.annotations_here(x, y),
+            (AttrValue::Target(x), AttrValue::Target(y)) => self.annotations_here(x, y),
             _ => Err(self.fail(describe_attr(a), describe_attr(b))),
         }
     }

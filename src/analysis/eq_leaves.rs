@@ -63,6 +63,10 @@ pub(crate) fn describe_attr(value: &AttrValue) -> String {
         AttrValue::Global(g) => format!("function `{}`", g.name()),
         AttrValue::Array(items) => format!("array of {}", items.len()),
         AttrValue::Map(map) => format!("map of {}", map.len()),
+        AttrValue::Target(config) => match config.get("kind") {
+            Some(AttrValue::Str(kind)) => format!("target of kind {kind:?}"),
+            _ => "target".to_string(),
+        },
     }
 }
 

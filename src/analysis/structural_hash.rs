@@ -245,6 +245,10 @@ impl HashContext {
                 self.mix(20);
                 self.annotations(map);
             }
+            AttrValue::Target(config) => {
+                self.mix(22);
+                self.annotations(config);
+            }
         }
     }
 

@@ -329,14 +329,16 @@ pub fn type_annotation(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalR
         .map(Value::Expr)
 }
 
-/// `T.target("llvm")` / `T.target({"kind": ...}, host=...)`: kept as an attribute map with the
-/// target's configuration (the IR has no target node).
+/// `T.target("llvm -mcpu=...")` / `T.target({"kind": ...}, host=...)`: a target, kept as the
+/// configuration TVM's `Target::Export` gives (see `target`).
 pub fn target(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Value> {
     let b = args.bind(&[("target_config", Required), ("host", Optional)])?;
     let config = b.req("target_config")?;
-    let mut entries = match &config.value {
-        Value::Str(kind) => vec![(Value::Str("kind".into()), Value::Str(kind.clone()))],
-        Value::Dict(entries) => entries.clone(),
+    let has_host_key = match &config.value {
+        Value::Str(_) => false,
+        Value::Dict(entries) => {
+            entries.iter().any(|(k, _)| matches!(k, Value::Str(k) if k == "host"))
+        }
         other => {
             return Err(error_label(
                 &config.span,
@@ -345,10 +347,18 @@ pub fn target(_: &mut Evaluator, args: CallArgs, _: &[String]) -> EvalResult<Val
             ));
         }
     };
+    let mut built = super::target::config(&config.value, &config.span)?;
     if let Some(host) = b.get_some("host") {
-        entries.push((Value::Str("host".into()), host.value.clone()));
+        if has_host_key {
+            return Err(error_label(
+                &host.span,
+                "T.target expects to either receive the host as part of the target's config dictionary, or as a separate argument, but not both.",
+                "second host",
+            ));
+        }
+        built = super::target::with_host(built, &host.value, &host.span)?;
     }
-    Ok(Value::Dict(entries))
+    Ok(Value::Target(built))
 }
 
 /// A type annotation value for function return types (`-> T.int32`, `-> T.handle(...)`).

@@ -159,6 +159,7 @@ pub fn attr_value(value: &Value, span: &Span) -> EvalResult<AttrValue> {
         Value::IterVar(iv) => AttrValue::IterVar(iv.clone()),
         Value::CommReducer(r) => AttrValue::CommReducer(r.clone()),
         Value::Global(g, _) => AttrValue::Global(g.clone()),
+        Value::Target(config) => AttrValue::Target(config.clone()),
         Value::MetaVar(inner) => attr_value(inner, span)?,
         Value::Tuple(items) | Value::List(items) => {
             AttrValue::Array(items.iter().map(|v| attr_value(v, span)).collect::<EvalResult<_>>()?)

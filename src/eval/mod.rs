@@ -36,6 +36,7 @@ mod macros;
 mod ops;
 mod stmt;
 mod subscript;
+mod target;
 
 pub use check::check_source;
 

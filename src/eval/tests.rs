@@ -72,7 +72,32 @@ fn comm_reducer_and_target_values() {
     assert_eq!((r.lhs.len(), r.rhs.len(), r.result.len()), (1, 1, 1));
     assert_eq!(r.lhs[0].name(), "a");
     assert_eq!(r.lhs[0].dtype(), DataType::float32());
-    assert!(matches!(eval("T.target(\"llvm\")"), Ok(Value::Dict(entries)) if entries.len() == 1));
+    let Ok(Value::Target(config)) =
+        eval("T.target(\"llvm -mcpu=skylake -num-cores 4 -fast-math\")")
+    else {
+        panic!("not a target")
+    };
+    let entries: Vec<String> = config.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+    assert_eq!(
+        entries,
+        [
+            "kind=Str(\"llvm\")",
+            "tag=Str(\"\")",
+            "keys=Array([Str(\"cpu\")])",
+            "mcpu=Str(\"skylake\")",
+            "num-cores=Int(4)",
+            "fast-math=Bool(true)"
+        ]
+    );
+    // Given keys replace the kind's default keys; declared defaults are filled in.
+    let Ok(Value::Target(config)) = eval("T.target({\"kind\": \"cuda\", \"keys\": [\"gpu\"]})")
+    else {
+        panic!("not a target")
+    };
+    assert_eq!(format!("{:?}", config.get("keys")), "Some(Array([Str(\"gpu\")]))");
+    assert_eq!(format!("{:?}", config.get("thread_warp_size")), "Some(Int(32))");
+    assert!(eval("T.target(\"llvm -mcpus=x\")").is_err_and(|m| m.contains("'mcpus'")));
+    assert!(eval("T.target(\"lvm\")").is_err_and(|m| m.contains("\"lvm\" is not defined")));
 }
 
 #[test]

@@ -25,6 +25,10 @@ pub enum AttrValue {
     Global(GlobalVar),
     Array(Vec<AttrValue>),
     Map(Annotations),
+    /// A compilation target (`T.target(...)`), held as the configuration TVM's `Target::Export`
+    /// gives: `kind`, `tag`, `keys`, every attribute with its kind's defaults, and `host` as a
+    /// nested configuration map. It prints as `T.target({...})`.
+    Target(Annotations),
 }
 
 /// An insertion-ordered map from string keys to attribute values.

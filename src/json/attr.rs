@@ -4,7 +4,8 @@
 //! Plain JSON values stand for themselves: `null`, booleans, integers (64-bit signed), finite
 //! floats (always written with a `.` or an exponent, so they stay floats), strings and arrays.
 //! Everything else is an object with exactly one key naming its kind: `{"expr": E}`,
-//! `{"buffer": id}`, `{"iter_var": {...}}`, `{"comm_reducer": {...}}`, `{"global_var": id}`, `{"map": {...}}` and
+//! `{"buffer": id}`, `{"iter_var": {...}}`, `{"comm_reducer": {...}}`, `{"global_var": id}`, `{"map": {...}}`,
+//! `{"target": {...}}` (a target's exported configuration) and
 //! `{"float": "inf"}` for non-finite floats. Maps keep their key order.
 
 use std::fmt;
@@ -37,6 +38,7 @@ pub enum AttrJson {
     GlobalVar(GlobalId),
     Array(Vec<Attr>),
     Map(AnnotationsJson),
+    Target(AnnotationsJson),
 }
 
 /// Writes a one-key object `{key: value}`.
@@ -66,6 +68,7 @@ impl Serialize for AttrJson {
             AttrJson::GlobalVar(id) => tagged(serializer, "global_var", id),
             AttrJson::Array(items) => items.serialize(serializer),
             AttrJson::Map(map) => tagged(serializer, "map", map),
+            AttrJson::Target(config) => tagged(serializer, "target", config),
         }
     }
 }
@@ -80,6 +83,7 @@ enum AttrTag {
     CommReducer,
     GlobalVar,
     Map,
+    Target,
     Float,
 }
 
@@ -124,7 +128,7 @@ impl<'de> Visitor<'de> for AttrVisitor {
         let Some(tag) = map.next_key::<AttrTag>()? else {
             return Err(de::Error::custom(
                 "an attribute object must have one key: expr, buffer, iter_var, comm_reducer, \
-                 global_var, map or float",
+                 global_var, map, target or float",
             ));
         };
         let value = match tag {
@@ -134,6 +138,7 @@ impl<'de> Visitor<'de> for AttrVisitor {
             AttrTag::CommReducer => AttrJson::CommReducer(map.next_value()?),
             AttrTag::GlobalVar => AttrJson::GlobalVar(map.next_value()?),
             AttrTag::Map => AttrJson::Map(map.next_value()?),
+            AttrTag::Target => AttrJson::Target(map.next_value()?),
             AttrTag::Float => AttrJson::Float(map.next_value()?),
         };
         if map.next_key::<IgnoredAny>()?.is_some() {

@@ -251,6 +251,9 @@ impl Decoder {
                         .collect::<Result<Vec<_>>>()?,
                 ),
                 AttrJson::Map(map) => AttrValue::Map(self.annotations(map, &path.key("map"))?),
+                AttrJson::Target(config) => {
+                    AttrValue::Target(self.annotations(config, &path.key("target"))?)
+                }
             })
         })
     }

@@ -194,6 +194,7 @@ impl Encoder {
                     AttrJson::Array(items.iter().map(|v| self.attr(v)).collect())
                 }
                 AttrValue::Map(map) => AttrJson::Map(self.annotations(map)),
+                AttrValue::Target(config) => AttrJson::Target(self.annotations(config)),
             })
         })
     }

@@ -152,7 +152,9 @@ impl PrefixWalker {
             AttrValue::IterVar(iv) => self.iter_var(iv),
             AttrValue::CommReducer(r) => self.comm_reducer(r),
             AttrValue::Array(items) => items.iter().for_each(|i| self.attr_value(i)),
-            AttrValue::Map(map) => map.iter().for_each(|(_, i)| self.attr_value(i)),
+            AttrValue::Map(map) | AttrValue::Target(map) => {
+                map.iter().for_each(|(_, i)| self.attr_value(i))
+            }
             AttrValue::None
             | AttrValue::Bool(_)
             | AttrValue::Int(_)

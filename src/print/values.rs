@@ -154,18 +154,21 @@ impl Docsifier<'_> {
             AttrValue::Array(items) => ExprDoc::list(
                 items.iter().enumerate().map(|(i, x)| self.attr_value(x, &p.idx(i))).collect(),
             ),
-            AttrValue::Map(map) => {
-                let mut entries: Vec<(&str, &AttrValue)> = map.iter().collect();
-                entries.sort_by(|a, b| a.0.cmp(b.0));
-                let docs = entries
-                    .into_iter()
-                    .map(|(k, x)| {
-                        (p.key_missing(k).tag(ExprDoc::str(k)), self.attr_value(x, &p.key(k)))
-                    })
-                    .collect();
-                ExprDoc::dict(docs)
-            }
+            AttrValue::Map(map) => self.attr_map(map, p),
+            // TVM prints a target as `T.target(config)` with its exported configuration.
+            AttrValue::Target(config) => self.t("target").call(vec![self.attr_map(config, p)]),
         };
         p.tag(doc)
+    }
+
+    /// A string-keyed map as a dict sorted by key, as TVM prints `Map<String, Any>`.
+    fn attr_map(&mut self, map: &crate::ir::Annotations, p: &P) -> ExprDoc {
+        let mut entries: Vec<(&str, &AttrValue)> = map.iter().collect();
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+        let docs = entries
+            .into_iter()
+            .map(|(k, x)| (p.key_missing(k).tag(ExprDoc::str(k)), self.attr_value(x, &p.key(k))))
+            .collect();
+        ExprDoc::dict(docs)
     }
 }
