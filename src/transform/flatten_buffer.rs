@@ -8,8 +8,13 @@
 //! keeps its shape but, as in TVM, is still a new buffer object aliasing the same data. Indices become
 //! the element offset `((i0 * n1 + i1) * n2 + i2)...` (or `Σ i_k * stride_k`, plus a non-zero
 //! `elem_offset`), simplified as TVM's `ElemOffset` does, merging `(x // k) * k + x % k` patterns
-//! after each dimension ([`merge_mul_mod`]) (TVM then also tries an
-//! iter-map simplification with the enclosing loop ranges, which is not reproduced here). Bool buffers are stored as int8: stores cast their
+//! after each dimension ([`merge_mul_mod`]), then through the iterator map of the enclosing loops
+//! ([`crate::arith::iter_map::iter_map_simplify`], see [`scope`]): `B[i, j * 2]` over a
+//! `(4, 16)` buffer becomes `B[(i * 8 + j) * 2]`, and an index that is not an iterator map stays
+//! as `ElemOffset` left it. As TVM's `IRMutatorWithAnalyzer`, the pass binds loop and thread
+//! variables in its analyzer, scopes `if`, `assert`, `if_then_else` and `Select` conditions, binds
+//! pure `let` values, and replaces an `if` (an `if_then_else`, a `Select`) whose condition is a
+//! constant by the branch taken. Bool buffers are stored as int8: stores cast their
 //! value to int8 and loads read int8 and cast back to bool (lane by lane for vector bools, where
 //! TVM v0.23 leaves the bool vector unconverted; see [`int8_for_bool`]). `Allocate` extents are flattened to
 //! match their `DeclBuffer` (or multiplied together without one), bool allocations become int8, and
@@ -23,16 +28,17 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 mod merge_mul_mod;
+mod scope;
 
 use merge_mul_mod::merge_mul_mod;
 
-use super::block_lowering_util::{map_stmt_exprs, rewrite_expr};
+use super::block_lowering_util::map_stmt_exprs;
 use crate::analysis::structural_eq::structural_equal;
 use crate::arith::{Analyzer, ops};
 use crate::ir::mutate::map_stmt_children;
 use crate::ir::{
-    Block, Buffer, BufferNode, BufferRegion, DataType, Expr, IrError, PrimExpr, PrimFunc, Range,
-    Stmt, StmtNode, TypeCode,
+    AttrValue, Block, Buffer, BufferNode, BufferRegion, Callee, DataType, Expr, IrError, PrimExpr,
+    PrimFunc, Range, Stmt, StmtNode, TypeCode, Var,
 };
 
 /// Flattens the buffer accesses of `func`.
@@ -57,8 +63,12 @@ pub fn pass() -> crate::transform::pass::Pass {
 struct Flattener {
     /// Original buffer to its flattened form, so every access shares one buffer.
     remap: HashMap<Buffer, Buffer>,
-    /// Facts about the function's parameters, for simplifying flattened shapes.
+    /// Facts about the function's parameters and the enclosing loops and conditions.
     analyzer: Analyzer,
+    /// Every loop and thread variable entered so far, with its range (TVM's `iter_vars_`).
+    iter_vars: Vec<(Var, Range)>,
+    /// The conditions over iterators of the enclosing `if` branches (TVM's `iter_predicates_`).
+    iter_predicates: Vec<PrimExpr>,
 }
 
 /// The in-memory type of a bool value: int8 with the same lanes; any other dtype is unchanged.
@@ -175,18 +185,56 @@ impl Flattener {
     }
 
     fn expr(&mut self, e: &PrimExpr) -> Result<PrimExpr, IrError> {
-        rewrite_expr(e, &mut |node| match node.expr() {
+        match e.expr() {
             Expr::BufferLoad { buffer, indices, predicate } => {
-                let indices = elem_offset(buffer, indices)?;
+                let indices =
+                    indices.iter().map(|i| self.expr(i)).collect::<Result<Vec<_>, _>>()?;
+                let predicate = predicate.as_ref().map(|p| self.expr(p)).transpose()?;
+                let indices = self.simplified_elem_offset(buffer, &indices)?;
                 let flat = self.flattened(buffer)?;
                 let load = PrimExpr::new(
-                    int8_for_bool(node.dtype()),
-                    Expr::BufferLoad { buffer: flat, indices, predicate: predicate.clone() },
+                    int8_for_bool(e.dtype()),
+                    Expr::BufferLoad { buffer: flat, indices, predicate },
                 )?;
-                if node.dtype().is_bool() { PrimExpr::cast(node.dtype(), load) } else { Ok(load) }
+                if e.dtype().is_bool() { PrimExpr::cast(e.dtype(), load) } else { Ok(load) }
             }
-            _ => Ok(node.clone()),
-        })
+            Expr::Call { op: Callee::Op(op), args }
+                if op.name() == "if_then_else" && args.len() == 3 =>
+            {
+                let c = self.expr(&args[0])?;
+                let t = self.under(&c, true, |f| f.expr(&args[1]))?;
+                let not = PrimExpr::not(c.clone())?;
+                let f = self.under(&not, true, |f| f.expr(&args[2]))?;
+                match c.as_int() {
+                    Some(0) => Ok(f),
+                    Some(_) => Ok(t),
+                    None => PrimExpr::new(
+                        e.dtype(),
+                        Expr::Call { op: Callee::Op(*op), args: vec![c, t, f] },
+                    ),
+                }
+            }
+            Expr::Select { condition, true_value, false_value } => {
+                let c = self.expr(condition)?;
+                let t = self.under(&c, false, |f| f.expr(true_value))?;
+                let not = self.analyzer.rewrite_simplify(&PrimExpr::not(c.clone())?);
+                let f = self.under(&not, false, |f| f.expr(false_value))?;
+                match c.as_int() {
+                    Some(0) => Ok(f),
+                    Some(_) => Ok(t),
+                    None => PrimExpr::select(c, t, f),
+                }
+            }
+            Expr::Let { var, value, body } => {
+                let value = self.expr(value)?;
+                if crate::arith::pattern::is_pure(&value) {
+                    self.analyzer.bind_value(var, &value);
+                }
+                let body = self.expr(body)?;
+                PrimExpr::let_(var, value, body)
+            }
+            _ => crate::ir::mutate::map_expr_children(e, &mut |c| self.expr(c)),
+        }
     }
 
     fn region(&mut self, r: &BufferRegion) -> Result<BufferRegion, IrError> {
@@ -202,8 +250,8 @@ impl Flattener {
                 )
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let lo = elem_offset(&r.buffer, &mins)?;
-        let hi = elem_offset(&r.buffer, &maxs)?;
+        let lo = self.simplified_elem_offset(&r.buffer, &mins)?;
+        let hi = self.simplified_elem_offset(&r.buffer, &maxs)?;
         let region = lo
             .into_iter()
             .zip(hi)
@@ -271,7 +319,7 @@ impl Flattener {
                 let indices =
                     indices.iter().map(|i| self.expr(i)).collect::<Result<Vec<_>, _>>()?;
                 let predicate = predicate.as_ref().map(|p| self.expr(p)).transpose()?;
-                let flat_indices = elem_offset(buffer, &indices)?;
+                let flat_indices = self.simplified_elem_offset(buffer, &indices)?;
                 let flat = self.flattened(buffer)?;
                 let value = if value.dtype().is_bool() {
                     ops::cast(int8_for_bool(value.dtype()), value)?
@@ -285,6 +333,54 @@ impl Flattener {
                     predicate,
                 }))
             }
+            StmtNode::For(l) => {
+                self.enter_iterator(&l.loop_var, Range::new(l.min.clone(), l.extent.clone()));
+                self.children(s)
+            }
+            StmtNode::AttrStmt { node: AttrValue::IterVar(iv), attr_key, value, .. }
+                if attr_key == "thread_extent" || attr_key == "virtual_thread" =>
+            {
+                self.enter_iterator(&iv.var, Range::from_extent(value.clone()));
+                self.children(s)
+            }
+            StmtNode::LetStmt { var, value, body } => {
+                let value = self.expr(value)?;
+                if crate::arith::pattern::is_pure(&value) {
+                    self.analyzer.bind_value(var, &value);
+                }
+                let body = self.stmt(body)?;
+                Ok(Stmt::new(StmtNode::LetStmt { var: var.clone(), value, body }))
+            }
+            StmtNode::IfThenElse { condition, then_case, else_case } => {
+                let condition = self.expr(condition)?;
+                let real = match condition.expr() {
+                    Expr::Call { op: Callee::Op(op), args }
+                        if op.name() == "likely" && args.len() == 1 =>
+                    {
+                        args[0].clone()
+                    }
+                    _ => condition.clone(),
+                };
+                let then_case = self.under(&real, true, |f| f.stmt(then_case))?;
+                let else_case = match else_case {
+                    Some(e) => {
+                        let not = self.analyzer.rewrite_simplify(&PrimExpr::not(real.clone())?);
+                        Some(self.under(&not, false, |f| f.stmt(e))?)
+                    }
+                    None => None,
+                };
+                match real.as_int() {
+                    Some(0) => Ok(else_case.unwrap_or_else(Stmt::no_op)),
+                    Some(_) => Ok(then_case),
+                    None => Ok(Stmt::new(StmtNode::IfThenElse { condition, then_case, else_case })),
+                }
+            }
+            StmtNode::AssertStmt { condition, message, body } => {
+                let condition = self.expr(condition)?;
+                let message = self.expr(message)?;
+                let body = self.under(&condition, false, |f| f.stmt(body))?;
+                Ok(Stmt::new(StmtNode::AssertStmt { condition, message, body }))
+            }
             StmtNode::Block(block) => Ok(Stmt::new(StmtNode::Block(self.block(block)?))),
             StmtNode::BlockRealize(r) => {
                 let block = self.block(&r.block)?;
@@ -297,11 +393,14 @@ impl Flattener {
                     block,
                 })))
             }
-            _ => {
-                let with_children = map_stmt_children(s, &mut |c| self.stmt(c))?;
-                map_stmt_exprs(&with_children, &mut |e| self.expr(e))
-            }
+            _ => self.children(s),
         }
+    }
+
+    /// Rewrites the child statements and expressions of `s`.
+    fn children(&mut self, s: &Stmt) -> Result<Stmt, IrError> {
+        let with_children = map_stmt_children(s, &mut |c| self.stmt(c))?;
+        map_stmt_exprs(&with_children, &mut |e| self.expr(e))
     }
 
     fn block(&mut self, block: &Arc<Block>) -> Result<Arc<Block>, IrError> {

@@ -41,9 +41,7 @@ pub(super) fn narrow_ranges(
     };
     let mut iters = input_iters.to_vec();
     for bound in bounds {
-        let Some(var) = bound.iter.as_var() else {
-            return None;
-        };
+        let var = bound.iter.as_var()?;
         let Some(slot) = iters.iter_mut().find(|(v, _)| v == var) else {
             continue;
         };

@@ -145,7 +145,7 @@ fn predicates_narrow_single_loops_or_are_dropped() {
     assert!(!detected(index.clone(), &iters, lt.clone()));
     // TVM then retries without the predicate, which succeeds.
     let mut analyzer = Analyzer::new();
-    let out = iter_map_simplify(&[index.clone()], &iters, &lt, &mut analyzer);
+    let out = iter_map_simplify(std::slice::from_ref(&index), &iters, &lt, &mut analyzer);
     assert_eq!(print_expr(&out[0], &PrintOptions::default()), "(i * 4 + j) * 2");
     // A bound on a fused expression is outside the subset: the index is kept.
     let fused = add(mul(ie, c(4)), je);
