@@ -8,7 +8,7 @@ use super::eq_context::{EqContext, EqResult};
 use super::eq_leaves::ConstDataEq;
 use super::path::{MapKey, PathStep};
 use super::structural_eq_expr::{describe_expr, for_kind_name, stmt_kind, stray_buffers};
-use crate::ir::{Block, IRModule, PrimExpr, PrimFunc, Stmt, StmtNode};
+use crate::ir::{Block, GlobalInfo, GlobalInfos, IRModule, PrimExpr, PrimFunc, Stmt, StmtNode};
 
 impl EqContext {
     pub(crate) fn stmt(&mut self, a: &Stmt, b: &Stmt) -> EqResult {
@@ -246,6 +246,69 @@ impl EqContext {
             }
             Ok(())
         })?;
-        self.annotations("attrs", &a.attrs, &b.attrs)
+        self.annotations("attrs", &a.attrs, &b.attrs)?;
+        self.global_infos(&a.global_infos, &b.global_infos)
+    }
+
+    /// Compares module global infos by name (order-insensitive, as TVM's map), then element-wise.
+    fn global_infos(&mut self, a: &GlobalInfos, b: &GlobalInfos) -> EqResult {
+        let mut names: Vec<&str> = a.iter().chain(b).map(|(n, _)| n.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        let find = |infos: &'_ GlobalInfos, name: &str| {
+            infos.iter().find(|(n, _)| n == name).map(|(_, list)| list.len())
+        };
+        self.field("global_infos", |cx| {
+            for name in names {
+                let key = MapKey::Str(name.to_string());
+                let (Some(x), Some(y)) = (
+                    a.iter().find(|(n, _)| n == name).map(|(_, l)| l),
+                    b.iter().find(|(n, _)| n == name).map(|(_, l)| l),
+                ) else {
+                    let in_lhs = find(a, name).is_some();
+                    return Err(cx.missing_entry(key, in_lhs, format!("global infos `{name}`")));
+                };
+                cx.at(PathStep::Key(key), |cx| {
+                    for (index, (p, q)) in x.iter().zip(y).enumerate() {
+                        cx.at(PathStep::Index(index), |cx| cx.global_info(p, q))?;
+                    }
+                    if x.len() == y.len() {
+                        Ok(())
+                    } else {
+                        Err(cx.fail(format!("{} infos", x.len()), format!("{} infos", y.len())))
+                    }
+                })?;
+            }
+            Ok(())
+        })
+    }
+
+    fn global_info(&mut self, a: &GlobalInfo, b: &GlobalInfo) -> EqResult {
+        match (a, b) {
+            (GlobalInfo::Dummy, GlobalInfo::Dummy) => Ok(()),
+            (
+                GlobalInfo::VDevice { target: t, vdevice_id: i, memory_scope: s },
+                GlobalInfo::VDevice { target: u, vdevice_id: j, memory_scope: r },
+            ) => {
+                self.annotations("target", t, u)?;
+                if i != j {
+                    return self
+                        .field("vdevice_id", |cx| Err(cx.fail(i.to_string(), j.to_string())));
+                }
+                if s != r {
+                    return self.field("memory_scope", |cx| {
+                        Err(cx.fail(format!("{s:?}"), format!("{r:?}")))
+                    });
+                }
+                Ok(())
+            }
+            _ => {
+                let kind = |g: &GlobalInfo| match g {
+                    GlobalInfo::Dummy => "dummy_global_info",
+                    GlobalInfo::VDevice { .. } => "vdevice",
+                };
+                Err(self.fail(kind(a), kind(b)))
+            }
+        }
     }
 }

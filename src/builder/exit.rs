@@ -68,6 +68,7 @@ pub(super) fn close(b: &mut IRBuilder, frame: Frame) -> Result<(), IrError> {
 fn close_module(b: &mut IRBuilder, m: ModuleFrame) -> Result<(), IrError> {
     let mut module = IRModule::new();
     module.attrs = m.attrs;
+    module.global_infos = m.global_infos;
     for gv in &m.declared {
         if !m.functions.iter().any(|(g, _)| g == gv) {
             return Err(IrError::builder(format!(

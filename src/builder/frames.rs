@@ -15,6 +15,7 @@ pub struct ModuleFrame {
     pub declared: Vec<GlobalVar>,
     pub functions: Vec<(GlobalVar, PrimFunc)>,
     pub attrs: Annotations,
+    pub global_infos: crate::ir::GlobalInfos,
 }
 
 /// An open `T.prim_func` scope.

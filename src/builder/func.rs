@@ -43,6 +43,24 @@ impl IRBuilder {
         Ok(())
     }
 
+    /// Sets the module's global infos (`I.module_global_infos`), once per module; names must be
+    /// unique.
+    pub fn module_global_infos(&mut self, infos: crate::ir::GlobalInfos) -> Result<(), IrError> {
+        let module = self
+            .module_frame()
+            .ok_or_else(|| IrError::builder("I.module_global_infos must be inside I.ir_module"))?;
+        if !module.global_infos.is_empty() {
+            return Err(IrError::builder("duplicate I.module_global_infos"));
+        }
+        for (i, (name, _)) in infos.iter().enumerate() {
+            if infos[..i].iter().any(|(n, _)| n == name) {
+                return Err(IrError::builder(format!("global info `{name}` is given twice")));
+            }
+        }
+        module.global_infos = infos;
+        Ok(())
+    }
+
     /// Opens a `T.prim_func` frame; a private function gets no `global_symbol`.
     pub fn prim_func(&mut self, is_private: bool) -> Result<(), IrError> {
         if self.frames.iter().any(|f| !matches!(f, Frame::Module(_))) {

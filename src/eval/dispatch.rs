@@ -15,7 +15,7 @@ use super::error::{EvalResult, closest, error_label};
 use super::value::{Builtin, Value};
 use super::{
     builtins_arith as ar, builtins_block as bk, builtins_buffer as buf, builtins_expr as ex,
-    builtins_ops as ops, builtins_stmt as st,
+    builtins_module as md, builtins_ops as ops, builtins_stmt as st,
 };
 use crate::ir::{DataType, Op};
 use crate::syntax::ast::Span;
@@ -65,6 +65,9 @@ const TABLE: &[(&str, Handler)] = &[
     ("T.prim_func", st::decorator_only),
     ("I.ir_module", st::decorator_only),
     ("I.module_attrs", st::module_attrs),
+    ("I.module_global_infos", md::module_global_infos),
+    ("I.dummy_global_info", md::dummy_global_info),
+    ("I.vdevice", md::vdevice),
     ("T.meta_var", st::meta_var),
     ("T.Buffer", buf::buffer),
     ("T.buffer_decl", buf::buffer),

@@ -27,6 +27,7 @@ mod builtins_arith;
 mod builtins_block;
 mod builtins_buffer;
 mod builtins_expr;
+mod builtins_module;
 mod builtins_ops;
 mod builtins_stmt;
 mod check;

@@ -69,6 +69,8 @@ pub enum Value {
     DType(DataType),
     /// `T.meta_var(value)`: a Python value that assignments bind without a let.
     MetaVar(Box<Value>),
+    /// A module global info (`I.dummy_global_info()`, `I.vdevice(...)`).
+    GlobalInfo(crate::ir::GlobalInfo),
     /// A compilation target (`T.target(...)`) as its exported configuration.
     Target(crate::ir::Annotations),
     /// `T.Range(begin, end)` or `T.Range` produced by `T.axis` domains.
@@ -124,6 +126,7 @@ impl Value {
             Value::MetaVar(_) => "meta_var",
             Value::Range(_) => "Range",
             Value::Target(_) => "Target",
+            Value::GlobalInfo(_) => "GlobalInfo",
         }
     }
 

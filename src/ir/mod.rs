@@ -11,6 +11,7 @@ pub mod buffer;
 pub mod dtype;
 pub mod error;
 pub mod expr;
+pub mod global_info;
 pub mod module;
 pub mod mutate;
 pub mod op;
@@ -25,6 +26,7 @@ pub use buffer::{
 pub use dtype::{DTypeError, DataType, Lanes, TypeCode};
 pub use error::IrError;
 pub use expr::{BinaryOp, Callee, CmpOp, CommReducer, Expr, PrimExpr};
+pub use global_info::{GlobalInfo, GlobalInfos};
 pub use module::{IRModule, PrimFunc};
 pub use op::{CallEffectKind, Op, OpDef};
 pub use stmt::{Block, BlockRealize, ConstData, For, ForKind, Stmt, StmtNode};

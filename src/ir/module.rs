@@ -46,6 +46,8 @@ pub struct IRModule {
     /// module of n functions is linear (a scan made 20,000 functions quadratic).
     by_name: HashMap<String, usize>,
     pub attrs: Annotations,
+    /// `I.module_global_infos`: named lists of global infos, names unique.
+    pub global_infos: super::global_info::GlobalInfos,
 }
 
 impl IRModule {

@@ -36,7 +36,7 @@ type Result<T> = std::result::Result<T, JsonError>;
 /// Builds the module a document describes.
 pub(super) fn decode_module(doc: Document) -> Result<IRModule> {
     let root = Path::ROOT;
-    let Document { attrs, global_vars, vars, buffers, functions, .. } = doc;
+    let Document { attrs, global_infos, global_vars, vars, buffers, functions, .. } = doc;
     let mut dec = Decoder {
         vars: Vec::with_capacity(vars.len()),
         buffers: Vec::with_capacity(buffers.len()),
@@ -68,6 +68,27 @@ pub(super) fn decode_module(doc: Document) -> Result<IRModule> {
 
     let mut module = IRModule::new();
     module.attrs = dec.annotations(attrs, &root.key("attrs"))?;
+    let infos_path = root.key("global_infos");
+    for (name, list) in global_infos.0 {
+        let path = infos_path.key(&name);
+        let mut infos = Vec::with_capacity(list.len());
+        for (index, info) in list.into_iter().enumerate() {
+            infos.push(match info {
+                super::schema::GlobalInfoJson::Dummy => crate::ir::GlobalInfo::Dummy,
+                super::schema::GlobalInfoJson::Vdevice { target, vdevice_id, memory_scope } => {
+                    let info_path = path.index(index);
+                    let vdevice_path = info_path.key("vdevice");
+                    let target_path = vdevice_path.key("target");
+                    crate::ir::GlobalInfo::VDevice {
+                        target: dec.annotations(target, &target_path)?,
+                        vdevice_id,
+                        memory_scope,
+                    }
+                }
+            });
+        }
+        module.global_infos.push((name, infos));
+    }
 
     let functions_path = root.key("functions");
     for (name, entry) in functions.0 {

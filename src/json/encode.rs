@@ -72,12 +72,20 @@ pub(super) fn encode_module(module: &IRModule) -> Document {
         enc.global(gv);
     }
     let attrs = enc.annotations(&module.attrs);
+    let global_infos = OrderedMap(
+        module
+            .global_infos
+            .iter()
+            .map(|(name, list)| (name.clone(), list.iter().map(|i| enc.global_info(i)).collect()))
+            .collect(),
+    );
     let functions =
         module.functions().map(|(gv, func)| (gv.name().to_string(), enc.function(func))).collect();
     Document {
         format: FORMAT_NAME.to_string(),
         version: FORMAT_VERSION,
         attrs,
+        global_infos,
         global_vars: enc.globals,
         vars: enc.vars,
         buffers: enc.buffers,
@@ -86,6 +94,20 @@ pub(super) fn encode_module(module: &IRModule) -> Document {
 }
 
 impl Encoder {
+    fn global_info(&mut self, info: &crate::ir::GlobalInfo) -> super::schema::GlobalInfoJson {
+        use super::schema::GlobalInfoJson;
+        match info {
+            crate::ir::GlobalInfo::Dummy => GlobalInfoJson::Dummy,
+            crate::ir::GlobalInfo::VDevice { target, vdevice_id, memory_scope } => {
+                GlobalInfoJson::Vdevice {
+                    target: self.annotations(target),
+                    vdevice_id: *vdevice_id,
+                    memory_scope: memory_scope.clone(),
+                }
+            }
+        }
+    }
+
     fn function(&mut self, func: &PrimFunc) -> FunctionJson {
         let params = func.params.iter().map(|p| self.var(p)).collect();
         let buffer_map = func

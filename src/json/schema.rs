@@ -31,10 +31,22 @@ pub struct Document {
     pub version: u64,
     #[serde(default, skip_serializing_if = "no_entries")]
     pub attrs: AnnotationsJson,
+    /// The module's global infos (`I.module_global_infos`), names in insertion order.
+    #[serde(default, skip_serializing_if = "super::values::OrderedMap::is_empty")]
+    pub global_infos: super::values::OrderedMap<Vec<GlobalInfoJson>>,
     pub global_vars: Vec<String>,
     pub vars: Vec<VarJson>,
     pub buffers: Vec<BufferJson>,
     pub functions: super::values::OrderedMap<FunctionJson>,
+}
+
+/// One module global info: `"dummy"` or `{"vdevice": {"target": config, "vdevice_id": n,
+/// "memory_scope": s}}`.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum GlobalInfoJson {
+    Dummy,
+    Vdevice { target: AnnotationsJson, vdevice_id: i64, memory_scope: String },
 }
 
 /// Whether an annotation map has no entries (such a map is omitted).

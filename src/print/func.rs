@@ -295,6 +295,10 @@ impl Docsifier<'_> {
             let d = self.attr_value(&AttrValue::Map(m.attrs.clone()), &p.attr("attrs"));
             body.push(StmtDoc::expr(self.i("module_attrs").call(vec![d])));
         }
+        if !m.global_infos.is_empty() {
+            let d = self.global_infos(&m.global_infos, &p.attr("global_infos"));
+            body.push(StmtDoc::expr(self.i("module_global_infos").call(vec![d])));
+        }
         for (gv, _) in &functions {
             let doc =
                 VarDoc::ModuleMember { module: module_name.clone(), name: gv.name().to_string() };

@@ -161,6 +161,42 @@ impl Docsifier<'_> {
         p.tag(doc)
     }
 
+    /// A module's global infos as TVM prints them: a dict sorted by name of lists of
+    /// `I.dummy_global_info()` / `I.vdevice(config, id, scope)`.
+    pub(crate) fn global_infos(&mut self, infos: &crate::ir::GlobalInfos, p: &P) -> ExprDoc {
+        let mut entries: Vec<&(String, Vec<crate::ir::GlobalInfo>)> = infos.iter().collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let docs = entries
+            .into_iter()
+            .map(|(name, list)| {
+                let lp = p.key(name);
+                let items = list
+                    .iter()
+                    .enumerate()
+                    .map(|(i, info)| {
+                        let ip = lp.idx(i);
+                        let doc = match info {
+                            crate::ir::GlobalInfo::Dummy => {
+                                self.i("dummy_global_info").call(vec![])
+                            }
+                            crate::ir::GlobalInfo::VDevice { target, vdevice_id, memory_scope } => {
+                                let config = self.attr_map(target, &ip.attr("target"));
+                                self.i("vdevice").call(vec![
+                                    config,
+                                    ExprDoc::int(*vdevice_id),
+                                    ExprDoc::str(memory_scope.as_str()),
+                                ])
+                            }
+                        };
+                        ip.tag(doc)
+                    })
+                    .collect();
+                (p.key_missing(name).tag(ExprDoc::str(name.as_str())), lp.tag(ExprDoc::list(items)))
+            })
+            .collect();
+        p.tag(ExprDoc::dict(docs))
+    }
+
     /// A string-keyed map as a dict sorted by key, as TVM prints `Map<String, Any>`.
     fn attr_map(&mut self, map: &crate::ir::Annotations, p: &P) -> ExprDoc {
         let mut entries: Vec<(&str, &AttrValue)> = map.iter().collect();

@@ -158,5 +158,23 @@ impl HashContext {
             self.func(func);
         }
         self.annotations(&module.attrs);
+        let mut infos: Vec<_> = module.global_infos.iter().collect();
+        infos.sort_by(|a, b| a.0.cmp(&b.0));
+        self.len(infos.len());
+        for (name, list) in infos {
+            self.str(name);
+            self.len(list.len());
+            for info in list {
+                match info {
+                    crate::ir::GlobalInfo::Dummy => self.str("dummy_global_info"),
+                    crate::ir::GlobalInfo::VDevice { target, vdevice_id, memory_scope } => {
+                        self.str("vdevice");
+                        self.annotations(target);
+                        self.int(*vdevice_id);
+                        self.str(memory_scope);
+                    }
+                }
+            }
+        }
     }
 }
