@@ -123,6 +123,16 @@ fn loop_partition_unroll_hint(m: &IRModule) -> Result<IRModule, IrError> {
     loop_partition_with(m, cfg)
 }
 
+/// Constant loops too, and parts of extent one stay loops (`no_unroll_loop_with_extent_one`).
+fn loop_partition_keep_unit_loops(m: &IRModule) -> Result<IRModule, IrError> {
+    let cfg = t::loop_partition::LoopPartitionConfig {
+        partition_const_loop: true,
+        no_unroll_loop_with_extent_one: true,
+        ..Default::default()
+    };
+    loop_partition_with(m, cfg)
+}
+
 fn make_unpacked_api(m: &IRModule) -> Result<IRModule, IrError> {
     t::make_unpacked_api::make_unpacked_api(m)
 }
@@ -145,6 +155,7 @@ const PASSES: &[(&str, ModuleFn)] = &[
     ("loop_partition", loop_partition),
     ("loop_partition_const", loop_partition_const),
     ("loop_partition_unroll_hint", loop_partition_unroll_hint),
+    ("loop_partition_keep_unit_loops", loop_partition_keep_unit_loops),
 ];
 
 /// Cases the interpreter cannot run, with the reason (the golden checks still apply).

@@ -165,3 +165,52 @@ impl CandidateSelector {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The loop vars of the candidate loops of `source`'s function body.
+    fn candidate_loops(source: &str, partition_const_loop: bool) -> Vec<String> {
+        let parsed = crate::eval::parse_script("test.tir", source);
+        let module = parsed.module.expect("the test program parses");
+        let (_, func) = module.functions().next().expect("one function");
+        let mut selector = CandidateSelector::new(partition_const_loop);
+        selector.visit(&func.body).expect("selection succeeds");
+        let mut names = Vec::new();
+        crate::ir::visit::walk_stmt(&func.body, &mut |s| {
+            if let StmtNode::For(l) = s.node()
+                && selector.is_candidate(s)
+            {
+                names.push(l.loop_var.name().to_string());
+            }
+        });
+        names
+    }
+
+    const SYMBOLIC: &str = r#"
+# from tvm.script import tir as T
+
+@T.prim_func
+def main(A: T.Buffer((64,), "float32"), n: T.int32):
+    for i in range(n):
+        for j in range(4):
+            if T.likely(i * 4 + j < 64):
+                A[i * 4 + j] = T.float32(0)
+"#;
+
+    #[test]
+    fn symbolic_loops_with_likely_conditions_are_candidates() {
+        assert_eq!(candidate_loops(SYMBOLIC, false), ["i"]);
+        assert_eq!(candidate_loops(SYMBOLIC, true), ["i", "j"]);
+    }
+
+    #[test]
+    fn an_allreduce_in_the_body_prevents_splitting() {
+        let source = SYMBOLIC.replace(
+            "A[i * 4 + j] = T.float32(0)",
+            "T.evaluate(T.tvm_thread_allreduce(T.uint32(1), A[j], T.bool(True), A[0], j))",
+        );
+        assert!(candidate_loops(&source, true).is_empty());
+    }
+}
