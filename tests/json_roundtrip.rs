@@ -221,3 +221,15 @@ fn nan_payloads_in_constant_data_survive_bit_for_bit() {
     let bits: Vec<u64> = values.iter().map(|v| v.to_bits()).collect();
     assert_eq!(bits, vec![quiet.to_bits(), payload.to_bits(), (-0.0f64).to_bits()]);
 }
+
+#[test]
+fn targets_and_global_infos_round_trip_in_their_documented_form() {
+    let json = round_trip(&samples::kitchen_sink_module());
+    let document: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    assert_eq!(document["attrs"]["target"]["target"]["kind"], "llvm", "{json}");
+    assert_eq!(document["global_infos"]["dummy"], serde_json::json!(["dummy", "dummy"]));
+    let vdevice = &document["global_infos"]["vdevice"][0]["vdevice"];
+    assert_eq!(vdevice["vdevice_id"], 1);
+    assert_eq!(vdevice["memory_scope"], "global");
+    assert_eq!(vdevice["target"]["keys"], serde_json::json!(["cpu"]));
+}

@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use tirscript::ir::{
     Annotations, AttrValue, BinaryOp, Block, BlockRealize, Buffer, BufferNode, BufferRegion,
-    BufferType, CmpOp, CommReducer, ConstData, DataType, Expr, For, ForKind, IRModule, IterVar,
-    IterVarType, MatchBufferRegion, Op, PrimExpr, PrimFunc, Range, Stmt, StmtNode, Type, Var,
+    BufferType, CmpOp, CommReducer, ConstData, DataType, Expr, For, ForKind, GlobalInfo, IRModule,
+    IterVar, IterVarType, MatchBufferRegion, Op, PrimExpr, PrimFunc, Range, Stmt, StmtNode, Type,
+    Var,
 };
 
 pub fn i32c(v: i32) -> PrimExpr {
@@ -158,6 +159,14 @@ fn nested_annotations(iv: &IterVar, b: &Buffer, expr: PrimExpr) -> Annotations {
 pub fn kitchen_sink_module() -> IRModule {
     let mut module = IRModule::new();
     module.attrs.insert("target_hint", AttrValue::Str("llvm".into()));
+    let mut target = Annotations::new();
+    target.insert("kind", AttrValue::Str("llvm".into()));
+    target.insert("tag", AttrValue::Str(String::new()));
+    target.insert("keys", AttrValue::Array(vec![AttrValue::Str("cpu".into())]));
+    module.attrs.insert("target", AttrValue::Target(target.clone()));
+    module.global_infos.push(("dummy".into(), vec![GlobalInfo::Dummy, GlobalInfo::Dummy]));
+    let vdevice = GlobalInfo::VDevice { target, vdevice_id: 1, memory_scope: "global".into() };
+    module.global_infos.push(("vdevice".into(), vec![vdevice]));
 
     // helper: returns x + 1 through the `ret` builtin; its return type is int32.
     let x = Var::new("x", DataType::int32());
