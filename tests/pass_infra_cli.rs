@@ -95,3 +95,22 @@ fn bad_options_are_reported() {
     assert!(err.contains("cannot read"), "{err}");
     let _ = std::fs::remove_file(path);
 }
+
+/// LowerOpaqueBlock turns a loop's `pragma_*` annotation into an attribute around the loop whose
+/// node is the loop var (as TVM does); the verifier run after each pass accepts that form.
+#[test]
+fn verify_each_accepts_pragma_attributes_around_their_loop() {
+    let path = std::env::temp_dir()
+        .join(format!("tirscript_pass_infra_cli_{}_pragma.tir", std::process::id()));
+    let program = PROGRAM.replace(
+        "for i in range(8):",
+        "for i in T.serial(8, annotations={\"pragma_auto_unroll_max_step\": 16}):",
+    );
+    std::fs::write(&path, program).expect("temp file");
+    let file = path.to_str().expect("UTF-8 temp path");
+    let (code, _, err) =
+        tirscript(&["lower", file, "--verify-each", "--print-after", "tir.LowerOpaqueBlock"]);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("T.attr(i, \"pragma_auto_unroll_max_step\", 16)\n"), "{err}");
+}

@@ -97,6 +97,10 @@ impl Verifier<'_> {
                         });
                         defined = Some(iv.var.clone());
                     }),
+                    // LowerOpaqueBlock turns a loop's `pragma_*` annotations into attributes
+                    // around the loop whose node is the loop var itself (TVM does the same); that
+                    // node names the loop below it and is not a use before the definition.
+                    AttrValue::Expr(e) if names_loop_below(e.as_var(), body) => {}
                     AttrValue::Expr(e) => self.field("node", |v| v.expr(e)),
                     _ => {}
                 }
@@ -287,6 +291,20 @@ impl Verifier<'_> {
         }
         for var in defined.iter().rev() {
             self.undefine(var);
+        }
+    }
+}
+
+/// Whether `node` is the loop var of the first loop in `body`, looking through the attributes
+/// stacked on it: the shape of LowerOpaqueBlock's pragma attributes.
+fn names_loop_below(node: Option<&Var>, body: &Stmt) -> bool {
+    let Some(var) = node else { return false };
+    let mut stmt = body;
+    loop {
+        match stmt.node() {
+            StmtNode::AttrStmt { body, .. } => stmt = body,
+            StmtNode::For(f) => return f.loop_var.id() == var.id(),
+            _ => return false,
         }
     }
 }
