@@ -29,6 +29,7 @@ type PassFn = fn(PrimFunc) -> Result<PrimFunc, IrError>;
 /// The passes under test, by directory name.
 const PASSES: &[(&str, PassFn)] = &[
     ("canonicalize_loop", t::canonicalize_loop::canonicalize_loop),
+    ("annotate_irregular_loop", t::annotate_irregular_loop::annotate_irregular_loop),
     ("lower_init_block", t::lower_init_block::lower_init_block),
     (
         "plan_and_update_buffer_allocation_location",

@@ -7,6 +7,7 @@
 //! Each lowering pass lives in its own file next to these.
 
 pub mod annotate_entry_func;
+pub mod annotate_irregular_loop;
 pub mod bf16_legalize;
 pub mod block_lowering_util;
 pub mod canonicalize_loop;

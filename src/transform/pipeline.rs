@@ -92,7 +92,7 @@ pub const DEFAULT_PIPELINE: &[Stage] = &[
     pass("tir.LowerMatchBuffer", Some(super::lower_match_buffer::pass)),
     pass("tir.Simplify", Some(super::simplify::pass)),
     pass("tir.InjectPermutedLayout", None),
-    pass("tir.AnnotateIrregularLoop", None),
+    pass("tir.AnnotateIrregularLoop", Some(super::annotate_irregular_loop::pass)),
     pass("tir.InjectSoftwarePipeline", None),
     pass("tir.TransformMmaBufferLayout", None),
     pass("tir.LowerOpaqueBlock", Some(super::lower_opaque_block::pass)),

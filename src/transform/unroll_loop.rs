@@ -15,9 +15,15 @@
 //! iteration (the loop var substituted by `min + k`, no-ops dropped); otherwise it is only marked
 //! `T.unroll`. Loops of extent 0 become `T.evaluate(0)`. When anything changed, the result goes
 //! through `convert_ssa` so each copy defines its own variables.
+//!
+//! Divergence from TVM v0.23: a loop marked `irregular_loop_mark` (by AnnotateIrregularLoop: it
+//! contains `break` or `continue`) is never unrolled. TVM's pass does not look at the mark, so with
+//! an auto-unroll configuration it copies such a body out and its jumps then leave the wrong loop
+//! (or no loop at all).
 
 use std::collections::HashMap;
 
+use super::annotate_irregular_loop::is_irregular;
 use super::block_lowering_util::map_stmt_tree_exprs;
 use super::convert_ssa::convert_ssa;
 use crate::arith::{Analyzer, ops};
@@ -223,6 +229,11 @@ impl Unroller {
         if self.touched_local.contains(&l.loop_var) && value > 0 && self.cfg.unroll_local_access {
             auto_unroll = true;
         }
+        if is_irregular(l) {
+            // A loop that breaks or continues cannot be copied out iteration by iteration: its
+            // jumps would leave the wrong loop (see the module docs; TVM v0.23 does not check).
+            auto_unroll = false;
+        }
         if auto_unroll && l.step.as_ref().is_some_and(|s| s.as_int() != Some(1)) {
             // TVM's CanonicalizeLoop removes steps before this pass; unrolling assumes none.
             return Err(IrError::invalid(format!(
@@ -236,8 +247,10 @@ impl Unroller {
         } else {
             self.normal_loop_depth += 1;
         }
-        let unit_rule =
-            0 <= value && value <= self.cfg.auto_max_extent && self.cfg.auto_max_extent == 1;
+        let unit_rule = 0 <= value
+            && value <= self.cfg.auto_max_extent
+            && self.cfg.auto_max_extent == 1
+            && !is_irregular(l);
         if (auto_unroll && self.cfg.explicit_unroll) || unit_rule {
             return unroll(l, value);
         }

@@ -53,6 +53,18 @@ pub const PASS_REJECTS: &[(&str, &str)] = &[
     ("tests/passes/canonicalize_loop/err/zero_step.tir", "error case: a zero loop step"),
     ("tests/passes/unroll_loop/err/symbolic_unroll.tir", "error case: unrolling a symbolic extent"),
     (
+        "tests/passes/annotate_irregular_loop/err/parallel.tir",
+        "error case: a parallel loop that breaks",
+    ),
+    (
+        "tests/passes/annotate_irregular_loop/err/unroll_pragma.tir",
+        "error case: an auto-unroll pragma on a loop that continues",
+    ),
+    (
+        "tests/passes/annotate_irregular_loop/err/unrolled_kind.tir",
+        "error case: a T.unroll loop that breaks",
+    ),
+    (
         "tests/passes/vectorize_loop/err/symbolic_extent.tir",
         "error case: vectorizing a symbolic extent",
     ),
