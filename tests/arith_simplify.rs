@@ -7,7 +7,7 @@ mod dsl;
 
 use dsl::*;
 use tirscript::arith::{Analyzer, ConstIntBound};
-use tirscript::ir::{PrimExpr, Var};
+use tirscript::ir::{DataType, PrimExpr, Var};
 
 /// Which entry point a case exercises.
 #[derive(Clone, Copy)]
@@ -261,6 +261,18 @@ fn rewrite_logic() {
     check(Via::Rewrite, not(eq(&x, &y)), "x != y");
     check(Via::Rewrite, select(lt(&x, &y), &x, &x), "x");
     check(Via::Rewrite, or(lt(&x, &y), eq(&x, &y)), "x <= y");
+    // An immediate operand folds even when the other side is itself a logical node, as TVM's
+    // TryConstFold does (LoopPartition leaves `(a and b) and True` behind).
+    let unfolded = |and_node: bool, c: i64| {
+        let inner = and(lt(&x, 4), lt(&y, 4)).0;
+        let imm = PrimExpr::int(c, DataType::bool());
+        let e = if and_node { PrimExpr::and(inner, imm) } else { PrimExpr::or(inner, imm) };
+        E(e.expect("bool operands"))
+    };
+    check(Via::Rewrite, unfolded(true, 1), "x < 4 and y < 4");
+    check(Via::Rewrite, unfolded(true, 0), "T.bool(False)");
+    check(Via::Rewrite, unfolded(false, 0), "x < 4 and y < 4");
+    check(Via::Rewrite, unfolded(false, 1), "T.bool(True)");
 }
 
 #[test]

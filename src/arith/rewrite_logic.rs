@@ -107,9 +107,10 @@ impl Analyzer {
                     Expr::Or(a, b) => (false, a, b),
                     _ => return Ok(ret),
                 };
-                let folded = if is_and { and(a, b)? } else { or(a, b)? };
-                if !matches!(folded.expr(), Expr::And(..) | Expr::Or(..)) {
-                    return Ok(folded);
+                // TVM's TryConstFold: a boolean immediate on either side decides the result,
+                // which may itself be a logical node (`(x and y) and True` is `x and y`).
+                if a.as_int().is_some() || b.as_int().is_some() {
+                    return if is_and { and(a, b) } else { or(a, b) };
                 }
                 if let Some(m) = self.match_literal_constraint(&ret) {
                     return Ok(m);
