@@ -38,6 +38,8 @@ mod ops;
 mod stmt;
 mod subscript;
 mod target;
+mod target_kinds;
+mod top_level;
 
 pub use check::check_source;
 
