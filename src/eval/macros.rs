@@ -21,7 +21,12 @@
 //!   name of every named block its body opens, as TVM's `block_name_suffix_context` does; an
 //!   expansion nested in another sets its own suffix.
 //! - A macro used outside a prim_func body, a macro that expands itself (directly or through
-//!   other macros) and a call whose arguments do not bind are spanned errors, never panics.
+//!   other macros), a macro defined in an `@I.ir_module` class and a call whose arguments do not
+//!   bind are spanned errors, never panics.
+//!
+//! Deliberate leniencies (TVM rejects these, we accept them): parameters shadow captured names
+//! of the same name (TVM's var table refuses a parameter named like a global); a hygienic macro
+//! may name the module class (`Module.f`); parameter annotations are ignored, never evaluated.
 
 use std::collections::HashMap;
 use std::sync::Arc;
