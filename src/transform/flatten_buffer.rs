@@ -37,8 +37,8 @@ use crate::analysis::structural_eq::structural_equal;
 use crate::arith::{Analyzer, ops};
 use crate::ir::mutate::map_stmt_children;
 use crate::ir::{
-    AttrValue, Block, Buffer, BufferNode, BufferRegion, Callee, DataType, Expr, IrError, PrimExpr,
-    PrimFunc, Range, Stmt, StmtNode, TypeCode, Var,
+    Block, Buffer, BufferNode, BufferRegion, DataType, Expr, IrError, PrimExpr, PrimFunc, Range,
+    Stmt, StmtNode, TypeCode, Var,
 };
 
 /// Flattens the buffer accesses of `func`.
@@ -198,41 +198,7 @@ impl Flattener {
                 )?;
                 if e.dtype().is_bool() { PrimExpr::cast(e.dtype(), load) } else { Ok(load) }
             }
-            Expr::Call { op: Callee::Op(op), args }
-                if op.name() == "if_then_else" && args.len() == 3 =>
-            {
-                let c = self.expr(&args[0])?;
-                let t = self.under(&c, true, |f| f.expr(&args[1]))?;
-                let not = PrimExpr::not(c.clone())?;
-                let f = self.under(&not, true, |f| f.expr(&args[2]))?;
-                match c.as_int() {
-                    Some(0) => Ok(f),
-                    Some(_) => Ok(t),
-                    None => PrimExpr::new(
-                        e.dtype(),
-                        Expr::Call { op: Callee::Op(*op), args: vec![c, t, f] },
-                    ),
-                }
-            }
-            Expr::Select { condition, true_value, false_value } => {
-                let c = self.expr(condition)?;
-                let t = self.under(&c, false, |f| f.expr(true_value))?;
-                let not = self.analyzer.rewrite_simplify(&PrimExpr::not(c.clone())?);
-                let f = self.under(&not, false, |f| f.expr(false_value))?;
-                match c.as_int() {
-                    Some(0) => Ok(f),
-                    Some(_) => Ok(t),
-                    None => PrimExpr::select(c, t, f),
-                }
-            }
-            Expr::Let { var, value, body } => {
-                let value = self.expr(value)?;
-                if crate::arith::pattern::is_pure(&value) {
-                    self.analyzer.bind_value(var, &value);
-                }
-                let body = self.expr(body)?;
-                PrimExpr::let_(var, value, body)
-            }
+            Expr::Call { .. } | Expr::Select { .. } | Expr::Let { .. } => self.scoped_expr(e),
             _ => crate::ir::mutate::map_expr_children(e, &mut |c| self.expr(c)),
         }
     }
@@ -333,54 +299,11 @@ impl Flattener {
                     predicate,
                 }))
             }
-            StmtNode::For(l) => {
-                self.enter_iterator(&l.loop_var, Range::new(l.min.clone(), l.extent.clone()));
-                self.children(s)
-            }
-            StmtNode::AttrStmt { node: AttrValue::IterVar(iv), attr_key, value, .. }
-                if attr_key == "thread_extent" || attr_key == "virtual_thread" =>
-            {
-                self.enter_iterator(&iv.var, Range::from_extent(value.clone()));
-                self.children(s)
-            }
-            StmtNode::LetStmt { var, value, body } => {
-                let value = self.expr(value)?;
-                if crate::arith::pattern::is_pure(&value) {
-                    self.analyzer.bind_value(var, &value);
-                }
-                let body = self.stmt(body)?;
-                Ok(Stmt::new(StmtNode::LetStmt { var: var.clone(), value, body }))
-            }
-            StmtNode::IfThenElse { condition, then_case, else_case } => {
-                let condition = self.expr(condition)?;
-                let real = match condition.expr() {
-                    Expr::Call { op: Callee::Op(op), args }
-                        if op.name() == "likely" && args.len() == 1 =>
-                    {
-                        args[0].clone()
-                    }
-                    _ => condition.clone(),
-                };
-                let then_case = self.under(&real, true, |f| f.stmt(then_case))?;
-                let else_case = match else_case {
-                    Some(e) => {
-                        let not = self.analyzer.rewrite_simplify(&PrimExpr::not(real.clone())?);
-                        Some(self.under(&not, false, |f| f.stmt(e))?)
-                    }
-                    None => None,
-                };
-                match real.as_int() {
-                    Some(0) => Ok(else_case.unwrap_or_else(Stmt::no_op)),
-                    Some(_) => Ok(then_case),
-                    None => Ok(Stmt::new(StmtNode::IfThenElse { condition, then_case, else_case })),
-                }
-            }
-            StmtNode::AssertStmt { condition, message, body } => {
-                let condition = self.expr(condition)?;
-                let message = self.expr(message)?;
-                let body = self.under(&condition, false, |f| f.stmt(body))?;
-                Ok(Stmt::new(StmtNode::AssertStmt { condition, message, body }))
-            }
+            StmtNode::For(_)
+            | StmtNode::AttrStmt { .. }
+            | StmtNode::LetStmt { .. }
+            | StmtNode::IfThenElse { .. }
+            | StmtNode::AssertStmt { .. } => self.scoped_stmt(s),
             StmtNode::Block(block) => Ok(Stmt::new(StmtNode::Block(self.block(block)?))),
             StmtNode::BlockRealize(r) => {
                 let block = self.block(&r.block)?;

@@ -57,14 +57,18 @@ fn same_mark(a: &Arc<IterMark>, b: Option<&Arc<IterMark>>) -> bool {
 
 /// TVM's `IterSplitEqual`.
 pub(super) fn split_equal(a: &IterSplit, b: &IterSplit) -> bool {
+    split_equal_but_scale(a, b) && same_expr(&a.scale, &b.scale)
+}
+
+/// TVM's `IterSplitEqual` with `check_scale = false`.
+fn split_equal_but_scale(a: &IterSplit, b: &IterSplit) -> bool {
     Arc::ptr_eq(&a.source, &b.source)
         && same_expr(&a.lower_factor, &b.lower_factor)
-        && same_expr(&a.scale, &b.scale)
         && same_expr(&a.extent, &b.extent)
 }
 
 /// TVM's `IterSumEqual`.
-fn sum_equal(a: &IterSum, b: &IterSum) -> bool {
+pub(super) fn sum_equal(a: &IterSum, b: &IterSum) -> bool {
     a.args.len() == b.args.len()
         && same_expr(&a.base, &b.base)
         && a.args.iter().zip(&b.args).all(|(x, y)| split_equal(x, y))
@@ -229,7 +233,8 @@ impl Rewriter<'_> {
     }
 
     /// Fuses the splits of `sum` into one split of a (possibly new) mark, plus the base (TVM's
-    /// `TryFuseIters` without constraints); `None` when the scales do not chain.
+    /// `TryFuseIters`); a run of splits that forms a constrained sum is taken as that sum's
+    /// mark. `None` when the scales do not chain.
     pub(super) fn try_fuse_iters(
         &mut self,
         sum: IterSum,
@@ -250,11 +255,13 @@ impl Rewriter<'_> {
         let base_index = find_base_iter(&sum, &visited, None, n - 1)?;
         let base_scale = sum.args[base_index].scale.clone();
         let dtype = sum.base.dtype();
-        let mut flattened = Vec::with_capacity(n);
+        let (mut flattened, mut grouped) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        let mut extra_base = PrimExpr::int(0, dtype);
         let mut tail_extent = PrimExpr::int(0, dtype);
         let mut expected_scale = base_scale.clone();
         let first_unit = sum.args.iter().position(|a| is_const(&a.extent, 1)).unwrap_or(n);
-        for i in 0..n {
+        let mut i = 0;
+        while i < n {
             let exact = if i == 0 {
                 Some(base_index)
             } else {
@@ -269,33 +276,66 @@ impl Rewriter<'_> {
                 }
                 None => return None,
             };
-            visited[pos] = true;
-            let mut arg = sum.args[pos].clone();
-            arg.scale = self.analyzer.simplify(&ops::floordiv(arg.scale, base_scale.clone()).ok()?);
+            // The longest constrained sum whose innermost split is the matched one.
+            let mut constraint: Option<IterSum> = None;
+            for c in &self.constrained {
+                let innermost = c.args.last()?;
+                if split_equal_but_scale(&sum.args[pos], innermost)
+                    && constraint.as_ref().is_none_or(|best| best.args.len() < c.args.len())
+                {
+                    constraint = Some(c.clone());
+                }
+            }
             if !is_exact {
                 let gap = ops::sub(expected_scale.clone(), matched_scale.clone()).ok()?;
                 tail_extent = ops::add(tail_extent, gap).ok()?;
             }
-            expected_scale = mul_and_normalize(&sum.args[pos].extent, &matched_scale)?;
-            flattened.push(arg);
+            if let Some(constraint) = constraint {
+                for it in constraint.args.iter().rev() {
+                    let wanted = ops::mul(it.scale.clone(), matched_scale.clone()).ok()?;
+                    let k = (0..n).find(|&k| {
+                        !visited[k]
+                            && split_equal_but_scale(&sum.args[k], it)
+                            && self.analyzer.can_prove_equal(&wanted, &sum.args[k].scale)
+                    })?;
+                    visited[k] = true;
+                    flattened.push(sum.args[k].clone());
+                }
+                let (mark, offset) = self.fused_mark(&constraint)?;
+                let scale = ops::floordiv(matched_scale.clone(), base_scale.clone()).ok()?;
+                grouped.push(IterSplit::whole(&mark, scale));
+                let shift = ops::mul(offset, matched_scale.clone()).ok()?;
+                extra_base = ops::add(extra_base, shift).ok()?;
+                expected_scale = mul_and_normalize(&mark.extent, &matched_scale)?;
+                i += constraint.args.len();
+            } else {
+                visited[pos] = true;
+                let mut arg = sum.args[pos].clone();
+                let scale = ops::floordiv(arg.scale, base_scale.clone()).ok()?;
+                arg.scale = self.analyzer.simplify(&scale);
+                flattened.push(arg.clone());
+                grouped.push(arg);
+                expected_scale = mul_and_normalize(&sum.args[pos].extent, &matched_scale)?;
+                i += 1;
+            }
         }
         flattened.reverse();
-        let form = IterSum { args: flattened, base: PrimExpr::int(0, dtype) };
-        if let Some((_, mark, offset)) = self.fused.iter().find(|(f, _, _)| sum_equal(f, &form)) {
-            let (mark, offset) = (mark.clone(), offset.clone());
-            let zero = PrimExpr::int(0, dtype);
+        grouped.reverse();
+        let flattened = IterSum { args: flattened, base: PrimExpr::int(0, dtype) };
+        let structured = IterSum { args: grouped, base: PrimExpr::int(0, dtype) };
+        let base = ops::add(sum.base, extra_base.clone()).ok()?;
+        if let Some((mark, offset)) = self.fused_mark(&flattened) {
             let old = ops::mul(offset, base_scale.clone()).ok()?;
-            if !self.analyzer.can_prove_equal(&zero, &old) {
+            if !self.analyzer.can_prove_equal(&extra_base, &old) {
                 return None;
             }
-            let base = ops::add(sum.base, zero).ok()?;
             return Some(IterSum { args: vec![IterSplit::whole(&mark, base_scale)], base });
         }
         let extent = ops::binary(BinaryOp::Div, expected_scale, base_scale.clone()).ok()?;
         let extent = ops::add(extent, tail_extent).ok()?;
-        let mark = Arc::new(IterMark { source: MarkSource::Sum(form.clone()), extent });
-        self.fused.push((form, mark.clone(), PrimExpr::int(0, dtype)));
-        let base = ops::add(sum.base, PrimExpr::int(0, dtype)).ok()?;
+        let mark = Arc::new(IterMark { source: MarkSource::Sum(structured.clone()), extent });
+        self.fused.push((flattened.clone(), mark.clone(), extra_base));
+        self.set_flattened_of(structured, flattened);
         Some(IterSum { args: vec![IterSplit::whole(&mark, base_scale)], base })
     }
 }

@@ -11,15 +11,18 @@
 //! printed back from its normal form ([`to_expr`]), which is what TVM's FlattenBuffer emits:
 //! `i * 16 + j * 2` with `j < 8` becomes `(i * 8 + j) * 2`.
 //!
+//! A predicate (`i * 4 + j < 14`) narrows single iterators and turns bounded sums into
+//! constrained fused iterators ([`constraint`]), which later indices reuse.
+//!
 //! Invariants and the subset: every step follows TVM's algorithm (same search orders, same
 //! constant folding through [`crate::arith::ops`], same analyzer queries), so a detected result
 //! is the expression TVM prints. Where TVM would go on with machinery not reproduced here —
-//! padding a mark whose extent a divisor does not divide, predicates that bound fused sums — the
-//! detection reports failure, and [`iter_map_simplify`] returns its input unchanged, which is
-//! also TVM's result whenever its own detection fails. Predicates are reproduced where they only
-//! narrow single loop variables or cannot be parsed (TVM then detects without them).
+//! padding a mark whose extent a divisor does not divide — the detection reports failure, and
+//! [`iter_map_simplify`] returns its input unchanged, which is also TVM's result whenever its
+//! own detection fails.
 
 mod check;
+mod constraint;
 mod divide;
 mod fuse;
 mod predicate;
@@ -98,28 +101,54 @@ pub(crate) fn is_const(e: &PrimExpr, value: i64) -> bool {
     e.as_int() == Some(value)
 }
 
+/// Why a detection produced no iterator map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotDetected {
+    /// TVM's detection fails too.
+    NotAnIterMap,
+    /// TVM would go on with machinery outside the subset (padding); its result is unknown here.
+    OutsideSubset,
+}
+
 /// Detects `indices` as a surjective iterator map over `input_iters` (in their recorded order)
-/// under `predicate`, as TVM's `DetectIterMap` with `simplify_trivial_iterators`; `None` when the
-/// indices do not form one, or need machinery outside the supported subset.
+/// under `predicate`, as TVM's `DetectIterMap` with `simplify_trivial_iterators`.
 pub fn detect_iter_map(
     indices: &[PrimExpr],
     input_iters: &[(Var, Range)],
     predicate: &PrimExpr,
     analyzer: &mut Analyzer,
-) -> Option<Vec<IterSum>> {
+) -> Result<Vec<IterSum>, NotDetected> {
     if !ranges_are_independent(input_iters) {
-        return None;
+        return Err(NotDetected::NotAnIterMap);
     }
-    let iters = predicate::narrow_ranges(predicate, input_iters)?;
+    let (iters, constraints) =
+        predicate::parse_predicate(predicate, input_iters).ok_or(NotDetected::NotAnIterMap)?;
     let mut rewriter = rewrite::Rewriter::new(analyzer, &iters);
+    let outcome = |rewriter: &rewrite::Rewriter| {
+        if rewriter.outside_subset { NotDetected::OutsideSubset } else { NotDetected::NotAnIterMap }
+    };
+    for constraint in &constraints {
+        if rewriter.rewrite_constraint(constraint).is_none() {
+            return Err(outcome(&rewriter));
+        }
+    }
+    if !rewriter.constraints_are_nested_or_disjoint() {
+        return Err(NotDetected::NotAnIterMap);
+    }
     let mut sums = Vec::with_capacity(indices.len());
     for index in indices {
-        sums.push(rewriter.rewrite(index)?);
+        match rewriter.rewrite(index) {
+            Some(sum) => sums.push(sum),
+            None => return Err(outcome(&rewriter)),
+        }
     }
-    if rewriter.failed || rewriter.outside_subset || !rewriter.check_mapping(&sums) {
-        return None;
+    if rewriter.failed || rewriter.outside_subset {
+        return Err(outcome(&rewriter));
     }
-    Some(sums)
+    if !rewriter.check_mapping(&sums) {
+        return Err(NotDetected::NotAnIterMap);
+    }
+    Ok(sums)
 }
 
 /// Simplifies `indices` through their iterator map (TVM's `IterMapSimplify` at the surjective
@@ -133,14 +162,12 @@ pub fn iter_map_simplify(
     if !ranges_are_independent(input_iters) {
         return indices.to_vec();
     }
-    if predicate::is_outside_subset(predicate, input_iters) {
-        return indices.to_vec();
-    }
     let mut detected = detect_iter_map(indices, input_iters, predicate, analyzer);
-    if detected.is_none() && !is_const(predicate, 1) {
+    if matches!(detected, Err(NotDetected::NotAnIterMap)) && !is_const(predicate, 1) {
         // TVM retries without the predicate, whose result is valid as well.
         detected = detect_iter_map(indices, input_iters, &PrimExpr::bool(true), analyzer);
     }
+    let detected = detected.ok();
     let converted = detected.and_then(|sums| {
         sums.iter().map(|s| to_expr::sum_to_expr(s, analyzer)).collect::<Option<Vec<_>>>()
     });

@@ -1,47 +1,39 @@
 //! The predicate of an iterator map (TVM's `MatchBoundConstraints`): a conjunction of integer
 //! comparisons, each either bounding one input iterator, which narrows its range, or bounding a
-//! compound expression of iterators, which TVM turns into a constrained fused iterator.
-//!
-//! Only the first kind is reproduced. A predicate with a compound bound is reported as outside
-//! the subset (no detection, and no retry without the predicate, since TVM would have used it); a
-//! predicate that is not such a conjunction makes TVM's detection fail, after which TVM retries
-//! without it, and so does [`super::iter_map_simplify`].
+//! compound expression of iterators, which becomes a [`Constraint`] that the rewriter turns into
+//! a constrained fused iterator. A predicate that is not such a conjunction makes TVM's detection
+//! fail (after which TVM retries without it, and so does [`super::iter_map_simplify`]).
 
-use crate::arith::ops;
-use crate::ir::{CmpOp, Expr, PrimExpr, Range, Var};
+use crate::arith::{Analyzer, ops};
+use crate::ir::{BinaryOp, CmpOp, Expr, PrimExpr, Range, Var};
 
-/// One comparison of the predicate, with the bounded side first.
-struct Bound {
-    iter: PrimExpr,
-    lower: Option<PrimExpr>,
-    upper: Option<PrimExpr>,
+/// Input iterators with their ranges.
+pub(super) type Iterators = Vec<(Var, Range)>;
+
+/// A bound `lower <= iter < upper` on a compound expression of iterators.
+pub(super) struct Constraint {
+    pub(super) iter: PrimExpr,
+    pub(super) lower: Option<PrimExpr>,
+    pub(super) upper: Option<PrimExpr>,
 }
 
-/// What parsing the predicate found.
-enum Parsed {
-    /// Not a conjunction of integer comparisons: TVM's detection fails on it.
-    Unparsable,
-    /// Some bound is on a compound expression of iterators (outside the subset).
-    Compound,
-    /// Bounds of single iterators only.
-    Simple(Vec<Bound>),
-}
-
-/// The input iterators with their ranges narrowed by `predicate`; `None` when TVM's detection
-/// fails on the predicate or the predicate is outside the subset.
-pub(super) fn narrow_ranges(
+/// The input iterators with their ranges narrowed by the single-iterator bounds of
+/// `predicate`, and its compound bounds, smallest expression first; `None` when the predicate is
+/// not a conjunction of integer comparisons.
+pub(super) fn parse_predicate(
     predicate: &PrimExpr,
     input_iters: &[(Var, Range)],
-) -> Option<Vec<(Var, Range)>> {
-    if super::is_const(predicate, 1) {
-        return Some(input_iters.to_vec());
-    }
-    let Parsed::Simple(bounds) = parse(predicate, input_iters) else {
-        return None;
-    };
+) -> Option<(Iterators, Vec<Constraint>)> {
     let mut iters = input_iters.to_vec();
-    for bound in bounds {
-        let var = bound.iter.as_var()?;
+    if super::is_const(predicate, 1) {
+        return Some((iters, Vec::new()));
+    }
+    let mut constraints = Vec::new();
+    for bound in parse(predicate, input_iters)? {
+        let Some(var) = bound.iter.as_var() else {
+            constraints.push(bound);
+            continue;
+        };
         let Some(slot) = iters.iter_mut().find(|(v, _)| v == var) else {
             continue;
         };
@@ -62,13 +54,16 @@ pub(super) fn narrow_ranges(
         };
         slot.1 = Range::new(iter_min, extent);
     }
-    Some(iters)
+    // TVM visits constraints from the smallest expression to the largest.
+    constraints.sort_by_key(|c| expr_size(&c.iter));
+    Some((iters, constraints))
 }
 
-/// Whether `predicate` bounds a compound expression of iterators, which TVM would use and which
-/// is outside the subset: then no result may be derived, with or without the predicate.
-pub(super) fn is_outside_subset(predicate: &PrimExpr, input_iters: &[(Var, Range)]) -> bool {
-    matches!(parse(predicate, input_iters), Parsed::Compound)
+/// The number of expression nodes of `e` (TVM's `CalculateExprComplexity`).
+fn expr_size(e: &PrimExpr) -> usize {
+    let mut size = 0;
+    crate::ir::visit::walk_expr(e, &mut |_| size += 1);
+    size
 }
 
 fn uses_iter(e: &PrimExpr, input_iters: &[(Var, Range)]) -> bool {
@@ -105,16 +100,66 @@ fn next_comparison(pred: &PrimExpr) -> Option<(CmpOp, PrimExpr, PrimExpr, Option
     None
 }
 
-fn parse(predicate: &PrimExpr, input_iters: &[(Var, Range)]) -> Parsed {
+/// Splits `iter_side - bound_side` (both sides using iterators) into the iterator terms and the
+/// rest, as TVM does, each simplified.
+fn separate_iterators(
+    lhs: &PrimExpr,
+    rhs: &PrimExpr,
+    input_iters: &[(Var, Range)],
+) -> Option<(PrimExpr, PrimExpr)> {
+    fn walk(
+        part: &PrimExpr,
+        positive: bool,
+        iters: &[(Var, Range)],
+        out: &mut (PrimExpr, PrimExpr),
+    ) -> Option<()> {
+        match part.expr() {
+            Expr::Binary { op: BinaryOp::Add, a, b } => {
+                walk(a, positive, iters, out)?;
+                walk(b, positive, iters, out)
+            }
+            Expr::Binary { op: BinaryOp::Sub, a, b } => {
+                walk(a, positive, iters, out)?;
+                walk(b, !positive, iters, out)
+            }
+            _ if uses_iter(part, iters) => {
+                let acc = out.0.clone();
+                out.0 = if positive {
+                    ops::add(acc, part.clone())
+                } else {
+                    ops::sub(acc, part.clone())
+                }
+                .ok()?;
+                Some(())
+            }
+            _ => {
+                let acc = out.1.clone();
+                out.1 = if positive {
+                    ops::sub(acc, part.clone())
+                } else {
+                    ops::add(acc, part.clone())
+                }
+                .ok()?;
+                Some(())
+            }
+        }
+    }
+    let difference = ops::sub(lhs.clone(), rhs.clone()).ok()?;
+    let mut out = (PrimExpr::i32(0), PrimExpr::i32(0));
+    walk(&difference, true, input_iters, &mut out)?;
+    let mut analyzer = Analyzer::new();
+    Some((analyzer.simplify(&out.0), analyzer.simplify(&out.1)))
+}
+
+/// The comparisons of `predicate` that use iterators, in TVM's order; `None` when it is not a
+/// conjunction of integer comparisons.
+fn parse(predicate: &PrimExpr, input_iters: &[(Var, Range)]) -> Option<Vec<Constraint>> {
     let mut bounds = Vec::new();
-    let mut compound = false;
     let mut pred = predicate.clone();
     loop {
-        let Some((op, lhs, rhs, rest)) = next_comparison(&pred) else {
-            return Parsed::Unparsable;
-        };
+        let (op, mut lhs, mut rhs, rest) = next_comparison(&pred)?;
         if !(lhs.dtype().is_integer() && rhs.dtype().is_integer()) {
-            return Parsed::Unparsable;
+            return None;
         }
         let (lhs_uses, rhs_uses) = (uses_iter(&lhs, input_iters), uses_iter(&rhs, input_iters));
         if lhs_uses || rhs_uses {
@@ -123,29 +168,23 @@ fn parse(predicate: &PrimExpr, input_iters: &[(Var, Range)]) -> Parsed {
             } else if rhs.as_int().is_some() || !rhs_uses {
                 false
             } else {
-                // Both sides use iterators: TVM moves the iterator terms to one side, a compound
-                // bound in all but degenerate cases.
-                compound = true;
+                (lhs, rhs) = separate_iterators(&lhs, &rhs, input_iters)?;
                 false
             };
             let greater = matches!(op, CmpOp::Gt | CmpOp::Ge);
             let equal = matches!(op, CmpOp::Le | CmpOp::Ge);
             let plus_one = |e: &PrimExpr| ops::add(e.clone(), PrimExpr::int(1, e.dtype())).ok();
             let (iter, lower, upper) = match (greater, bound_at_left) {
-                (true, true) => (rhs, None, if equal { plus_one(&lhs) } else { Some(lhs) }),
-                (true, false) => (lhs, if equal { Some(rhs) } else { plus_one(&rhs) }, None),
-                (false, true) => (rhs, if equal { Some(lhs) } else { plus_one(&lhs) }, None),
-                (false, false) => (lhs, None, if equal { plus_one(&rhs) } else { Some(rhs) }),
+                (true, true) => (rhs, None, Some(if equal { plus_one(&lhs)? } else { lhs })),
+                (true, false) => (lhs, Some(if equal { rhs } else { plus_one(&rhs)? }), None),
+                (false, true) => (rhs, Some(if equal { lhs } else { plus_one(&lhs)? }), None),
+                (false, false) => (lhs, None, Some(if equal { plus_one(&rhs)? } else { rhs })),
             };
-            if iter.as_var().is_none() {
-                compound = true;
-            }
-            bounds.push(Bound { iter, lower, upper });
+            bounds.push(Constraint { iter, lower, upper });
         }
         match rest {
             Some(r) => pred = r,
-            None => break,
+            None => return Some(bounds),
         }
     }
-    if compound { Parsed::Compound } else { Parsed::Simple(bounds) }
 }

@@ -31,6 +31,11 @@ pub(super) struct Rewriter<'a> {
     pub(super) outside_subset: bool,
     /// Fused iterators by their flattened form, with their offsets (TVM's `sum_fuse_map_`).
     pub(super) fused: Vec<(IterSum, Arc<IterMark>, PrimExpr)>,
+    /// The flattened form of each fused iterator's structured form (TVM's `flattened_map_`).
+    pub(super) flattened_of: Vec<(IterSum, IterSum)>,
+    /// The flattened forms of the constrained sums, in the order they were rewritten (TVM's
+    /// `constrained_iters_flattened_`).
+    pub(super) constrained: Vec<IterSum>,
 }
 
 /// TVM's `IsIndexType`: a scalar 32- or 64-bit signed integer.
@@ -73,7 +78,15 @@ impl<'a> Rewriter<'a> {
             };
             var_map.insert(var.clone(), term);
         }
-        Rewriter { analyzer, var_map, failed: false, outside_subset: false, fused: Vec::new() }
+        Rewriter {
+            analyzer,
+            var_map,
+            failed: false,
+            outside_subset: false,
+            fused: Vec::new(),
+            flattened_of: Vec::new(),
+            constrained: Vec::new(),
+        }
     }
 
     /// Rewrites one index into a sum of at most one fused split (TVM's `Rewrite`, with its

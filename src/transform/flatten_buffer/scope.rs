@@ -13,7 +13,7 @@
 
 use super::{Flattener, elem_offset};
 use crate::arith::{iter_map, ops};
-use crate::ir::{Buffer, IrError, PrimExpr, Range, Var};
+use crate::ir::{AttrValue, Buffer, Callee, Expr, IrError, PrimExpr, Range, Stmt, StmtNode, Var};
 
 impl Flattener {
     /// Records a loop (or thread) variable ranging over `range`.
@@ -79,5 +79,106 @@ impl Flattener {
             predicate = ops::logical_and(predicate, p.clone())?;
         }
         Ok(iter_map::iter_map_simplify(&offsets, &self.iter_vars, &predicate, &mut self.analyzer))
+    }
+
+    /// Rewrites an expression that opens a scope: `if_then_else` (a constraint and an iterator
+    /// predicate per branch), `Select` (a constraint per branch) and `Let` (a bound value); a
+    /// constant condition selects its branch. Other calls are rewritten child by child.
+    pub(super) fn scoped_expr(&mut self, e: &PrimExpr) -> Result<PrimExpr, IrError> {
+        match e.expr() {
+            Expr::Call { op: Callee::Op(op), args }
+                if op.name() == "if_then_else" && args.len() == 3 =>
+            {
+                let c = self.expr(&args[0])?;
+                let t = self.under(&c, true, |f| f.expr(&args[1]))?;
+                let not = PrimExpr::not(c.clone())?;
+                let f = self.under(&not, true, |f| f.expr(&args[2]))?;
+                match c.as_int() {
+                    Some(0) => Ok(f),
+                    Some(_) => Ok(t),
+                    None => PrimExpr::new(
+                        e.dtype(),
+                        Expr::Call { op: Callee::Op(*op), args: vec![c, t, f] },
+                    ),
+                }
+            }
+            Expr::Select { condition, true_value, false_value } => {
+                let c = self.expr(condition)?;
+                let t = self.under(&c, false, |f| f.expr(true_value))?;
+                let not = self.analyzer.rewrite_simplify(&PrimExpr::not(c.clone())?);
+                let f = self.under(&not, false, |f| f.expr(false_value))?;
+                match c.as_int() {
+                    Some(0) => Ok(f),
+                    Some(_) => Ok(t),
+                    None => PrimExpr::select(c, t, f),
+                }
+            }
+            Expr::Let { var, value, body } => {
+                let value = self.expr(value)?;
+                if crate::arith::pattern::is_pure(&value) {
+                    self.analyzer.bind_value(var, &value);
+                }
+                let body = self.expr(body)?;
+                PrimExpr::let_(var, value, body)
+            }
+            _ => crate::ir::mutate::map_expr_children(e, &mut |c| self.expr(c)),
+        }
+    }
+
+    /// Rewrites a statement that opens a scope: loops and thread attributes (iterators), `let`
+    /// (a bound value), `if` (a constraint, and an iterator predicate for its then-branch; a
+    /// constant condition selects its branch) and `assert` (a constraint).
+    pub(super) fn scoped_stmt(&mut self, s: &Stmt) -> Result<Stmt, IrError> {
+        match s.node() {
+            StmtNode::For(l) => {
+                self.enter_iterator(&l.loop_var, Range::new(l.min.clone(), l.extent.clone()));
+                self.children(s)
+            }
+            StmtNode::AttrStmt { node: AttrValue::IterVar(iv), attr_key, value, .. }
+                if attr_key == "thread_extent" || attr_key == "virtual_thread" =>
+            {
+                self.enter_iterator(&iv.var, Range::from_extent(value.clone()));
+                self.children(s)
+            }
+            StmtNode::LetStmt { var, value, body } => {
+                let value = self.expr(value)?;
+                if crate::arith::pattern::is_pure(&value) {
+                    self.analyzer.bind_value(var, &value);
+                }
+                let body = self.stmt(body)?;
+                Ok(Stmt::new(StmtNode::LetStmt { var: var.clone(), value, body }))
+            }
+            StmtNode::IfThenElse { condition, then_case, else_case } => {
+                let condition = self.expr(condition)?;
+                let real = match condition.expr() {
+                    Expr::Call { op: Callee::Op(op), args }
+                        if op.name() == "likely" && args.len() == 1 =>
+                    {
+                        args[0].clone()
+                    }
+                    _ => condition.clone(),
+                };
+                let then_case = self.under(&real, true, |f| f.stmt(then_case))?;
+                let else_case = match else_case {
+                    Some(e) => {
+                        let not = self.analyzer.rewrite_simplify(&PrimExpr::not(real.clone())?);
+                        Some(self.under(&not, false, |f| f.stmt(e))?)
+                    }
+                    None => None,
+                };
+                match real.as_int() {
+                    Some(0) => Ok(else_case.unwrap_or_else(Stmt::no_op)),
+                    Some(_) => Ok(then_case),
+                    None => Ok(Stmt::new(StmtNode::IfThenElse { condition, then_case, else_case })),
+                }
+            }
+            StmtNode::AssertStmt { condition, message, body } => {
+                let condition = self.expr(condition)?;
+                let message = self.expr(message)?;
+                let body = self.under(&condition, false, |f| f.stmt(body))?;
+                Ok(Stmt::new(StmtNode::AssertStmt { condition, message, body }))
+            }
+            _ => self.children(s),
+        }
     }
 }
