@@ -23,7 +23,7 @@
 
 use super::error::{EvalResult, closest, error_label};
 use super::target_kinds::AttrType::{self, Bool, Int, Str, StrArray};
-use super::target_kinds::{DefaultValue, KINDS, Kind};
+use super::target_kinds::{Check, DefaultValue, KINDS, Kind};
 use super::value::Value;
 use crate::ir::{Annotations, AttrValue};
 use crate::syntax::ast::Span;
@@ -211,6 +211,25 @@ fn from_config(raw: Vec<(String, Value)>, span: &Span) -> EvalResult<Annotations
     }
     for (key, value) in attrs {
         out.insert(key, value);
+    }
+    for (key, check) in kind.checks {
+        if let Some(AttrValue::Str(value)) = out.get(key)
+            && !check.accepts(value)
+        {
+            let requirement = match check {
+                Check::Equals(v) => format!("to be \"{v}\""),
+                Check::Prefix(p) => format!("to start with \"{p}\""),
+                Check::Contains(c) => format!("to contain \"{c}\""),
+            };
+            return Err(error_label(
+                span,
+                format!(
+                    "ValueError: target kind \"{}\" expects \"{key}\" {requirement}, but gets: {value}",
+                    kind.name
+                ),
+                "invalid target attribute",
+            ));
+        }
     }
     for (key, value) in kind.parsed_defaults {
         if !out.contains_key(key) {

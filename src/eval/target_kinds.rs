@@ -33,6 +33,30 @@ pub(super) struct Kind {
     /// String attributes the kind's target parser sets when absent, with the values TVM picks on
     /// a machine without the device (CUDA's `sm_50`, ROCm's `gfx900`, the fixed GPU triples).
     pub(super) parsed_defaults: &'static [(&'static str, &'static str)],
+    /// What the kind's target parser requires of a string attribute that is given.
+    pub(super) checks: &'static [(&'static str, Check)],
+}
+
+/// A target parser's requirement on a given string attribute.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Check {
+    /// The value must be exactly this (TVM's `CheckOrSetAttr`).
+    Equals(&'static str),
+    /// The value must start with this (`-arch=sm_80`).
+    Prefix(&'static str),
+    /// The value must contain this (`-mcpu=gfx908`).
+    Contains(&'static str),
+}
+
+impl Check {
+    /// Whether `value` satisfies the requirement.
+    pub(super) fn accepts(self, value: &str) -> bool {
+        match self {
+            Check::Equals(expected) => value == expected,
+            Check::Prefix(prefix) => value.starts_with(prefix),
+            Check::Contains(part) => value.contains(part),
+        }
+    }
 }
 
 /// The attributes every kind has (`TVM_REGISTER_TARGET_KIND`).
@@ -72,6 +96,7 @@ pub(super) const KINDS: &[Kind] = &[
         ],
         defaults: &[],
         parsed_defaults: &[],
+        checks: &[],
     },
     Kind {
         name: "c",
@@ -84,6 +109,7 @@ pub(super) const KINDS: &[Kind] = &[
         ],
         defaults: &[],
         parsed_defaults: &[],
+        checks: &[],
     },
     Kind {
         name: "cuda",
@@ -103,6 +129,7 @@ pub(super) const KINDS: &[Kind] = &[
             ("max_num_threads", DefaultValue::Int(1024)),
         ],
         parsed_defaults: &[("arch", "sm_50")],
+        checks: &[("arch", Check::Prefix("sm_"))],
     },
     Kind {
         name: "nvptx",
@@ -118,6 +145,10 @@ pub(super) const KINDS: &[Kind] = &[
             ("thread_warp_size", DefaultValue::Int(32)),
         ],
         parsed_defaults: &[("mtriple", "nvptx64-nvidia-cuda"), ("mcpu", "sm_50")],
+        checks: &[
+            ("mtriple", Check::Equals("nvptx64-nvidia-cuda")),
+            ("mcpu", Check::Prefix("sm_")),
+        ],
     },
     Kind {
         name: "rocm",
@@ -138,6 +169,10 @@ pub(super) const KINDS: &[Kind] = &[
             ("thread_warp_size", DefaultValue::Int(64)),
         ],
         parsed_defaults: &[("mtriple", "amdgcn-amd-amdhsa-hcc"), ("mcpu", "gfx900")],
+        checks: &[
+            ("mtriple", Check::Equals("amdgcn-amd-amdhsa-hcc")),
+            ("mcpu", Check::Contains("gfx")),
+        ],
     },
     Kind {
         name: "opencl",
@@ -163,6 +198,7 @@ pub(super) const KINDS: &[Kind] = &[
             ("image_base_address_alignment", DefaultValue::Int(64)),
         ],
         parsed_defaults: &[],
+        checks: &[],
     },
     Kind {
         name: "metal",
@@ -182,6 +218,7 @@ pub(super) const KINDS: &[Kind] = &[
             ("max_function_args", DefaultValue::Int(31)),
         ],
         parsed_defaults: &[],
+        checks: &[],
     },
     Kind {
         name: "vulkan",
@@ -229,6 +266,7 @@ pub(super) const KINDS: &[Kind] = &[
             ("thread_warp_size", DefaultValue::Int(1)),
         ],
         parsed_defaults: &[],
+        checks: &[],
     },
     Kind {
         name: "webgpu",
@@ -236,6 +274,7 @@ pub(super) const KINDS: &[Kind] = &[
         attrs: &[("max_num_threads", Int)],
         defaults: &[("max_num_threads", DefaultValue::Int(256))],
         parsed_defaults: &[],
+        checks: &[],
     },
     Kind {
         name: "hexagon",
@@ -250,8 +289,16 @@ pub(super) const KINDS: &[Kind] = &[
         ],
         defaults: &[],
         parsed_defaults: &[],
+        checks: &[],
     },
-    Kind { name: "ext_dev", keys: &[], attrs: &[], defaults: &[], parsed_defaults: &[] },
+    Kind {
+        name: "ext_dev",
+        keys: &[],
+        attrs: &[],
+        defaults: &[],
+        parsed_defaults: &[],
+        checks: &[],
+    },
 ];
 
 impl Kind {
@@ -280,8 +327,11 @@ mod tests {
                 };
                 assert_eq!(kind.attr_type(key), Some(expected), "{}: {key}", kind.name);
             }
-            for (key, _) in kind.parsed_defaults {
+            for (key, value) in kind.parsed_defaults {
                 assert_eq!(kind.attr_type(key), Some(AttrType::Str), "{}: {key}", kind.name);
+                if let Some((_, check)) = kind.checks.iter().find(|(k, _)| k == key) {
+                    assert!(check.accepts(value), "{}: default {key}={value}", kind.name);
+                }
             }
         }
     }

@@ -98,6 +98,12 @@ fn comm_reducer_and_target_values() {
     assert_eq!(format!("{:?}", config.get("thread_warp_size")), "Some(Int(32))");
     assert!(eval("T.target(\"llvm -mcpus=x\")").is_err_and(|m| m.contains("'mcpus'")));
     assert!(eval("T.target(\"lvm\")").is_err_and(|m| m.contains("\"lvm\" is not defined")));
+    // Device parsers: TVM's no-device defaults, and their checks on given values.
+    let Ok(Value::Target(config)) = eval("T.target(\"nvptx\")") else { panic!("not a target") };
+    assert_eq!(format!("{:?}", config.get("mcpu")), "Some(Str(\"sm_50\"))");
+    assert_eq!(format!("{:?}", config.get("mtriple")), "Some(Str(\"nvptx64-nvidia-cuda\"))");
+    assert!(eval("T.target(\"cuda -arch=compute_80\")").is_err_and(|m| m.contains("\"sm_\"")));
+    assert!(eval("T.target(\"rocm -mtriple=x86_64\")").is_err_and(|m| m.contains("amdgcn")));
 }
 
 #[test]
