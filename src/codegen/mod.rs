@@ -114,8 +114,56 @@ impl CodegenOptions {
             options.features = String::new();
         }
         if !target.mattr.is_empty() {
-            options.features = target.mattr.join(",");
+            // LLVM applies features in order, so `-mattr` entries after the host's features
+            // override them. Without that base, the host CPU's *name* would bring every feature
+            // LLVM's table lists for that model, including ones this machine lacks (a VM may hide
+            // AVX-512 or AMX of the model it reports), and the code could fault here.
+            let mut features: Vec<&str> =
+                options.features.split(',').filter(|f| !f.is_empty()).collect();
+            features.extend(target.mattr.iter().map(String::as_str));
+            options.features = features.join(",");
         }
         Ok(options)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(target: &str) -> CodegenOptions {
+        CodegenOptions::for_target(&Target::parse(target).expect("target")).expect("options")
+    }
+
+    #[test]
+    fn mattr_alone_adjusts_the_host_features_last() {
+        let host = machine::host_features();
+        let adjusted = options("llvm -mattr=-f16c,+sse2");
+        assert_eq!(adjusted.cpu, machine::host_cpu());
+        if host.is_empty() {
+            assert_eq!(adjusted.features, "-f16c,+sse2");
+        } else {
+            assert_eq!(adjusted.features, format!("{host},-f16c,+sse2"));
+        }
+    }
+
+    #[test]
+    fn a_named_cpu_or_another_architecture_takes_no_host_feature() {
+        let named = options("llvm -mcpu=x86-64 -mattr=+avx2");
+        assert_eq!((named.cpu.as_str(), named.features.as_str()), ("x86-64", "+avx2"));
+        let host_arch = machine::host_triple().split('-').next().unwrap_or("").to_string();
+        let other = if host_arch == "aarch64" { "riscv64-linux-gnu" } else { "aarch64-linux-gnu" };
+        let cross = options(&format!("llvm -mtriple={other} -mattr=+sve"));
+        assert_eq!((cross.cpu.as_str(), cross.features.as_str()), ("generic", "+sve"));
+    }
+
+    #[test]
+    fn the_last_mention_of_a_feature_decides_scalable_vectors() {
+        let mut sve = options("llvm -mtriple=aarch64-linux-gnu -mattr=+sve");
+        assert!(scalable::target_has_scalable_vectors(&sve));
+        sve.features = "+neon,+sve,-sve".to_string();
+        assert!(!scalable::target_has_scalable_vectors(&sve));
+        sve.features = "-sve,+sve2".to_string();
+        assert!(scalable::target_has_scalable_vectors(&sve));
     }
 }

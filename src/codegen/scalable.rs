@@ -40,7 +40,11 @@ pub fn target_has_scalable_vectors(options: &CodegenOptions) -> bool {
     } else {
         options.triple.clone()
     };
-    let has = |feature: &str| options.features.split(',').any(|f| f.trim() == feature);
+    // The last mention of a feature decides, as in LLVM (`+sve,...,-sve` has no SVE).
+    let has = |feature: &str| {
+        options.features.split(',').map(str::trim).rev().find(|f| f.get(1..) == feature.get(1..))
+            == Some(feature)
+    };
     let arch = triple.split('-').next().unwrap_or("");
     match arch {
         "aarch64" | "aarch64_be" | "arm64" => has("+sve") || has("+sve2"),
