@@ -7,8 +7,9 @@
 //! same kernels, shrunk by textual replacement of their sizes (same loop structure and schedule),
 //! are checked against the interpreter (`*_small` cases).
 
-use std::path::{Path, PathBuf};
+mod example_kernels;
 
+use example_kernels::{example_files, small_conv2d, small_matmul, small_scheduled_matmul};
 use libtest_mimic::{Arguments, Failed, Trial};
 use tirscript::codegen::CodegenOptions;
 use tirscript::interp::{ArgValue, NDArray, random_args_for, run_func};
@@ -102,35 +103,10 @@ fn check_big_conv2d(text: &str) -> Result<(), Failed> {
     Ok(())
 }
 
-/// conv2d.tir with 4 input and 8 output channels on an 8×8 output.
-fn small_conv2d(text: &str) -> String {
-    text.replace("(1, 16, 34, 34)", "(1, 4, 10, 10)")
-        .replace("(32, 16, 3, 3)", "(8, 4, 3, 3)")
-        .replace("(1, 32, 32, 32)", "(1, 8, 8, 8)")
-        .replace("T.grid(1, 32, 32, 32, 16, 3, 3)", "T.grid(1, 8, 8, 8, 4, 3, 3)")
-}
-
-/// The scheduled matmul's schedule on a 64³ problem (the same 8×32 register tiles: two column
-/// panels of 32, eight row tiles of 8, 64 reduction steps).
-fn small_scheduled_matmul(text: &str) -> String {
-    text.replace("(1024, 1024)", "(64, 64)")
-        .replace("T.parallel(32)", "T.parallel(2)")
-        .replace("range(128)", "range(8)")
-        .replace("range(1024)", "range(64)")
-        .replace("T.axis.spatial(1024", "T.axis.spatial(64")
-        .replace("T.axis.reduce(1024", "T.axis.reduce(64")
-}
-
 fn main() {
     let args = Arguments::from_args();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
-    files.retain(|p| p.extension().is_some_and(|e| e == "tir"));
-    files.sort();
     let mut trials = Vec::new();
-    for path in files {
+    for path in example_files() {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         if name == "matmul_scheduled.tir" {
@@ -140,7 +116,7 @@ fn main() {
             }));
             trials.push(Trial::test(name.clone(), move || check_big_matmul(&name, &text, 1024)));
         } else if name == "matmul.tir" {
-            let small = text.replace("128", "32");
+            let small = small_matmul(&text);
             trials.push(Trial::test("matmul_small", move || {
                 check_against_interpreter("matmul_small", &small)
             }));
@@ -155,6 +131,6 @@ fn main() {
             trials.push(Trial::test(name.clone(), move || check_against_interpreter(&name, &text)));
         }
     }
-    assert!(trials.len() >= 11, "expected the eight examples (and the small matmul) in {dir:?}");
+    assert!(trials.len() >= 11, "expected the eight examples (and the small matmul) in examples/");
     libtest_mimic::run(&args, trials).exit();
 }
