@@ -156,7 +156,10 @@ impl FuncEmitter<'_> {
         let float = dtype.is_floating();
         let signed = is_signed(dtype);
         // As TVM's CodeGenLLVM: only signed arithmetic of 32 bits or more may assume no overflow
-        // (`nsw`); int8/int16 arithmetic wraps as the interpreter's does.
+        // (`nsw`); int8/int16 arithmetic wraps as the interpreter's does. TVM also marks
+        // uint32/uint64 arithmetic `nuw`; that is left out on purpose: the interpreter wraps
+        // unsigned arithmetic, so `nuw` would make well-defined programs (hashes, `i - 1` at 0)
+        // poison (tests/codegen_unsigned_wrap.rs).
         let no_signed_wrap = signed && dtype.bits >= 32;
         let simple = |name: &str| format!("{name} {}, {}", a.typed(), b.repr);
         let text = match op {
