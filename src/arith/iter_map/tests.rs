@@ -157,3 +157,16 @@ fn predicates_narrow_loops_and_fused_sums() {
     let out = iter_map_simplify(&[fused], &iters, &lower, &mut analyzer);
     assert_eq!(print_expr(&out[0], &PrintOptions::default()), "i * 4 + j + -2 + 2");
 }
+
+#[test]
+fn symbolic_divisors_split_a_fused_loop() {
+    let ((i, ie), (_, ne)) = (var("i"), var("n"));
+    let nn = mul(ne.clone(), ne.clone());
+    let iters = [(i, range(mul(nn.clone(), c(32))))];
+    // B[i // (n * n), i % (n * n) // n, i % n] over a (32, n, n) buffer is B[i]: the zero base
+    // of each split folds away with a symbolic divisor, as TVM's operators fold it.
+    let row =
+        add(mul(div(ie.clone(), nn.clone()), ne.clone()), div(rem(ie.clone(), nn), ne.clone()));
+    let index = add(mul(row, ne.clone()), rem(ie, ne));
+    assert_eq!(simplified(index, &iters), "i");
+}
