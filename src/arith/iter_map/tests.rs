@@ -170,3 +170,18 @@ fn symbolic_divisors_split_a_fused_loop() {
     let index = add(mul(row, ne.clone()), rem(ie, ne));
     assert_eq!(simplified(index, &iters), "i");
 }
+
+#[test]
+fn symbolic_splits_recombine_into_their_source() {
+    let ((x, xe), (y, ye)) = (var("x"), var("y"));
+    let n = PrimExpr::var(&Var::size_var("n", DataType::int32()));
+    let split_and_merge =
+        |e: PrimExpr| add(mul(div(e.clone(), n.clone()), n.clone()), rem(e, n.clone()));
+    // One loop over n * 16 values, split by n and merged back.
+    let iters = [(x.clone(), range(mul(n.clone(), c(16))))];
+    assert_eq!(simplified(split_and_merge(xe.clone()), &iters), "x");
+    // A fused pair of loops, split by n and merged back: the fused sum itself.
+    let iters = [(x, range(n.clone())), (y, range(c(16)))];
+    let fused = add(mul(xe, c(16)), ye);
+    assert_eq!(simplified(split_and_merge(fused), &iters), "x * 16 + y");
+}
