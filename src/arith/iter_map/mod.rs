@@ -26,6 +26,8 @@ mod constraint;
 mod divide;
 mod fuse;
 mod predicate;
+#[cfg(test)]
+mod property_tests;
 mod rewrite;
 #[cfg(test)]
 mod tests;
