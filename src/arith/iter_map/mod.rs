@@ -15,11 +15,12 @@
 //! constrained fused iterators ([`constraint`]), which later indices reuse.
 //!
 //! Invariants and the subset: every step follows TVM's algorithm (same search orders, same
-//! constant folding through [`crate::arith::ops`], same analyzer queries), so a detected result
-//! is the expression TVM prints. Where TVM would go on with machinery not reproduced here —
-//! padding a mark whose extent a divisor does not divide — the detection reports failure, and
-//! [`iter_map_simplify`] returns its input unchanged, which is also TVM's result whenever its
-//! own detection fails.
+//! constant folding as TVM's operators, same analyzer queries), so a detected result is the
+//! expression TVM prints, provided our analyzer proves what TVM's proves. Where TVM would go on
+//! with machinery not reproduced here (padding a mark that a divisor does not divide), the
+//! detection reports [`NotDetected::OutsideSubset`] and [`iter_map_simplify`] returns its input
+//! unchanged: TVM's own result whenever its detection fails, and otherwise a form TVM may print
+//! differently, never a detection TVM would not make.
 
 mod check;
 mod constraint;
