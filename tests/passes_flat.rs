@@ -133,6 +133,10 @@ fn loop_partition_keep_unit_loops(m: &IRModule) -> Result<IRModule, IrError> {
     loop_partition_with(m, cfg)
 }
 
+fn inject_virtual_thread(m: &IRModule) -> Result<IRModule, IrError> {
+    per_function(m, t::inject_virtual_thread::inject_virtual_thread)
+}
+
 fn make_unpacked_api(m: &IRModule) -> Result<IRModule, IrError> {
     t::make_unpacked_api::make_unpacked_api(m)
 }
@@ -152,6 +156,7 @@ const PASSES: &[(&str, ModuleFn)] = &[
     ("hoist_if_then_else", hoist_if_then_else),
     ("common_subexpr_elim", common_subexpr_elim),
     ("narrow_data_type", narrow_data_type),
+    ("inject_virtual_thread", inject_virtual_thread),
     ("loop_partition", loop_partition),
     ("loop_partition_const", loop_partition_const),
     ("loop_partition_unroll_hint", loop_partition_unroll_hint),

@@ -103,7 +103,7 @@ pub const DEFAULT_PIPELINE: &[Stage] = &[
     pass("tir.NarrowDataType", Some(super::narrow_datatype::pass)),
     pass("tir.LoopPartition", Some(super::loop_partition::pass)),
     pass("tir.VectorizeLoop", Some(super::vectorize_loop::pass)),
-    pass("tir.InjectVirtualThread", None),
+    pass("tir.InjectVirtualThread", Some(super::inject_virtual_thread::pass)),
     pass("tir.InjectDoubleBuffer", None),
     gated(
         "tir.StorageRewrite",

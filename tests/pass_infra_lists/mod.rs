@@ -65,6 +65,18 @@ pub const PASS_REJECTS: &[(&str, &str)] = &[
         "error case: a T.unroll loop that breaks",
     ),
     (
+        "tests/passes/inject_virtual_thread/err/while_loop.tir",
+        "error case: a while loop in a virtual thread",
+    ),
+    (
+        "tests/passes/inject_virtual_thread/err/address_use.tir",
+        "error case: the address of an allocation a virtual thread expands",
+    ),
+    (
+        "tests/passes/inject_virtual_thread/err/symbolic_count.tir",
+        "error case: a virtual thread count that is not a constant",
+    ),
+    (
         "tests/passes/vectorize_loop/err/symbolic_extent.tir",
         "error case: vectorizing a symbolic extent",
     ),
