@@ -244,6 +244,9 @@ pub fn emit_module(
     for f in &state.extra_functions {
         out.push_str(f);
     }
+    // Narrowing to bfloat16 may become a libgcc call that Debian 12's libgcc lacks.
+    let routines = super::bfloat_routines::routines_for(&out);
+    out.push_str(routines);
     for d in state.declarations.values() {
         let _ = writeln!(out, "{d}");
     }

@@ -14,6 +14,7 @@
 //! `-mattr`, `-mtriple`); the CPU and features are also function attributes, so MCJIT (whose own
 //! target machine is generic) generates code for them.
 
+mod bfloat_routines;
 mod calls;
 pub mod embedded;
 mod emitter;
