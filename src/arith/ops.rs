@@ -161,13 +161,16 @@ fn try_const_fold(op: BinaryOp, a: &PrimExpr, b: &PrimExpr) -> Option<PrimExpr> 
         BinaryOp::Mul if ib == Some(1) => Some(a.clone()),
         BinaryOp::Mul if ia == Some(0) => Some(a.clone()),
         BinaryOp::Mul if ib == Some(0) => Some(b.clone()),
-        BinaryOp::Div | BinaryOp::FloorDiv if ib == Some(1) => Some(a.clone()),
-        BinaryOp::Mod | BinaryOp::FloorMod if ib == Some(1) => Some(PrimExpr::int(0, dtype)),
+        // A zero dividend folds whatever the (non-zero) divisor, symbolic ones included, and
+        // float division follows the same rules, as TVM's TryConstFold.
         BinaryOp::Div | BinaryOp::FloorDiv | BinaryOp::Mod | BinaryOp::FloorMod
-            if ia == Some(0) && ib.is_some_and(|y| y != 0) =>
+            if ia == Some(0) && ib != Some(0) =>
         {
             Some(a.clone())
         }
+        BinaryOp::Div if fa == Some(0.0) && fb != Some(0.0) => Some(a.clone()),
+        BinaryOp::Div | BinaryOp::FloorDiv if ib == Some(1) || fb == Some(1.0) => Some(a.clone()),
+        BinaryOp::Mod | BinaryOp::FloorMod if ib == Some(1) => Some(PrimExpr::int(0, dtype)),
         _ => None,
     }
 }
@@ -312,6 +315,21 @@ mod tests {
         assert_eq!(floormod(PrimExpr::i32(-7), PrimExpr::i32(2)).unwrap().as_int(), Some(1));
         assert_eq!(floormod(PrimExpr::i32(7), PrimExpr::i32(-2)).unwrap().as_int(), Some(-1));
         assert!(floordiv(x, PrimExpr::i32(0)).is_err());
+    }
+
+    #[test]
+    fn zero_dividends_and_unit_divisors_fold_like_tvm() {
+        let n = PrimExpr::var(&Var::new("n", DataType::int32()));
+        for op in [BinaryOp::FloorDiv, BinaryOp::FloorMod, BinaryOp::Div, BinaryOp::Mod] {
+            let zero = PrimExpr::i32(0);
+            assert!(binary(op, zero.clone(), n.clone()).unwrap().ptr_eq(&zero), "{op:?}");
+        }
+        let div = |a, b| binary(BinaryOp::Div, a, b);
+        let y = PrimExpr::var(&Var::new("y", DataType::float32()));
+        let zero = PrimExpr::f32(0.0);
+        assert!(div(zero.clone(), y.clone()).unwrap().ptr_eq(&zero));
+        assert!(div(y.clone(), PrimExpr::f32(1.0)).unwrap().ptr_eq(&y));
+        assert!(div(y, zero).is_ok_and(|e| e.as_int().is_none()), "x / 0.0 stays a node");
     }
 
     #[test]

@@ -30,18 +30,18 @@ impl Rewriter<'_> {
         if !is_const(&lhs.scale, 1) {
             let one = PrimExpr::int(1, rhs.dtype());
             if self.divisible(&lhs.scale, &rhs) && is_const(&base, 0) {
-                lhs.scale = super::floordiv(lhs.scale, rhs).ok()?;
+                lhs.scale = ops::floordiv(lhs.scale, rhs).ok()?;
                 return Some(Term::Split(lhs));
             } else if self.divisible(&lhs.scale, &rhs) && self.divisible(&base, &rhs) {
-                lhs.scale = super::floordiv(lhs.scale, rhs.clone()).ok()?;
-                let base = super::floordiv(base, rhs).ok()?;
+                lhs.scale = ops::floordiv(lhs.scale, rhs.clone()).ok()?;
+                let base = ops::floordiv(base, rhs).ok()?;
                 return Some(Term::Sum(IterSum { args: vec![lhs], base }));
             } else if self.divisible(&rhs, &lhs.scale) && is_const(&base, 0) {
-                rhs = super::floordiv(rhs, lhs.scale.clone()).ok()?;
+                rhs = ops::floordiv(rhs, lhs.scale.clone()).ok()?;
                 lhs.scale = one;
             } else if self.divisible(&rhs, &lhs.scale) && self.divisible(&base, &lhs.scale) {
-                base = super::floordiv(base, lhs.scale.clone()).ok()?;
-                rhs = super::floordiv(rhs, lhs.scale.clone()).ok()?;
+                base = ops::floordiv(base, lhs.scale.clone()).ok()?;
+                rhs = ops::floordiv(rhs, lhs.scale.clone()).ok()?;
                 lhs.scale = one;
             } else {
                 return None;
@@ -53,7 +53,7 @@ impl Rewriter<'_> {
             self.outside_subset = true;
             return None;
         }
-        let extent = super::floordiv(padded.extent.clone(), rhs.clone()).ok()?;
+        let extent = ops::floordiv(padded.extent.clone(), rhs.clone()).ok()?;
         let new_split = IterSplit {
             source: padded.source.clone(),
             lower_factor: ops::mul(padded.lower_factor.clone(), rhs.clone()).ok()?,
@@ -62,7 +62,7 @@ impl Rewriter<'_> {
         };
         // The left padding is zero here, so the new base is `base // rhs`, simplified with the
         // six steps TVM asks for.
-        let new_base = self.simplify_steps(&super::floordiv(base, rhs).ok()?, 6);
+        let new_base = self.simplify_steps(&ops::floordiv(base, rhs).ok()?, 6);
         Some(if is_const(&new_base, 0) {
             Term::Split(new_split)
         } else {
@@ -84,10 +84,10 @@ impl Rewriter<'_> {
             if self.divisible(&lhs.scale, &rhs) && self.divisible(&base, &rhs) {
                 return Some(Term::Plain(PrimExpr::int(0, lhs.dtype())));
             } else if self.divisible(&rhs, &lhs.scale) && is_const(&base, 0) {
-                rhs = super::floordiv(rhs, lhs.scale.clone()).ok()?;
+                rhs = ops::floordiv(rhs, lhs.scale.clone()).ok()?;
             } else if self.divisible(&rhs, &lhs.scale) && self.divisible(&base, &lhs.scale) {
-                rhs = super::floordiv(rhs, lhs.scale.clone()).ok()?;
-                base = super::floordiv(base, lhs.scale.clone()).ok()?;
+                rhs = ops::floordiv(rhs, lhs.scale.clone()).ok()?;
+                base = ops::floordiv(base, lhs.scale.clone()).ok()?;
             } else {
                 return None;
             }
@@ -111,11 +111,11 @@ impl Rewriter<'_> {
         divisor: &PrimExpr,
     ) -> Option<IterSplit> {
         let left_pad =
-            self.analyzer.simplify(&super::floormod(base.clone(), divisor.clone()).ok()?);
+            self.analyzer.simplify(&ops::floormod(base.clone(), divisor.clone()).ok()?);
         let right_edge = ops::add(left_pad.clone(), split.extent.clone()).ok()?;
         let right_pad_is_zero = self.divisible(&right_edge, divisor) || {
             let negated = ops::neg(right_edge).ok()?;
-            let pad = self.analyzer.simplify(&super::floormod(negated, divisor.clone()).ok()?);
+            let pad = self.analyzer.simplify(&ops::floormod(negated, divisor.clone()).ok()?);
             is_const(&pad, 0)
         };
         if is_const(&left_pad, 0) && right_pad_is_zero {

@@ -302,7 +302,7 @@ impl Rewriter<'_> {
                     flattened.push(sum.args[k].clone());
                 }
                 let (mark, offset) = self.fused_mark(&constraint)?;
-                let scale = super::floordiv(matched_scale.clone(), base_scale.clone()).ok()?;
+                let scale = ops::floordiv(matched_scale.clone(), base_scale.clone()).ok()?;
                 grouped.push(IterSplit::whole(&mark, scale));
                 let shift = ops::mul(offset, matched_scale.clone()).ok()?;
                 extra_base = ops::add(extra_base, shift).ok()?;
@@ -311,7 +311,7 @@ impl Rewriter<'_> {
             } else {
                 visited[pos] = true;
                 let mut arg = sum.args[pos].clone();
-                let scale = super::floordiv(arg.scale, base_scale.clone()).ok()?;
+                let scale = ops::floordiv(arg.scale, base_scale.clone()).ok()?;
                 arg.scale = self.analyzer.simplify(&scale);
                 flattened.push(arg.clone());
                 grouped.push(arg);

@@ -99,23 +99,6 @@ pub struct IterSum {
     pub base: PrimExpr,
 }
 
-/// `a // b` as TVM's `floordiv` operator: its constant folding also turns a zero dividend into
-/// zero when the divisor is symbolic, which [`crate::arith::ops::floordiv`] leaves as a node.
-pub(crate) fn floordiv(a: PrimExpr, b: PrimExpr) -> Result<PrimExpr, crate::ir::IrError> {
-    if is_const(&a, 0) && a.dtype() == b.dtype() && b.as_int() != Some(0) {
-        return Ok(a);
-    }
-    super::ops::floordiv(a, b)
-}
-
-/// `a % b` as TVM's `floormod` operator (see [`floordiv`]).
-pub(crate) fn floormod(a: PrimExpr, b: PrimExpr) -> Result<PrimExpr, crate::ir::IrError> {
-    if is_const(&a, 0) && a.dtype() == b.dtype() && b.as_int() != Some(0) {
-        return Ok(a);
-    }
-    super::ops::floormod(a, b)
-}
-
 /// Whether `e` is the literal constant `value`.
 pub(crate) fn is_const(e: &PrimExpr, value: i64) -> bool {
     e.as_int() == Some(value)

@@ -225,7 +225,7 @@ impl<'a> Rewriter<'a> {
             (Some(l), Some(r)) => l % r == 0,
             _ => {
                 self.analyzer.can_prove_equal(lhs, rhs)
-                    || super::floormod(lhs.clone(), rhs.clone())
+                    || ops::floormod(lhs.clone(), rhs.clone())
                         .and_then(|m| {
                             ops::compare(crate::ir::CmpOp::Eq, m, PrimExpr::int(0, lhs.dtype()))
                         })

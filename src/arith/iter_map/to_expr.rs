@@ -39,9 +39,9 @@ pub fn split_to_expr(split: &IterSplit, analyzer: &mut Analyzer) -> Option<PrimE
         if is_const(&split.extent, 1) && !is_const(&mark.extent, 1) {
             return Some(PrimExpr::int(0, split.extent.dtype()));
         }
-        let quotient = super::floordiv(source, lower_factor).ok()?;
+        let quotient = ops::floordiv(source, lower_factor).ok()?;
         return ops::mul(quotient, split.scale.clone()).ok();
     }
-    let slice = super::floordiv(super::floormod(source, width).ok()?, lower_factor).ok()?;
+    let slice = ops::floordiv(ops::floormod(source, width).ok()?, lower_factor).ok()?;
     ops::mul(slice, split.scale.clone()).ok()
 }
