@@ -110,8 +110,7 @@ impl Rewriter<'_> {
         base: &PrimExpr,
         divisor: &PrimExpr,
     ) -> Option<IterSplit> {
-        let left_pad =
-            self.analyzer.simplify(&ops::floormod(base.clone(), divisor.clone()).ok()?);
+        let left_pad = self.analyzer.simplify(&ops::floormod(base.clone(), divisor.clone()).ok()?);
         let right_edge = ops::add(left_pad.clone(), split.extent.clone()).ok()?;
         let right_pad_is_zero = self.divisible(&right_edge, divisor) || {
             let negated = ops::neg(right_edge).ok()?;
