@@ -10,6 +10,15 @@ fn tirscript() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_tirscript"))
 }
 
+/// A directory for this process under Cargo's per-target scratch directory: the test runs
+/// programs and loads libraries from it, which a `noexec` `$TMPDIR` would refuse.
+fn scratch_dir(tag: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("tirscript_{tag}_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
 fn build_shared(example: &str, out: &Path) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let status = Command::new(tirscript())
@@ -25,8 +34,7 @@ fn build_shared(example: &str, out: &Path) {
 
 #[test]
 fn c_program_calls_the_shared_libraries() {
-    let dir = std::env::temp_dir().join(format!("tirscript_c_abi_{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = scratch_dir("c_abi");
     build_shared("add.tir", &dir.join("libadd.so"));
     build_shared("matmul_scheduled.tir", &dir.join("libmatmul.so"));
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -54,8 +62,7 @@ fn c_program_calls_the_shared_libraries() {
 
 #[test]
 fn python_calls_the_shared_library_through_ctypes() {
-    let dir = std::env::temp_dir().join(format!("tirscript_ctypes_{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = scratch_dir("ctypes");
     let lib = dir.join("libadd.so");
     build_shared("add.tir", &lib);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -199,8 +199,11 @@ fn codegen_module_files() -> Vec<PathBuf> {
     files
 }
 
+/// A fresh directory for this process under Cargo's per-target scratch directory, which (unlike
+/// `$TMPDIR`, sometimes mounted `noexec`) can hold programs and libraries that are run.
 fn scratch_dir(tag: &str) -> Result<PathBuf, Failed> {
-    let dir = std::env::temp_dir().join(format!("tirscript_portable_{tag}_{}", std::process::id()));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("tirscript_portable_{tag}_{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     Ok(dir)
 }
