@@ -137,6 +137,21 @@ fn inject_virtual_thread(m: &IRModule) -> Result<IRModule, IrError> {
     per_function(m, t::inject_virtual_thread::inject_virtual_thread)
 }
 
+/// TVM's default `split_loop` of 1.
+fn inject_double_buffer(m: &IRModule) -> Result<IRModule, IrError> {
+    per_function(m, |f| t::inject_double_buffer::inject_double_buffer(f, 1))
+}
+
+/// `tir.InjectDoubleBuffer` config `split_loop` 2.
+fn inject_double_buffer_split2(m: &IRModule) -> Result<IRModule, IrError> {
+    per_function(m, |f| t::inject_double_buffer::inject_double_buffer(f, 2))
+}
+
+/// `split_loop` 0: the loop is kept whole.
+fn inject_double_buffer_nosplit(m: &IRModule) -> Result<IRModule, IrError> {
+    per_function(m, |f| t::inject_double_buffer::inject_double_buffer(f, 0))
+}
+
 fn make_unpacked_api(m: &IRModule) -> Result<IRModule, IrError> {
     t::make_unpacked_api::make_unpacked_api(m)
 }
@@ -157,6 +172,9 @@ const PASSES: &[(&str, ModuleFn)] = &[
     ("common_subexpr_elim", common_subexpr_elim),
     ("narrow_data_type", narrow_data_type),
     ("inject_virtual_thread", inject_virtual_thread),
+    ("inject_double_buffer", inject_double_buffer),
+    ("inject_double_buffer_split2", inject_double_buffer_split2),
+    ("inject_double_buffer_nosplit", inject_double_buffer_nosplit),
     ("loop_partition", loop_partition),
     ("loop_partition_const", loop_partition_const),
     ("loop_partition_unroll_hint", loop_partition_unroll_hint),

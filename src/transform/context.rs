@@ -70,6 +70,7 @@ pub const DEFAULT_CONFIG_KEYS: &[(&str, ConfigType)] = &[
     ("tir.vtcm_capacity", ConfigType::Int),
     ("tir.merge_static_smem", ConfigType::Bool),
     ("tir.LoopPartition.partition_const_loop", ConfigType::Bool),
+    ("tir.InjectDoubleBuffer.split_loop", ConfigType::Int),
     ("tir.LoopPartition.no_unroll_loop_with_extent_one", ConfigType::Bool),
     ("tir.LoopPartition.unroll_loop_with_partition_hint_no_interval", ConfigType::Bool),
 ];

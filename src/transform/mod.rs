@@ -23,6 +23,7 @@ pub mod fp8_legalize_format;
 pub mod fp8_legalize_storage;
 pub mod fp8_legalize_util;
 pub mod hoist_if_then_else;
+pub mod inject_double_buffer;
 pub mod inject_virtual_thread;
 pub mod instrument;
 pub mod loop_partition;

@@ -104,7 +104,7 @@ pub const DEFAULT_PIPELINE: &[Stage] = &[
     pass("tir.LoopPartition", Some(super::loop_partition::pass)),
     pass("tir.VectorizeLoop", Some(super::vectorize_loop::pass)),
     pass("tir.InjectVirtualThread", Some(super::inject_virtual_thread::pass)),
-    pass("tir.InjectDoubleBuffer", None),
+    pass("tir.InjectDoubleBuffer", Some(super::inject_double_buffer::pass)),
     gated(
         "tir.StorageRewrite",
         Some(super::storage_rewrite::pass),

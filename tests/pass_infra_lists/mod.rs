@@ -77,6 +77,22 @@ pub const PASS_REJECTS: &[(&str, &str)] = &[
         "error case: a virtual thread count that is not a constant",
     ),
     (
+        "tests/passes/inject_double_buffer/err/outside_loop.tir",
+        "error case: a double_buffer_scope outside any loop",
+    ),
+    (
+        "tests/passes/inject_double_buffer/err/allocated_outside_loop.tir",
+        "error case: a double buffer allocated outside the loop of its scope",
+    ),
+    (
+        "tests/passes/inject_double_buffer/err/store_outside_scope.tir",
+        "error case: a store to a double buffer after its scope",
+    ),
+    (
+        "tests/passes/inject_double_buffer/err/load_before_scope.tir",
+        "error case: a load of a double buffer before its scope",
+    ),
+    (
         "tests/passes/vectorize_loop/err/symbolic_extent.tir",
         "error case: vectorizing a symbolic extent",
     ),
