@@ -5,10 +5,10 @@
 pub mod analyzer;
 mod canonical_cast;
 mod canonical_form;
-pub mod iter_map;
 pub mod canonical_simplify;
 pub mod const_int_bound;
 pub mod int_set;
+pub mod iter_map;
 pub mod modular_set;
 pub mod ops;
 pub(crate) mod pattern;
