@@ -86,3 +86,15 @@ fn a_scalar_given_with_arg_must_agree_with_the_arrays() {
     let stderr = String::from_utf8_lossy(&clash.stderr);
     assert!(stderr.contains("dimension 0 must be 3"), "{stderr}");
 }
+
+#[test]
+fn the_default_entry_is_the_first_public_function() {
+    // `twice` comes first but is private (no global_symbol): it is a callee, not the kernel.
+    let module =
+        format!("{}/tests/codegen_module/returning_callee.tir", env!("CARGO_MANIFEST_DIR"));
+    let out = run(&[&module, "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    assert_eq!(report["function"], "main");
+    assert_eq!(report["max_rel_error"], 0.0);
+}

@@ -26,7 +26,7 @@ use crate::transform::Target;
 pub struct RunArgs {
     /// The .tir file to run.
     pub file: PathBuf,
-    /// The function to run (default: the first of the module).
+    /// The function to run (default: the first public function of the module).
     #[arg(long)]
     pub entry: Option<String>,
     /// An argument: `NAME=path.npy` for a buffer, `NAME=value` for a scalar (repeatable).
@@ -157,12 +157,16 @@ fn run_kernel(args: &RunArgs) -> Result<bool, String> {
 
     let entry = match &args.entry {
         Some(e) => e.clone(),
-        None => prepared
-            .source
-            .functions()
-            .next()
-            .map(|(gv, _)| gv.name().to_string())
-            .ok_or("the module has no functions")?,
+        // The first public function (one with a `global_symbol`): a private helper that the
+        // module's kernels call is not an entry point.
+        None => {
+            let mut functions = prepared.source.functions();
+            let first_public = functions.find(|(_, f)| f.global_symbol().is_some());
+            first_public
+                .or_else(|| prepared.source.functions().next())
+                .map(|(gv, _)| gv.name().to_string())
+                .ok_or("the module has no functions")?
+        }
     };
     let (_, func) =
         prepared.source.lookup(&entry).ok_or_else(|| format!("no function `{entry}`"))?;
