@@ -148,4 +148,25 @@ mod tests {
         ];
         assert_eq!(lowered_lines(func), expected);
     }
+
+    /// An access pointer into an expanded allocation gets the thread's offset; the context id of a
+    /// sharing thread stays as it is.
+    #[test]
+    fn access_ptr_offset_moves_to_the_thread_copy() {
+        let source = "# from tvm.script import tir as T\n\n@T.prim_func\ndef main(A: T.Buffer((2,), \"float32\")):\n    vt = T.launch_thread(\"vthread\", 2)\n    B_data = T.allocate([4], \"float32\", \"shared\")\n    B = T.Buffer((4,), data=B_data, scope=\"shared\")\n    B[0] = A[vt]\n    T.call_extern(\"int32\", \"Run\", T.tvm_access_ptr(T.type_annotation(\"float32\"), B_data, 0, 4, 1), T.tvm_context_id())\n";
+        let parsed = crate::eval::parse_script("test.tir", source);
+        let module = parsed.module.expect("the test program parses");
+        let (_, func) = module.functions().next().expect("one function");
+        let lines = lowered_lines((**func).clone());
+        let expected = [
+            "with T.allocate([8], \"float32\", \"shared\") as B_data:",
+            "    B[T.Mul(0, 4)] = A[0]",
+            "    B[T.Mul(1, 4)] = A[1]",
+            "    T.call_extern(\"int32\", \"Run\", T.tvm_access_ptr(T.type_annotation(\"float32\"), \
+             B_data, T.Mul(0, 4), 4, 1), T.tvm_context_id())",
+            "    T.call_extern(\"int32\", \"Run\", T.tvm_access_ptr(T.type_annotation(\"float32\"), \
+             B_data, T.Mul(1, 4), 4, 1), T.tvm_context_id())",
+        ];
+        assert_eq!(lines, expected);
+    }
 }
