@@ -82,6 +82,15 @@ fn annotate(s: &Stmt, has_jump: &mut bool) -> Result<Stmt, IrError> {
     }
 }
 
+/// Whether `s` evaluates `T.break_loop()` or `T.continue_loop()` anywhere inside.
+pub fn contains_jump(s: &Stmt) -> bool {
+    let mut found = false;
+    crate::ir::visit::walk_stmt(s, &mut |x| {
+        found |= matches!(x.node(), StmtNode::Evaluate(value) if is_jump(value));
+    });
+    found
+}
+
 /// Whether `value` is a call of `tir.break_loop` or `tir.continue_loop`.
 fn is_jump(value: &crate::ir::PrimExpr) -> bool {
     match value.expr() {

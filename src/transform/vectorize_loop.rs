@@ -18,6 +18,10 @@
 //! With `tir.disable_vectorize`, vectorized loops become serial loops instead (TVM's
 //! `VectorizeSkipper`). Buffer-level predication (`tir.enable_buffer_level_predication`, for
 //! scalable-vector targets) is not applied: it is off by default for fixed-length CPU targets.
+//! Divergence from TVM v0.23: a vectorized loop whose body contains `break` or `continue` (in an
+//! inner loop; AnnotateIrregularLoop rejects a vectorized loop that jumps itself) becomes a
+//! serial loop. TVM vectorizes around the inner loop and scalarizes only the `if` holding the
+//! jump, so the jump then leaves the per-lane loop instead of the loop it was written in.
 //! Invariants: the output never contains a `Vectorized` loop made by this pass; nodes that do not
 //! depend on the loop var are returned unchanged (shared).
 
@@ -27,6 +31,7 @@ pub mod lanes;
 
 use std::collections::HashMap;
 
+use super::annotate_irregular_loop::contains_jump;
 use super::block_lowering_util::{map_stmt_exprs, map_stmt_tree_exprs};
 use crate::arith::{Analyzer, ops};
 use crate::ir::mutate::{map_stmt_children, substitute};
@@ -78,6 +83,18 @@ fn find_loops(s: &Stmt) -> Result<Stmt, IrError> {
                 "failed to vectorize loop `{}`: it has a step (run CanonicalizeLoop first)",
                 l.loop_var.name()
             )));
+        }
+        if contains_jump(&l.body) {
+            // Lanes may leave a loop at different iterations, which one vector loop cannot do:
+            // the loop stays serial (see the module docs).
+            let body = find_loops(&l.body)?;
+            return Ok(Stmt::from(For {
+                kind: ForKind::Serial,
+                body,
+                thread_binding: None,
+                annotations: Annotations::new(),
+                ..l.clone()
+            }));
         }
         let lanes = u16::try_from(lanes)
             .map_err(|_| IrError::invalid(format!("vector of {lanes} lanes is too wide")))?;
