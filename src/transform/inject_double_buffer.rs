@@ -393,4 +393,19 @@ mod tests {
         assert_eq!(l.extent.as_int(), Some(1));
         assert_eq!(l.loop_var.name(), "i.outer");
     }
+
+    /// The registered pass reads its split factor from `tir.InjectDoubleBuffer.split_loop`.
+    #[test]
+    fn pass_takes_the_split_factor_from_the_context() {
+        let module = crate::eval::parse_script("test.tir", PROGRAM).module.expect("it parses");
+        let mut ctx = PassContext::new();
+        ctx.set_config_text(SPLIT_LOOP_KEY, "4").expect("the key is registered as an integer");
+        let out = pass().run(module.clone(), &ctx).expect("the pass succeeds");
+        let (_, func) = out.functions().next().expect("one function");
+        let expected = inject_double_buffer(parse(PROGRAM), 4).expect("the pass succeeds");
+        let printed = |f: &PrimFunc| {
+            crate::print::print_stmt(&f.body, &crate::print::PrintOptions::default())
+        };
+        assert_eq!(printed(func), printed(&expected));
+    }
 }
