@@ -6,13 +6,15 @@
 //! condition of its body, unless the body calls `tvm_thread_allreduce` (the "no split" flag: it
 //! is set by such a call and propagates outward; each member of a sequence starts from the flag of
 //! the sequence and the sequence ends with the OR of its members). Candidates are kept by node
-//! identity: the set holds the statements themselves, so their addresses stay unique.
+//! identity: the set holds the statements themselves, so their addresses stay unique. A loop
+//! marked `irregular_loop_mark` (it breaks or continues) is never a candidate.
 
 use std::collections::{HashMap, HashSet};
 
 use crate::arith::Analyzer;
 use crate::ir::visit::{expr_children, stmt_parts};
 use crate::ir::{AttrValue, Callee, Expr, IrError, PrimExpr, Stmt, StmtNode, Var};
+use crate::transform::annotate_irregular_loop::is_irregular;
 
 /// The rank of a thread tag as TVM's `ThreadScope`: 0 for `blockIdx`, 1 for `threadIdx` and
 /// virtual threads.
@@ -59,6 +61,10 @@ impl CandidateSelector {
     /// Visits `s`, adding its candidates and hinted vars.
     pub fn visit(&mut self, s: &Stmt) -> Result<(), IrError> {
         match s.node() {
+            // A loop that breaks or continues (AnnotateIrregularLoop's mark) is never split:
+            // a jump taken in one part would not stop the parts after it. TVM does not check
+            // this; AnnotateIrregularLoop only rejects the hint on such loops.
+            StmtNode::For(l) if is_irregular(l) => self.visit_parts(s),
             StmtNode::For(l) => {
                 if self.hint_vars.contains(&l.loop_var) {
                     self.add(s);
@@ -170,15 +176,25 @@ impl CandidateSelector {
 mod tests {
     use super::*;
 
-    /// The loop vars of the candidate loops of `source`'s function body.
-    fn candidate_loops(source: &str, partition_const_loop: bool) -> Vec<String> {
+    /// The function of `source`.
+    fn parse_func(source: &str) -> crate::ir::PrimFunc {
         let parsed = crate::eval::parse_script("test.tir", source);
         let module = parsed.module.expect("the test program parses");
         let (_, func) = module.functions().next().expect("one function");
+        (**func).clone()
+    }
+
+    /// The loop vars of the candidate loops of `source`'s function body.
+    fn candidate_loops(source: &str, partition_const_loop: bool) -> Vec<String> {
+        candidates_in(&parse_func(source).body, partition_const_loop)
+    }
+
+    /// The loop vars of the candidate loops of `body`.
+    fn candidates_in(body: &Stmt, partition_const_loop: bool) -> Vec<String> {
         let mut selector = CandidateSelector::new(partition_const_loop);
-        selector.visit(&func.body).expect("selection succeeds");
+        selector.visit(body).expect("selection succeeds");
         let mut names = Vec::new();
-        crate::ir::visit::walk_stmt(&func.body, &mut |s| {
+        crate::ir::visit::walk_stmt(body, &mut |s| {
             if let StmtNode::For(l) = s.node()
                 && selector.is_candidate(s)
             {
@@ -212,5 +228,19 @@ def main(A: T.Buffer((64,), "float32"), n: T.int32):
             "T.evaluate(T.tvm_thread_allreduce(T.uint32(1), A[j], T.bool(True), A[0], j))",
         );
         assert!(candidate_loops(&source, true).is_empty());
+    }
+
+    #[test]
+    fn a_loop_that_breaks_is_not_split() {
+        let source = SYMBOLIC.replace(
+            "A[i * 4 + j] = T.float32(0)",
+            "A[i * 4 + j] = T.float32(0)\n                T.break_loop()",
+        );
+        let marked =
+            crate::transform::annotate_irregular_loop::annotate_irregular_loop(parse_func(&source))
+                .expect("a serial loop may break");
+        let names = candidates_in(&marked.body, true);
+        // `j` breaks, so only `i` remains.
+        assert_eq!(names, ["i"]);
     }
 }
