@@ -108,6 +108,10 @@ pub struct FuncEmitter<'m> {
     pub vars: HashMap<u64, Val>,
     /// Whether this function is an outlined parallel body (nested parallel loops run serially).
     pub in_parallel: bool,
+    /// The jump targets of the loops being emitted, innermost last.
+    pub loops: Vec<super::jumps::LoopTargets>,
+    /// The pointers of the heap allocations whose body is being emitted, innermost last.
+    pub heap_live: Vec<String>,
 }
 
 impl<'m> FuncEmitter<'m> {
@@ -126,6 +130,8 @@ impl<'m> FuncEmitter<'m> {
             block: "entry".to_string(),
             vars: HashMap::new(),
             in_parallel: false,
+            loops: Vec::new(),
+            heap_live: Vec::new(),
         }
     }
 

@@ -21,6 +21,7 @@ mod emitter;
 mod expr;
 pub mod func;
 pub mod header;
+mod jumps;
 pub mod machine;
 mod memory;
 pub mod module_calls;

@@ -6,13 +6,15 @@
 //! nested in another parallel loop runs serially in its worker. An `Allocate` of constant size up to
 //! `STACK_LIMIT_BYTES` is an entry-block alloca (64-byte aligned); a larger or symbolic one is
 //! `aligned_alloc`ed and freed after its body. Every function returns an `i32` status: 0 on success,
-//! -1 after a recorded bounds violation, -2 after a failed `assert`.
+//! -1 after a recorded bounds violation, -2 after a failed `assert`. `T.break_loop()` and
+//! `T.continue_loop()` branch to the innermost loop's exit or next iteration (see `jumps`).
 
 use crate::ir::{ConstData, DataType, ForKind, PrimExpr, Stmt, StmtNode};
 
 use super::CodegenError;
 use super::emitter::{FuncEmitter, Val};
 use super::expr::restore;
+use super::jumps::jump_of;
 use super::types::{element_bytes, llvm_type, memory_scalar_type};
 
 /// The largest constant-size allocation placed on the stack.
@@ -26,6 +28,9 @@ impl FuncEmitter<'_> {
                 self.buffer_store(buffer, value, indices, predicate.as_ref())
             }
             StmtNode::Evaluate(e) => {
+                if let Some(jump) = jump_of(e) {
+                    return self.jump(jump);
+                }
                 if e.as_int().is_none() {
                     self.expr(e)?;
                 }
@@ -65,7 +70,7 @@ impl FuncEmitter<'_> {
                 let c = self.expr(condition)?;
                 self.line(&format!("br i1 {}, label %{body_l}, label %{exit}", c.repr));
                 self.start_block(&body_l);
-                self.stmt(body)?;
+                self.in_loop(&head, &exit, |e| e.stmt(body))?;
                 self.line(&format!("br label %{head}"));
                 self.start_block(&exit);
                 Ok(())
@@ -165,7 +170,7 @@ impl FuncEmitter<'_> {
         self.line(&format!("br i1 {}, label %{body_l}, label %{exit}", c.repr));
         self.start_block(&body_l);
         let previous = self.vars.insert(var.id(), Val::new(ty.clone(), i.clone()));
-        let result = body(self);
+        let result = self.in_loop(&latch, &exit, body);
         restore(&mut self.vars, var.id(), previous);
         result?;
         self.line(&format!("br label %{latch}"));
@@ -221,7 +226,9 @@ impl FuncEmitter<'_> {
             &format!("call noalias ptr @aligned_alloc(i64 64, i64 {})", rounded.repr),
         );
         let previous = self.vars.insert(buffer_var.id(), ptr.clone());
+        self.heap_live.push(ptr.repr.clone());
         let result = self.stmt(body);
+        self.heap_live.pop();
         restore(&mut self.vars, buffer_var.id(), previous);
         result?;
         self.line(&format!("call void @free(ptr {})", ptr.repr));
