@@ -241,3 +241,22 @@ fn sixty_three_bit_integer_constants_wrap_without_overflow() {
         assert_eq!(tirscript::arith::ops::wrap_int(-5, dtype), -5);
     }
 }
+
+#[test]
+fn macros_that_double_at_every_level_stop_at_the_expansion_limit() {
+    // m_k calls m_(k-1) twice: 2^24 expansions unbounded, a hang; the evaluator stops at its limit.
+    let mut source = String::from("# from tvm.script import tir as T\n\n");
+    source.push_str("@T.macro\ndef m0(A):\n    A[0] = A[0] + 1\n\n");
+    for k in 1..=24 {
+        source.push_str(&format!(
+            "@T.macro\ndef m{k}(A):\n    m{}(A)\n    m{}(A)\n\n",
+            k - 1,
+            k - 1
+        ));
+    }
+    source.push_str("@T.prim_func\ndef f(A: T.Buffer((4,), \"int32\")):\n    m24(A)\n");
+    let (source, result) = parse_on_default_stack(source);
+    assert_spanned_error(&source, &result);
+    let message = &result.diagnostics[0].message;
+    assert!(message.contains("macro expansions in one file"), "{message}");
+}

@@ -22,7 +22,8 @@
 //!   expansion nested in another sets its own suffix.
 //! - A macro used outside a prim_func body, a macro that expands itself (directly or through
 //!   other macros), a macro defined in an `@I.ir_module` class and a call whose arguments do not
-//!   bind are spanned errors, never panics.
+//!   bind are spanned errors, never panics. So is an expansion past `MAX_EXPANSIONS` in one file
+//!   (TVM has no bound: nested macros that each call the next twice would expand for hours).
 //!
 //! Deliberate leniencies (TVM rejects these, we accept them): parameters shadow captured names
 //! of the same name (TVM's var table refuses a parameter named like a global); a hygienic macro
@@ -57,12 +58,18 @@ impl Macro {
     }
 }
 
+/// The most macro expansions one evaluation makes: real kernels expand a few dozen, while
+/// macros that each call the previous one twice would otherwise expand 2^depth times (a hang).
+pub(super) const MAX_EXPANSIONS: usize = 100_000;
+
 /// The evaluator's macro bookkeeping.
 #[derive(Debug, Default)]
 pub(super) struct MacroState {
     next_id: u64,
     /// How many times each macro has been expanded so far.
     expansions: HashMap<u64, usize>,
+    /// How many expansions of any macro this evaluation has made (bounded by `MAX_EXPANSIONS`).
+    total_expansions: usize,
     /// The macros being expanded, outermost first.
     expanding: Vec<u64>,
     /// The suffix appended to block names in the current expansion (`""` outside macros).
@@ -246,6 +253,18 @@ impl Evaluator {
                 .with_hint("a macro is expanded inline, so it cannot call itself, directly or through another macro"),
             ));
         }
+        if self.macros.total_expansions >= MAX_EXPANSIONS {
+            return Err(Box::new(
+                crate::diagnostic::Diagnostic::error(
+                    format!("more than {MAX_EXPANSIONS} macro expansions in one file"),
+                    args.span.clone(),
+                )
+                .with_label("this expansion is over the limit")
+                .with_secondary(defined_here, "macro defined here")
+                .with_hint("macros that call other macros several times grow exponentially"),
+            ));
+        }
+        self.macros.total_expansions += 1;
         let bindings = bind_arguments(m, &args)?;
         let count = self.macros.expansions.entry(m.id).or_insert(0);
         let suffix = if *count > 0 { format!("_{count}") } else { String::new() };
