@@ -65,8 +65,9 @@ pub enum BufferType {
     AutoBroadcast,
 }
 
-/// The fields of a buffer.
-#[derive(Debug)]
+/// The fields of a buffer. A clone is a copy of the fields: wrapped in `Buffer::new` it is a new
+/// buffer (buffers are compared by identity), which is how passes derive a buffer from another.
+#[derive(Clone, Debug)]
 pub struct BufferNode {
     pub name: String,
     pub data: Var,

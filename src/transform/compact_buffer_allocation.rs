@@ -59,18 +59,7 @@ pub fn compact_buffer_allocation_with(
             None => Vec::new(),
         };
         let node = buffer.node();
-        let new_buffer = Buffer::new(BufferNode {
-            name: node.name.clone(),
-            data: node.data.clone(),
-            dtype: node.dtype,
-            shape,
-            strides,
-            elem_offset: node.elem_offset.clone(),
-            data_alignment: node.data_alignment,
-            offset_factor: node.offset_factor,
-            buffer_type: node.buffer_type,
-            axis_separators: node.axis_separators.clone(),
-        });
+        let new_buffer = Buffer::new(BufferNode { shape, strides, ..node.clone() });
         infos.insert(buffer.data().clone(), AllocInfo { region, new_buffer });
     }
     let compactor = Compactor { infos };

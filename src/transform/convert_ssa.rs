@@ -63,16 +63,11 @@ impl Ssa {
         }
         let node = b.node();
         let rebuilt = Buffer::new(BufferNode {
-            name: node.name.clone(),
             data: data.clone(),
-            dtype: node.dtype,
             shape: node.shape.iter().map(|e| self.expr(e)).collect::<Result<_, _>>()?,
             strides: node.strides.iter().map(|e| self.expr(e)).collect::<Result<_, _>>()?,
             elem_offset: self.expr(&node.elem_offset)?,
-            data_alignment: node.data_alignment,
-            offset_factor: node.offset_factor,
-            buffer_type: node.buffer_type,
-            axis_separators: node.axis_separators.clone(),
+            ..node.clone()
         });
         self.buffers.insert((b.id(), data.id()), rebuilt.clone());
         Ok(rebuilt)

@@ -169,16 +169,11 @@ impl Flattener {
             (1..=node.axis_separators.len()).map(|i| i64::try_from(i).unwrap_or(i64::MAX)).collect()
         };
         let flat = Buffer::new(BufferNode {
-            name: node.name.clone(),
-            data: node.data.clone(),
             dtype: if node.dtype == DataType::bool() { DataType::int(8) } else { node.dtype },
             shape: shape.iter().map(|e| self.analyzer.canonical_simplify(e)).collect(),
             strides: Vec::new(),
-            elem_offset: node.elem_offset.clone(),
-            data_alignment: node.data_alignment,
-            offset_factor: node.offset_factor,
-            buffer_type: node.buffer_type,
             axis_separators: separators,
+            ..node.clone()
         });
         self.remap.insert(buffer.clone(), flat.clone());
         Ok(flat)

@@ -187,16 +187,8 @@ impl Injector {
         let node = buffer.node();
         let [dim] = node.shape.as_slice() else { return Err(IrError::invalid(FLAT_ONLY)) };
         let remapped = Buffer::new(BufferNode {
-            name: node.name.clone(),
-            data: node.data.clone(),
-            dtype: node.dtype,
             shape: vec![ops::add(dim.clone(), stride.clone())?],
-            strides: node.strides.clone(),
-            elem_offset: node.elem_offset.clone(),
-            data_alignment: node.data_alignment,
-            offset_factor: node.offset_factor,
-            buffer_type: node.buffer_type,
-            axis_separators: node.axis_separators.clone(),
+            ..node.clone()
         });
         self.buffer_remap.insert(buffer.id(), remapped.clone());
         Ok(remapped)

@@ -262,14 +262,7 @@ impl Rewriter {
         let b = Buffer::new(BufferNode {
             name: data.name().to_string(),
             data: data.clone(),
-            dtype: node.dtype,
-            shape: node.shape.clone(),
-            strides: node.strides.clone(),
-            elem_offset: node.elem_offset.clone(),
-            data_alignment: node.data_alignment,
-            offset_factor: node.offset_factor,
-            buffer_type: node.buffer_type,
-            axis_separators: node.axis_separators.clone(),
+            ..node.clone()
         });
         self.buffers.insert(buf.id(), b.clone());
         b

@@ -388,16 +388,8 @@ impl<'a> Injector<'a> {
             ));
         };
         let expanded = Buffer::new(BufferNode {
-            name: node.name.clone(),
-            data: node.data.clone(),
-            dtype: node.dtype,
             shape: vec![self.expanded_dim(dim, extent)?],
-            strides: node.strides.clone(),
-            elem_offset: node.elem_offset.clone(),
-            data_alignment: node.data_alignment,
-            offset_factor: node.offset_factor,
-            buffer_type: node.buffer_type,
-            axis_separators: node.axis_separators.clone(),
+            ..node.clone()
         });
         self.buffer_remap.insert(buffer.id(), expanded.clone());
         Ok(expanded)

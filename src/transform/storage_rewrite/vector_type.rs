@@ -202,18 +202,7 @@ impl Retype {
         if let Some(last) = shape.last_mut() {
             *last = Retype::div(last, factor)?;
         }
-        let nb = Buffer::new(BufferNode {
-            name: node.name.clone(),
-            data: var,
-            dtype,
-            shape,
-            strides: node.strides.clone(),
-            elem_offset: node.elem_offset.clone(),
-            data_alignment: node.data_alignment,
-            offset_factor: node.offset_factor,
-            buffer_type: node.buffer_type,
-            axis_separators: node.axis_separators.clone(),
-        });
+        let nb = Buffer::new(BufferNode { data: var, dtype, shape, ..node.clone() });
         self.buffers.insert(b.id(), nb.clone());
         Ok(nb)
     }

@@ -68,18 +68,7 @@ impl VecAllocAccess {
                         self.analyzer.simplify(&ops::mul(last.clone(), lanes_of(last.dtype()))?);
                 }
                 // TVM rebuilds the strides from an empty list, so the new buffer has none.
-                let b = Buffer::new(BufferNode {
-                    name: node.name.clone(),
-                    data: node.data.clone(),
-                    dtype: node.dtype,
-                    shape,
-                    strides: Vec::new(),
-                    elem_offset: node.elem_offset.clone(),
-                    data_alignment: node.data_alignment,
-                    offset_factor: node.offset_factor,
-                    buffer_type: node.buffer_type,
-                    axis_separators: node.axis_separators.clone(),
-                });
+                let b = Buffer::new(BufferNode { shape, strides: Vec::new(), ..node.clone() });
                 self.remapped.insert(buffer.id(), b.clone());
                 b
             }
