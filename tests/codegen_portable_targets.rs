@@ -188,17 +188,6 @@ impl Program {
     }
 }
 
-/// The `.tir` programs of tests/codegen_module, sorted by name.
-fn codegen_module_files() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/codegen_module");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
-    files.retain(|p| p.extension().is_some_and(|e| e == "tir"));
-    files.sort();
-    files
-}
-
 /// A fresh directory for this process under Cargo's per-target scratch directory, which (unlike
 /// `$TMPDIR`, sometimes mounted `noexec`) can hold programs and libraries that are run.
 fn scratch_dir(tag: &str) -> Result<PathBuf, Failed> {
@@ -324,7 +313,7 @@ fn main() {
         .collect();
     assert!(programs.len() >= 8, "expected the eight examples in examples/");
     // The codegen test programs (module calls, float8), but for the scalable-vector ones.
-    for path in codegen_module_files() {
+    for path in example_kernels::tir_files_in("tests/codegen_module") {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         if !text.contains("T.vscale()") {

@@ -35,7 +35,12 @@ pub fn small_matmul(text: &str) -> String {
 
 /// The `.tir` files of examples/, sorted by name.
 pub fn example_files() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    tir_files_in("examples")
+}
+
+/// The `.tir` files of `dir` (relative to the repository), sorted by name.
+pub fn tir_files_in(dir: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
