@@ -8,6 +8,7 @@
 //! kernel ("Prescott"), so when `OPENBLAS_CORETYPE` is unset the bench re-executes itself with
 //! the fastest kernel the CPU supports (`SkylakeX` with AVX-512, `Haswell` with AVX2): OpenBLAS
 //! reads the variable once, when the library is loaded, so setting it in-process is too late.
+//! The same re-execution sets `OPENBLAS_THREAD_TIMEOUT=4` (see `ensure_fair_openblas_env`).
 //! `TIRSCRIPT_MATMUL_FILE=path.tir` measures another schedule of the same function instead of
 //! the example (to compare schedules in one environment).
 
@@ -115,20 +116,35 @@ fn fair_openblas_core() -> Option<&'static str> {
     None
 }
 
-/// Re-executes the bench with `OPENBLAS_CORETYPE` set when it is unset and the CPU has a fair
-/// kernel; returns (and the bench goes on with OpenBLAS's own choice) when the exec fails.
-fn ensure_fair_openblas_core() {
-    if std::env::var_os("OPENBLAS_CORETYPE").is_some() {
+/// Re-executes the bench with OpenBLAS's environment set for a fair comparison, for each setting
+/// the caller left unset; returns (and the bench goes on as it is) when there is nothing to set
+/// or the exec fails:
+/// - `OPENBLAS_CORETYPE`: the kernel for this CPU (Debian's build may pick an older one);
+/// - `OPENBLAS_THREAD_TIMEOUT=4`: OpenBLAS's worker threads otherwise spin for 2^28 cycles
+///   (about 0.1 s) after each call, so in the alternating measurement tirscript's kernel, started
+///   right after, shared its cores with them and measured at half speed (ratio 0.52, where
+///   criterion's separate runs gave 0.98). With 2^4 cycles they sleep at once; OpenBLAS's own
+///   back-to-back time is unchanged within noise (6.8-6.9 ms under criterion either way).
+fn ensure_fair_openblas_env() {
+    let mut settings: Vec<(&str, &str)> = Vec::new();
+    if std::env::var_os("OPENBLAS_CORETYPE").is_none()
+        && let Some(core) = fair_openblas_core()
+    {
+        settings.push(("OPENBLAS_CORETYPE", core));
+    }
+    if std::env::var_os("OPENBLAS_THREAD_TIMEOUT").is_none() {
+        settings.push(("OPENBLAS_THREAD_TIMEOUT", "4"));
+    }
+    if settings.is_empty() {
         return;
     }
-    let Some(core) = fair_openblas_core() else { return };
     let Ok(exe) = std::env::current_exe() else { return };
     use std::os::unix::process::CommandExt;
     let error = std::process::Command::new(exe)
         .args(std::env::args_os().skip(1))
-        .env("OPENBLAS_CORETYPE", core)
+        .envs(settings.iter().copied())
         .exec();
-    eprintln!("cannot re-execute the bench with OPENBLAS_CORETYPE={core}: {error}");
+    eprintln!("cannot re-execute the bench with {settings:?}: {error}");
 }
 
 fn matmul_vs_openblas(c: &mut Criterion) {
@@ -187,7 +203,7 @@ fn matmul_vs_openblas(c: &mut Criterion) {
 criterion_group!(benches, matmul_vs_openblas);
 
 fn main() {
-    ensure_fair_openblas_core();
+    ensure_fair_openblas_env();
     benches();
     Criterion::default().configure_from_args().final_summary();
 }
