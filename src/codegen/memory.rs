@@ -187,49 +187,18 @@ impl FuncEmitter<'_> {
             Address::Contiguous { ptr, lanes: n } => {
                 let n = n * lanes(elem_dtype)?;
                 let mty = vector_of(mem_scalar, n);
-                let v = match &mask {
-                    Some(m) if n > 1 => {
-                        let name = format!("llvm.masked.load.{}.p0", suffix_of(mem_scalar, n));
-                        self.module.declare(
-                            &name,
-                            format!("declare {mty} @{name}(ptr, i32, {}, {mty})", m.ty),
-                        );
-                        self.assign(
-                            &mty,
-                            &format!(
-                                "call {mty} @{name}(ptr {}, i32 {align}, {}, {mty} poison)",
-                                ptr.repr,
-                                m.typed()
-                            ),
-                        )
-                    }
-                    _ => self.assign(&mty, &format!("load {mty}, ptr {}, align {align}", ptr.repr)),
-                };
-                (v, n)
+                let masked = mask
+                    .as_ref()
+                    .filter(|_| n > 1)
+                    .map(|m| (format!("llvm.masked.load.{}.p0", suffix_of(mem_scalar, n)), m));
+                (self.contiguous_load(&mty, &ptr, align, masked), n)
             }
             Address::ScalableContiguous { ptr, k } => {
                 let mty = vector_like(mem_scalar, Lanes::Scalable(k));
-                let v = match &mask {
-                    Some(m) => {
-                        let name =
-                            format!("llvm.masked.load.nxv{k}{}.p0", suffix_of(mem_scalar, 1));
-                        self.module.declare(
-                            &name,
-                            format!("declare {mty} @{name}(ptr, i32, {}, {mty})", m.ty),
-                        );
-                        self.assign(
-                            &mty,
-                            &format!(
-                                "call {mty} @{name}(ptr {}, i32 {align}, {}, {mty} poison)",
-                                ptr.repr,
-                                m.typed()
-                            ),
-                        )
-                    }
-                    None => {
-                        self.assign(&mty, &format!("load {mty}, ptr {}, align {align}", ptr.repr))
-                    }
-                };
+                let masked = mask.as_ref().map(|m| {
+                    (format!("llvm.masked.load.nxv{k}{}.p0", suffix_of(mem_scalar, 1)), m)
+                });
+                let v = self.contiguous_load(&mty, &ptr, align, masked);
                 if elem_dtype.is_bool() {
                     let ty = vector_like("i1", Lanes::Scalable(k));
                     return Ok(self.assign(&ty, &format!("trunc {} to {ty}", v.typed())));
@@ -298,41 +267,29 @@ impl FuncEmitter<'_> {
             None => None,
         };
         match address {
-            Address::Contiguous { ptr, .. } => match &mask {
-                Some(m) if m.ty != "i1" => {
-                    let n = lanes(value.dtype())?;
-                    let mem_scalar = memory_scalar_type(elem_dtype.element_of())?;
-                    let name = format!("llvm.masked.store.{}.p0", suffix_of(mem_scalar, n));
-                    self.module.declare(
-                        &name,
-                        format!("declare void @{name}({}, ptr, i32, {})", v.ty, m.ty),
-                    );
-                    self.line(&format!(
-                        "call void @{name}({}, ptr {}, i32 {align}, {})",
-                        v.typed(),
-                        ptr.repr,
-                        m.typed()
-                    ));
-                }
-                _ => self.line(&format!("store {}, ptr {}, align {align}", v.typed(), ptr.repr)),
-            },
-            Address::ScalableContiguous { ptr, k } => match &mask {
-                Some(m) => {
-                    let mem_scalar = memory_scalar_type(elem_dtype.element_of())?;
-                    let name = format!("llvm.masked.store.nxv{k}{}.p0", suffix_of(mem_scalar, 1));
-                    self.module.declare(
-                        &name,
-                        format!("declare void @{name}({}, ptr, i32, {})", v.ty, m.ty),
-                    );
-                    self.line(&format!(
-                        "call void @{name}({}, ptr {}, i32 {align}, {})",
-                        v.typed(),
-                        ptr.repr,
-                        m.typed()
-                    ));
-                }
-                None => self.line(&format!("store {}, ptr {}, align {align}", v.typed(), ptr.repr)),
-            },
+            Address::Contiguous { ptr, .. } => {
+                let masked = match mask.as_ref().filter(|m| m.ty != "i1") {
+                    Some(m) => {
+                        let n = lanes(value.dtype())?;
+                        let mem_scalar = memory_scalar_type(elem_dtype.element_of())?;
+                        Some((format!("llvm.masked.store.{}.p0", suffix_of(mem_scalar, n)), m))
+                    }
+                    None => None,
+                };
+                self.contiguous_store(&v, &ptr, align, masked);
+            }
+            Address::ScalableContiguous { ptr, k } => {
+                let masked = match &mask {
+                    Some(m) => {
+                        let mem_scalar = memory_scalar_type(elem_dtype.element_of())?;
+                        let name =
+                            format!("llvm.masked.store.nxv{k}{}.p0", suffix_of(mem_scalar, 1));
+                        Some((name, m))
+                    }
+                    None => None,
+                };
+                self.contiguous_store(&v, &ptr, align, masked);
+            }
             Address::Scattered { ptrs, lanes: n } => {
                 let m = match &mask {
                     Some(m) => m.repr.clone(),
@@ -359,6 +316,54 @@ impl FuncEmitter<'_> {
     }
 
     /// With bounds checks on, checks `index` and `index + last` against the flat extent of `buffer`.
+    /// `ptr` read as `mty`: a plain load, or, with `masked = (intrinsic, mask)`, that
+    /// `llvm.masked.load` variant (lanes whose mask is off read as poison).
+    fn contiguous_load(
+        &mut self,
+        mty: &str,
+        ptr: &Val,
+        align: usize,
+        masked: Option<(String, &Val)>,
+    ) -> Val {
+        match masked {
+            Some((name, m)) => {
+                self.module
+                    .declare(&name, format!("declare {mty} @{name}(ptr, i32, {}, {mty})", m.ty));
+                let call = format!(
+                    "call {mty} @{name}(ptr {}, i32 {align}, {}, {mty} poison)",
+                    ptr.repr,
+                    m.typed()
+                );
+                self.assign(mty, &call)
+            }
+            None => self.assign(mty, &format!("load {mty}, ptr {}, align {align}", ptr.repr)),
+        }
+    }
+
+    /// `v` written at `ptr`: a plain store, or, with `masked = (intrinsic, mask)`, that
+    /// `llvm.masked.store` variant.
+    fn contiguous_store(
+        &mut self,
+        v: &Val,
+        ptr: &Val,
+        align: usize,
+        masked: Option<(String, &Val)>,
+    ) {
+        match masked {
+            Some((name, m)) => {
+                self.module
+                    .declare(&name, format!("declare void @{name}({}, ptr, i32, {})", v.ty, m.ty));
+                self.line(&format!(
+                    "call void @{name}({}, ptr {}, i32 {align}, {})",
+                    v.typed(),
+                    ptr.repr,
+                    m.typed()
+                ));
+            }
+            None => self.line(&format!("store {}, ptr {}, align {align}", v.typed(), ptr.repr)),
+        }
+    }
+
     fn bounds_check(
         &mut self,
         buffer: &Buffer,
